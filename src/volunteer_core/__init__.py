@@ -1,0 +1,114 @@
+"""volunteer_core — the rules of China's party-member and civil-servant volunteer programmes as typed
+entities, validators and use-cases (党员、机关干部志愿服务规则库).
+
+>>> import volunteer_core as vc
+>>> vc.Yuan.parse("300元") <= vc.policies.DEFAULT.wish_value_cap
+True
+"""
+
+from volunteer_core import errors, policies
+from volunteer_core._catalogue import Rule
+from volunteer_core._version import __version__
+from volunteer_core.compliance import (
+    BranchYear,
+    MemberYear,
+    YearReport,
+    evaluate_member_year,
+    evaluate_year,
+)
+from volunteer_core.dates import DateRange
+from volunteer_core.errors import (
+    ConcurrencyConflict,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StorageError,
+    VolunteerError,
+)
+from volunteer_core.model import (
+    Activity,
+    ActivityKind,
+    Beneficiary,
+    BeneficiaryCategory,
+    Branch,
+    BranchPlan,
+    Claim,
+    Demand,
+    DemandStatus,
+    Gender,
+    HalfYearReport,
+    Member,
+    Pairing,
+    PairingMode,
+    PartnerUnit,
+    PlanItem,
+    PlanLine,
+    RecordStatus,
+    ServiceRecord,
+    Severity,
+    Team,
+    UnitKind,
+    Wish,
+    WishKind,
+    WishStatus,
+)
+from volunteer_core.money import Yuan
+from volunteer_core.policy import Policy
+from volunteer_core.rules import (
+    RULES,
+    Violation,
+    check_pairings,
+    find_duplicate_pairings,
+    validate_wish,
+)
+
+__all__ = [
+    "RULES",
+    "Activity",
+    "ActivityKind",
+    "Beneficiary",
+    "BeneficiaryCategory",
+    "Branch",
+    "BranchPlan",
+    "BranchYear",
+    "Claim",
+    "ConcurrencyConflict",
+    "DateRange",
+    "Demand",
+    "DemandStatus",
+    "Gender",
+    "HalfYearReport",
+    "InvalidInput",
+    "Member",
+    "MemberYear",
+    "NotFound",
+    "Pairing",
+    "PairingMode",
+    "PartnerUnit",
+    "PlanItem",
+    "PlanLine",
+    "Policy",
+    "RecordStatus",
+    "Rule",
+    "RuleViolation",
+    "ServiceRecord",
+    "Severity",
+    "StorageError",
+    "Team",
+    "UnitKind",
+    "Violation",
+    "VolunteerError",
+    "Wish",
+    "WishKind",
+    "WishStatus",
+    "YearReport",
+    "Yuan",
+    "__version__",
+    "check_pairings",
+    "errors",
+    "evaluate_member_year",
+    "evaluate_year",
+    "find_duplicate_pairings",
+    "policies",
+    "validate_wish",
+]

@@ -1,0 +1,302 @@
+"""Rule codes, their bilingual titles, statements and sources; :class:`Violation` and :class:`Rule`.
+
+This module sits below the model so that transitions and rules can share one catalogue. The public
+names are re-exported by :mod:`volunteer_core.rules` and the package top level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from volunteer_core.model.enums import Severity
+
+__all__ = ["RULES", "Rule", "Violation", "violation"]
+
+
+def _freeze_details(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return dict(value or {})
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One rule of the catalogue: a stable ``code``, bilingual titles, the precise ``statement`` and
+    the ``source`` (seed file and section). ``check`` is the pure function that applies it, when the
+    rule is checked by a function of its own (transition rules are checked by the ``Wish`` methods).
+    """
+
+    code: str
+    title_zh: str
+    title_en: str
+    source: str
+    statement: str
+    severity: Severity = Severity.ERROR
+    check: Callable[..., Any] | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, eq=True)
+class Violation:
+    """A breach of a rule: what was judged (``subject_id``), by which rule (``code``), how serious.
+
+    >>> from volunteer_core.rules import Violation, Severity
+    >>> v = violation("wish.value_cap", "w1", en="value 300.01 exceeds the cap 300.00",
+    ...               zh="价值 300.01 元超过上限 300.00 元", value="300.01")
+    >>> str(v)
+    'wish.value_cap: value 300.01 exceeds the cap 300.00 (004 §三)'
+    >>> v.severity is Severity.ERROR, v.details["value"]
+    (True, '300.01')
+    """
+
+    code: str
+    severity: Severity
+    subject_id: str
+    message_zh: str
+    message_en: str
+    source: str
+    details: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_details, hash=False)
+
+    @property
+    def is_error(self) -> bool:
+        """True for an ERROR."""
+        return self.severity is Severity.ERROR
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``"zh"`` or ``"en"``."""
+        return self.message_zh if lang.startswith("zh") else self.message_en
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_en} ({self.source})"
+
+
+def violation(
+    code: str,
+    subject_id: str,
+    *,
+    en: str,
+    zh: str,
+    severity: Severity | None = None,
+    **details: Any,
+) -> Violation:
+    """Build a :class:`Violation` of a catalogued rule: source and default severity come from ``RULES``."""
+    rule = _REGISTRY[code]
+    return Violation(
+        code=code,
+        severity=severity or rule.severity,
+        subject_id=subject_id,
+        message_zh=zh,
+        message_en=en,
+        source=rule.source,
+        details=details,
+    )
+
+
+def register(code: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Attach the decorated pure function to the catalogued rule ``code`` as its ``check``."""
+
+    def attach(func: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[code] = attrs.evolve(_REGISTRY[code], check=func)
+        return func
+
+    return attach
+
+
+def _rule(
+    code: str, title_zh: str, title_en: str, source: str, statement: str, severity: Severity = Severity.ERROR
+) -> Rule:
+    return Rule(
+        code=code, title_zh=title_zh, title_en=title_en, source=source, statement=statement, severity=severity
+    )
+
+
+_REGISTRY: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        _rule(
+            "wish.value_cap",
+            "微心愿价值上限",
+            "micro-wish value cap",
+            "004 §三",
+            "A material wish's value must be ≤ policy.wish_value_cap (default 300.00 yuan, inclusive): "
+            "300.00 passes, 300.01 fails.",
+        ),
+        _rule(
+            "wish.value_required",
+            "物质类心愿须标明价值",
+            "material wishes carry a value",
+            "004 §三",
+            "A MATERIAL wish without a value, or with a value ≤ 0, is invalid; non-material wishes may carry none.",
+        ),
+        _rule(
+            "wish.content_required",
+            "心愿须写明内容",
+            "a wish says what is wished",
+            "004 附件1",
+            "A wish's content is not blank.",
+        ),
+        _rule(
+            "wish.transition",
+            "微心愿流程",
+            "wish lifecycle",
+            "004 §四",
+            "COLLECTED → SCREENED (approved) or REJECTED (with a reason) → PUBLISHED → CLAIMED (⇄ PUBLISHED "
+            "when the last claim is withdrawn) → FULFILLED; CANCELLED from COLLECTED, SCREENED, PUBLISHED or "
+            "CLAIMED; REJECTED, FULFILLED, CANCELLED are final. Any other move is refused. FULFILLED needs a "
+            "live claim, a fulfilment date not before the latest claim date, and for a material wish a "
+            "pledged total equal to its value.",
+        ),
+        _rule(
+            "wish.claim_total",
+            "认领总额不超过心愿价值",
+            "claims never exceed the wish",
+            "004 §四(三)",
+            "The pledged amounts of all live claims on a material wish sum to ≤ its value; a member holds at "
+            "most one live claim per wish; only PUBLISHED or partly-claimed wishes take claims. One-to-one, "
+            "many-to-one and one-to-many are all allowed.",
+        ),
+        _rule(
+            "member.annual_hours",
+            "每年志愿服务不少于20小时",
+            "at least 20 hours a year",
+            "002 §三 六个一",
+            "The net confirmed minutes (records minus reversals) of a member in a calendar year must be ≥ "
+            "policy.min_annual_minutes (default 1200, inclusive); for a member who joins or leaves within the "
+            "year the requirement is ceil(1200 × full_months / 12).",
+        ),
+        _rule(
+            "member.monthly_community",
+            "每月参加社区志愿服务",
+            "community service every month",
+            "002 §三 六个一",
+            "In every full month of membership of the year, at least "
+            "policy.min_community_sessions_per_month (default 1) COMMUNITY_SERVICE records. A month is a full "
+            "month of membership when the member joined on or before its first day and had not left before "
+            "its last day.",
+        ),
+        _rule(
+            "member.branch_activities",
+            "每年参加1至2次本支部结对帮扶活动",
+            "1–2 branch activities a year",
+            "000 §四.1",
+            "The number of distinct PAIRING activities of the member's own branch the member took part in "
+            "during the year: below policy.branch_activities_min (default 1) is an ERROR, below "
+            "policy.branch_activities_target (default 2) a WARNING.",
+        ),
+        _rule(
+            "member.caring_action",
+            "每年参加一次奉献爱心行动",
+            "one caring action a year",
+            "002 §三 六个一",
+            "At least policy.min_caring_actions (default 1) CARING_ACTION records a year.",
+        ),
+        _rule(
+            "member.skill",
+            "每名志愿者至少掌握一项技能",
+            "one skill per volunteer",
+            "002 §三 六个一",
+            "At least policy.min_skills (default 1) declared skills.",
+        ),
+        _rule(
+            "branch.team",
+            "每个支部至少组建一支志愿服务队",
+            "a team per branch",
+            "002 §三 六个一",
+            "At least policy.min_teams_per_branch (default 1) teams per branch.",
+        ),
+        _rule(
+            "team.campaign",
+            "每支队伍至少开展一次集中志愿服务活动",
+            "a concentrated activity per team",
+            "002 §三 六个一",
+            "At least policy.min_campaigns_per_team (default 1) TEAM_CAMPAIGN activities per team per year.",
+        ),
+        _rule(
+            "pairing.duplicate",
+            "避免多头结对、重复结对",
+            "no duplicate pairings",
+            "000 §五.3",
+            "Two pairings whose periods overlap (closed intervals, same day counts) and that share a target "
+            "are duplicates, whether the same branch paired twice (重复结对) or several branches paired "
+            "separately (多头结对). A joint pairing is one pairing with several branches and a many-to-one "
+            "pairing is one pairing with several members: neither is a duplicate of itself. Reported once "
+            "per group of chained overlapping pairings of a target.",
+        ),
+        _rule(
+            "pairing.single_target",
+            "每个单位确定一个结对服务对象",
+            "one target per unit",
+            "001 §(一)",
+            "When policy.max_pairing_targets_per_branch is set (MCA preset: 1), a branch holds at most that "
+            "many concurrent pairings.",
+        ),
+        _rule(
+            "activity.festival_window",
+            "同过节活动在节日前后开展",
+            "festival activities fall on festivals",
+            "000 §四.3, 004 §三",
+            "A FESTIVAL activity's date is within policy.festival_window_days (default 7, inclusive) of one "
+            "of the policy's festivals, looking across the turn of the year.",
+        ),
+        _rule(
+            "activity.summary",
+            "每次活动后及时总结",
+            "a summary after every activity",
+            "001 §(三)",
+            "When policy.require_activity_summary, every activity more than policy.summary_due_days before "
+            "the evaluation date (as_of, else 31 December) has a non-empty summary.",
+        ),
+        _rule(
+            "branch.plan_due",
+            "5月中旬前报送活动计划表",
+            "plan table by mid-May",
+            "000 §五",
+            "The branch's BranchPlan for year Y is submitted on or before policy.plan_due (default 15 May) of "
+            "Y; a missing plan after that date is a violation too.",
+        ),
+        _rule(
+            "branch.report_due",
+            "6月底、12月底前报送活动开展情况",
+            "half-year reports",
+            "000 §五, 002 §四",
+            "HalfYearReports for H1 by 30 June and for H2 by 31 December (inclusive); a missing report after "
+            "its date is a violation.",
+        ),
+        _rule(
+            "ledger.already_reversed",
+            "一条记录只能冲销一次",
+            "a record is reversed once",
+            "002 (时间银行)",
+            "Reversing a record that already has a reversal, or reversing a reversal, is refused.",
+        ),
+        _rule(
+            "ledger.year_locked",
+            "已报送年度不得更改",
+            "a filed year is closed",
+            "002 §四 (台账)",
+            "After lock_year(branch, year), no record of that branch dated in that year is added, confirmed, "
+            "rejected, reversed or updated; corrections go into an open year as adjustments.",
+        ),
+        _rule(
+            "record.timeliness",
+            "服务时长在10个工作日内记录",
+            "record within 10 working days",
+            "志愿服务记录与证明出具办法（试行）2020, Art 11",
+            "WARNING when more than policy.record_within_working_days (10) official working days d with "
+            "on < d ≤ recorded_on passed.",
+            Severity.WARNING,
+        ),
+        _rule(
+            "record.status",
+            "仅已确认的时长计入",
+            "only confirmed hours count",
+            "志愿服务记录与证明出具办法（试行）2020, Art 6–7",
+            "PENDING and REJECTED records count toward nothing.",
+            Severity.WARNING,
+        ),
+    )
+}
+
+#: Every rule code → :class:`Rule`. Read-only.
+RULES: Mapping[str, Rule] = MappingProxyType(_REGISTRY)

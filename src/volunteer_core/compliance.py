@@ -1,0 +1,474 @@
+"""Compliance of a year: per member (``evaluate_member_year``) and for a whole organ (``evaluate_year``).
+
+``evaluate_year`` reads the records once, in any order, keeping a small accumulator per member
+(minutes, community sessions per month, the member's own-branch pairing activities, caring actions):
+memory grows with members and their distinct activities, never with records.
+
+Counting (domain.md): only CONFIRMED records count (``record.status``); a reversal cancels its original
+completely (minutes, the month it covered, the activity it attended) — it carries the original's member,
+activity, kind and date, so it is subtracted where the original was added; an adjustment changes
+minutes only, in its own year.
+
+>>> from datetime import date
+>>> from volunteer_core import Member, ServiceRecord, evaluate_member_year
+>>> m = Member(id="m1", name="张三", branch_id="b1", joined_on=date(2026, 1, 2), skills={"急救"})
+>>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
+...                   kind="community_service", on=date(2026, 3, 5), minutes=600)
+>>> my = evaluate_member_year(m, [r], 2026)
+>>> my.required_minutes, my.net_minutes, my.months_missing[:3]
+(1100, 600, (2, 4, 5))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from volunteer_core._catalogue import Violation
+from volunteer_core.dates import first_day, last_day
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model.activity import Activity, ServiceRecord
+from volunteer_core.model.enums import ActivityKind, RecordStatus, Severity
+from volunteer_core.model.pairing import Pairing
+from volunteer_core.model.people import Branch, Member, Team
+from volunteer_core.model.plan import BranchPlan, HalfYearReport
+from volunteer_core.policy import DEFAULT, Policy
+from volunteer_core.rules.activity import check_activity
+from volunteer_core.rules.branch import (
+    check_branch_team,
+    check_plan_due,
+    check_report_due,
+    check_team_campaign,
+)
+from volunteer_core.rules.member import (
+    check_annual_hours,
+    check_branch_activities,
+    check_caring_action,
+    check_monthly_community,
+    check_skill,
+)
+from volunteer_core.rules.pairing import check_pairings
+
+__all__ = ["BranchYear", "MemberYear", "YearReport", "evaluate_member_year", "evaluate_year", "full_months"]
+
+_COMMUNITY = ActivityKind.COMMUNITY_SERVICE
+_PAIRING = ActivityKind.PAIRING
+_CARING = ActivityKind.CARING_ACTION
+_CONFIRMED = RecordStatus.CONFIRMED
+
+
+def full_months(member: Member, year: int) -> tuple[int, ...]:
+    """The months of ``year`` that are full months of membership: joined on or before the first day and
+    not left before the last day.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member
+    >>> full_months(Member(id="m", name="甲", branch_id="b", joined_on=date(2026, 3, 1),
+    ...                    left_on=date(2026, 5, 30)), 2026)
+    (3, 4)
+    """
+    return tuple(
+        month
+        for month in range(1, 13)
+        if member.joined_on <= first_day(year, month)
+        and (member.left_on is None or member.left_on >= last_day(year, month))
+    )
+
+
+def _check_year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
+        raise InvalidInput(
+            "year", year, code="input.type", message_en="must be a year (int)", message_zh="须为年份（整数）"
+        )
+    return year
+
+
+def _check_as_of(as_of: object) -> date | None:
+    if as_of is not None and type(as_of) is not date:
+        raise InvalidInput(
+            "as_of", as_of, code="input.type", message_en="must be a date or None", message_zh="须为日期"
+        )
+    return as_of
+
+
+@attrs.frozen(kw_only=True)
+class MemberYear:
+    """One member's year: the facts gathered and the violations found.
+
+    ``months_required`` are the judged months (full months of membership that have ended by ``as_of``),
+    ``months_missing`` those among them without enough community service; both ascending.
+    ``pending`` lists the annual rules not yet met in a year that has not ended (not violations yet).
+    """
+
+    member_id: str
+    member_name: str
+    branch_id: str
+    year: int
+    as_of: date | None
+    net_minutes: int
+    required_minutes: int
+    months_required: tuple[int, ...]
+    months_missing: tuple[int, ...]
+    community_sessions: tuple[int, ...]
+    branch_activities: int
+    caring_actions: int
+    skills: int
+    pending: tuple[str, ...]
+    violations: tuple[Violation, ...]
+
+    @property
+    def compliant(self) -> bool:
+        """True when no ERROR violation was found."""
+        return not any(v.severity is Severity.ERROR for v in self.violations)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of the violations, in order."""
+        return tuple(v.code for v in self.violations)
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict (one row of :meth:`YearReport.to_records`)."""
+        errors = [v.code for v in self.violations if v.severity is Severity.ERROR]
+        warnings = [v.code for v in self.violations if v.severity is Severity.WARNING]
+        return {
+            "year": self.year,
+            "as_of": self.as_of,
+            "member_id": self.member_id,
+            "member_name": self.member_name,
+            "branch_id": self.branch_id,
+            "net_minutes": self.net_minutes,
+            "required_minutes": self.required_minutes,
+            "months_required": self.months_required,
+            "months_missing": self.months_missing,
+            "branch_activities": self.branch_activities,
+            "caring_actions": self.caring_actions,
+            "skills": self.skills,
+            "compliant": self.compliant,
+            "errors": ",".join(errors),
+            "warnings": ",".join(warnings),
+            "pending": ",".join(self.pending),
+        }
+
+
+class _Tally:
+    """The running totals of one member over one pass (private, mutable)."""
+
+    __slots__ = ("activities", "caring", "community", "minutes")
+
+    def __init__(self) -> None:
+        self.minutes = 0
+        self.community = [0] * 12
+        self.activities: dict[str, int] = {}
+        self.caring = 0
+
+    def add(self, record: ServiceRecord, own_branch: str) -> None:
+        self.minutes += record.minutes
+        if record.adjusts is not None:
+            return  # an adjustment corrects minutes only
+        step = -1 if record.reverses is not None else 1
+        kind = record.kind
+        if kind is _COMMUNITY:
+            self.community[record.on.month - 1] += step
+        elif kind is _PAIRING:
+            if record.branch_id == own_branch:
+                self.activities[record.activity_id] = self.activities.get(record.activity_id, 0) + step
+        elif kind is _CARING:
+            self.caring += step
+
+
+def _judge(member: Member, tally: _Tally, year: int, policy: Policy, as_of: date | None) -> MemberYear:
+    year_end = date(year, 12, 31)
+    ended = as_of is None or as_of >= year_end
+    months = full_months(member, year)
+    judged_until = year_end if as_of is None else as_of
+    rule_on_months = policy.min_community_sessions_per_month
+    months_required = (
+        tuple(m for m in months if last_day(year, m) <= judged_until) if rule_on_months is not None else ()
+    )
+    months_missing = tuple(m for m in months_required if tally.community[m - 1] < (rule_on_months or 0))
+
+    minimum = policy.min_annual_minutes
+    if minimum is None:
+        required = 0
+    elif policy.prorate_annual_minutes:
+        required = math.ceil(minimum * len(months) / 12)
+    else:
+        required = minimum if months else 0
+    branch_activities = sum(1 for n in tally.activities.values() if n > 0)
+    caring = tally.caring
+
+    violations: list[Violation] = []
+    pending: list[str] = []
+
+    def annual(code: str, met: bool, found: list[Violation]) -> None:
+        if met:
+            return
+        if ended:
+            violations.extend(found)
+        else:
+            pending.append(code)
+
+    if minimum is not None:
+        annual(
+            "member.annual_hours",
+            tally.minutes >= required,
+            check_annual_hours(member, net_minutes=tally.minutes, required_minutes=required),
+        )
+    violations.extend(check_monthly_community(member, months_missing=months_missing))
+    if months:  # the annual count rules judge members with at least one full month in the year
+        target = policy.branch_activities_target or policy.branch_activities_min
+        if target is not None:
+            annual(
+                "member.branch_activities",
+                branch_activities >= target,
+                check_branch_activities(member, count=branch_activities, policy=policy),
+            )
+        if policy.min_caring_actions is not None:
+            annual(
+                "member.caring_action",
+                caring >= policy.min_caring_actions,
+                check_caring_action(member, count=caring, policy=policy),
+            )
+    violations.extend(check_skill(member, policy))
+    return MemberYear(
+        member_id=member.id,
+        member_name=member.name,
+        branch_id=member.branch_id,
+        year=year,
+        as_of=as_of,
+        net_minutes=tally.minutes,
+        required_minutes=required,
+        months_required=months_required,
+        months_missing=months_missing,
+        community_sessions=tuple(tally.community),
+        branch_activities=branch_activities,
+        caring_actions=caring,
+        skills=len(member.skills),
+        pending=tuple(pending),
+        violations=tuple(violations),
+    )
+
+
+def _counts(record: ServiceRecord, year: int, as_of: date | None) -> bool:
+    return record.status is _CONFIRMED and record.on.year == year and (as_of is None or record.on <= as_of)
+
+
+def evaluate_member_year(
+    member: Member,
+    records: Iterable[ServiceRecord],
+    year: int,
+    *,
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+) -> MemberYear:
+    """Judge one member's year under ``policy``.
+
+    Args:
+        member: the member.
+        records: ledger entries; those of other members, other years, after ``as_of`` or not CONFIRMED
+            are ignored.
+        year: the calendar year.
+        policy: thresholds and switches.
+        as_of: evaluate part of the year: only months ended on or before ``as_of`` are judged, and annual
+            totals not yet met are *pending* until the year has ended.
+
+    Returns:
+        A :class:`MemberYear`.
+    """
+    year = _check_year(year)
+    as_of = _check_as_of(as_of)
+    tally = _Tally()
+    for record in records:
+        if record.member_id == member.id and _counts(record, year, as_of):
+            tally.add(record, member.branch_id)
+    return _judge(member, tally, year, policy, as_of)
+
+
+@attrs.frozen(kw_only=True)
+class BranchYear:
+    """A branch's year: its members' results summed, and the branch's own violations."""
+
+    branch_id: str
+    name: str | None
+    members: int
+    compliant_members: int
+    net_minutes: int
+    teams: int
+    violations: tuple[Violation, ...]
+
+    @property
+    def compliance_rate(self) -> float | None:
+        """Share of compliant members (a ratio for display; None without members)."""
+        return self.compliant_members / self.members if self.members else None
+
+
+@attrs.frozen(kw_only=True)
+class YearReport:
+    """The result of :func:`evaluate_year`."""
+
+    year: int
+    as_of: date | None
+    policy: Policy
+    members: Mapping[str, MemberYear]
+    branches: Mapping[str, BranchYear]
+    violations: tuple[Violation, ...]
+    records_read: int
+    unmatched_records: int
+
+    @property
+    def compliant_members(self) -> int:
+        """How many members have no ERROR violation."""
+        return sum(1 for m in self.members.values() if m.compliant)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per member, in member order — ready for ``pandas.DataFrame``.
+
+        Keys include ``year``, ``member_id``, ``member_name``, ``branch_id``, ``net_minutes``,
+        ``required_minutes``, ``months_missing``, ``branch_activities``, ``caring_actions``, ``compliant``.
+        """
+        return [m.to_record() for m in self.members.values()]
+
+    def violations_of(self, subject_id: str) -> tuple[Violation, ...]:
+        """The violations whose subject is ``subject_id``."""
+        return tuple(v for v in self.violations if v.subject_id == subject_id)
+
+    def __iter__(self) -> Iterator[MemberYear]:
+        return iter(self.members.values())
+
+
+def _overlaps_year(member: Member, year: int) -> bool:
+    return member.joined_on <= date(year, 12, 31) and (
+        member.left_on is None or member.left_on >= date(year, 1, 1)
+    )
+
+
+def evaluate_year(
+    year: int,
+    *,
+    members: Iterable[Member],
+    records: Iterable[ServiceRecord],
+    teams: Iterable[Team] = (),
+    activities: Iterable[Activity] = (),
+    pairings: Iterable[Pairing] = (),
+    plans: Iterable[BranchPlan] = (),
+    reports: Iterable[HalfYearReport] = (),
+    branches: Iterable[Branch] = (),
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+) -> YearReport:
+    """Judge a whole year in one pass over ``records``.
+
+    Members whose membership overlaps the year are judged (each as :func:`evaluate_member_year` would);
+    teams (``team.campaign``), branches (``branch.team``, ``branch.plan_due``, ``branch.report_due``) —
+    every branch of a judged member, plus ``branches`` — activities of the year (``activity.*``) and
+    pairings overlapping the year (``pairing.*``) are judged too. ``records`` may be any iterable (a
+    database cursor, a generator) and is consumed once; records of unknown members are counted in
+    ``unmatched_records``.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member, evaluate_year
+    >>> report = evaluate_year(2026, members=[Member(id="m1", name="甲", branch_id="b1",
+    ...                        joined_on=date(2020, 1, 1), skills={"急救"})], records=[])
+    >>> sorted({v.code for v in report.violations})  # doctest: +NORMALIZE_WHITESPACE
+    ['branch.plan_due', 'branch.report_due', 'branch.team', 'member.annual_hours',
+     'member.branch_activities', 'member.caring_action', 'member.monthly_community']
+    """
+    year = _check_year(year)
+    as_of = _check_as_of(as_of)
+    judged = [m for m in members if _overlaps_year(m, year)]
+    tallies: dict[str, tuple[_Tally, str]] = {m.id: (_Tally(), m.branch_id) for m in judged}
+    read = unmatched = 0
+    lookup = tallies.get
+    for record in records:
+        read += 1
+        entry = lookup(record.member_id)
+        if entry is None:
+            unmatched += 1
+        elif _counts(record, year, as_of):
+            entry[0].add(record, entry[1])
+
+    member_years = {m.id: _judge(m, tallies[m.id][0], year, policy, as_of) for m in judged}
+    ended = as_of is None or as_of >= date(year, 12, 31)
+    teams = list(teams)
+    known_branches = {b.id: b for b in branches}
+    branch_ids = sorted({m.branch_id for m in judged} | set(known_branches))
+
+    in_year = [a for a in activities if a.on.year == year and (as_of is None or a.on <= as_of)]
+    evaluated_on = as_of or date(year, 12, 31)
+    # group once so that each rule sees only its subject's items (no teams × activities scan)
+    campaigns: dict[str, list[Activity]] = {}
+    for activity in in_year:
+        if activity.team_id is not None:
+            campaigns.setdefault(activity.team_id, []).append(activity)
+    team_violations: list[Violation] = []
+    for team in teams:
+        found = check_team_campaign(team, campaigns.get(team.id, ()), year, policy)
+        if found and ended:
+            team_violations.extend(found)
+    teams_by_branch: dict[str, list[Team]] = {}
+    for team in teams:
+        teams_by_branch.setdefault(team.branch_id, []).append(team)
+    plans_by_branch: dict[str, list[BranchPlan]] = {}
+    for plan in plans:
+        plans_by_branch.setdefault(plan.branch_id, []).append(plan)
+    reports_by_branch: dict[str, list[HalfYearReport]] = {}
+    for report in reports:
+        reports_by_branch.setdefault(report.branch_id, []).append(report)
+    branch_violations: dict[str, list[Violation]] = {
+        branch_id: [
+            *check_branch_team(branch_id, teams_by_branch.get(branch_id, ()), policy),
+            *check_plan_due(branch_id, year, plans_by_branch.get(branch_id, ()), policy, as_of=as_of),
+            *check_report_due(branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of),
+        ]
+        for branch_id in branch_ids
+    }
+    activity_violations = [v for a in in_year for v in check_activity(a, policy, evaluated_on=evaluated_on)]
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    pairing_violations = check_pairings(
+        (
+            p
+            for p in pairings
+            if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
+        ),
+        policy,
+    )
+
+    by_branch: dict[str, list[MemberYear]] = {b: [] for b in branch_ids}
+    for member_year in member_years.values():
+        by_branch[member_year.branch_id].append(member_year)
+    branch_years: dict[str, BranchYear] = {}
+    for branch_id in branch_ids:
+        mine = by_branch[branch_id]
+        known = known_branches.get(branch_id)
+        branch_years[branch_id] = BranchYear(
+            branch_id=branch_id,
+            name=known.name if known else None,
+            members=len(mine),
+            compliant_members=sum(1 for y in mine if y.compliant),
+            net_minutes=sum(y.net_minutes for y in mine),
+            teams=len(teams_by_branch.get(branch_id, ())),
+            violations=tuple(branch_violations[branch_id]),
+        )
+
+    everything = [
+        *(v for y in member_years.values() for v in y.violations),
+        *team_violations,
+        *(v for b in branch_ids for v in branch_violations[b]),
+        *activity_violations,
+        *pairing_violations,
+    ]
+    return YearReport(
+        year=year,
+        as_of=as_of,
+        policy=policy,
+        members=MappingProxyType(member_years),
+        branches=MappingProxyType(branch_years),
+        violations=tuple(everything),
+        records_read=read,
+        unmatched_records=unmatched,
+    )

@@ -1,0 +1,65 @@
+"""The entities and values of the domain: pure data with their own invariants and transitions."""
+
+from volunteer_core.model.activity import Activity, ServiceRecord
+from volunteer_core.model.demand import Demand
+from volunteer_core.model.enums import (
+    ActivityKind,
+    BeneficiaryCategory,
+    DemandStatus,
+    Gender,
+    PairingMode,
+    PlanLine,
+    RecordStatus,
+    Severity,
+    UnitKind,
+    WishKind,
+    WishStatus,
+)
+from volunteer_core.model.pairing import Pairing
+from volunteer_core.model.people import Beneficiary, Branch, Member, PartnerUnit, Team
+from volunteer_core.model.plan import BranchPlan, HalfYearReport, PlanItem
+from volunteer_core.model.wish import Claim, Wish
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "Beneficiary",
+    "BeneficiaryCategory",
+    "Branch",
+    "BranchPlan",
+    "Claim",
+    "Demand",
+    "DemandStatus",
+    "Gender",
+    "HalfYearReport",
+    "Member",
+    "Pairing",
+    "PairingMode",
+    "PartnerUnit",
+    "PlanItem",
+    "PlanLine",
+    "RecordStatus",
+    "ServiceRecord",
+    "Severity",
+    "Team",
+    "UnitKind",
+    "Wish",
+    "WishKind",
+    "WishStatus",
+]
+
+#: Every entity class (those with ``id`` and ``version``).
+ENTITIES = (
+    Branch,
+    Member,
+    Team,
+    Beneficiary,
+    PartnerUnit,
+    Pairing,
+    Activity,
+    ServiceRecord,
+    Wish,
+    Demand,
+    BranchPlan,
+    HalfYearReport,
+)

@@ -1,0 +1,200 @@
+"""Activities and the time-bank ledger (时间银行): service records, reversals and adjustments.
+
+>>> from datetime import date
+>>> a = Activity(id="a1", kind="community_service", branch_id="b1", on=date(2026, 3, 5), title="社区清洁")
+>>> r = ServiceRecord.for_activity(a, id="r1", member_id="m1", minutes=120)
+>>> r.kind is a.kind, r.branch_id, r.on, r.status.value
+(True, 'b1', datetime.date(2026, 3, 5), 'confirmed')
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model import _fields as f
+from volunteer_core.model.enums import ActivityKind, RecordStatus
+
+__all__ = ["MAX_MINUTES_PER_RECORD", "Activity", "ServiceRecord"]
+
+#: A single ledger entry covers one day of one activity: at most 24 hours.
+MAX_MINUTES_PER_RECORD = 24 * 60
+
+
+@attrs.frozen(kw_only=True)
+class Activity:
+    """One dated volunteer activity of a branch (or of one of its teams).
+
+    ``pairing_id`` links a PAIRING activity to its pairing; ``summary`` is the written summary that
+    001 §(三) asks for after every activity.
+
+    >>> from datetime import date
+    >>> Activity(id="a1", kind="festival", branch_id="b1", on=date(2026, 9, 25), title="中秋同过节").kind.label_zh
+    '我和帮扶对象同过节'
+    """
+
+    id: str = attrs.field(validator=f.identifier)
+    kind: ActivityKind = attrs.field(converter=f.to_activity_kind, validator=f.member_of(ActivityKind))
+    branch_id: str = attrs.field(validator=f.identifier)
+    on: date = attrs.field(validator=f.a_date)
+    title: str = attrs.field(validator=f.name_text)
+    team_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    pairing_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    summary: str = attrs.field(default="", validator=f.plain_text)
+    version: int = attrs.field(default=0, validator=f.version)
+
+
+@attrs.frozen(kw_only=True)
+class ServiceRecord:
+    """One ledger entry: a member served ``minutes`` at an activity on a day.
+
+    * an ordinary record has ``0 < minutes ≤ 1440``;
+    * a reversal (``reverses`` = the id it cancels) copies its original's member, activity, branch, kind
+      and date and carries the negated minutes (``< 0``); build it with :meth:`reversal`;
+    * an adjustment (``adjusts`` = the id it corrects) is dated in an open year and may carry minutes of
+      either sign (not zero); it counts in its own year.
+
+    ``kind`` and ``branch_id`` are the activity's, copied when recorded; ``recorded_on`` is the day of
+    entry (not before ``on``). ``status`` defaults to CONFIRMED: only confirmed minutes count.
+
+    >>> from datetime import date
+    >>> ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
+    ...               kind="community_service", on=date(2026, 3, 5), minutes=0)
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.invalid @ minutes: ...
+    """
+
+    id: str = attrs.field(validator=f.identifier)
+    member_id: str = attrs.field(validator=f.identifier)
+    activity_id: str = attrs.field(validator=f.identifier)
+    branch_id: str = attrs.field(validator=f.identifier)
+    kind: ActivityKind = attrs.field(converter=f.to_activity_kind, validator=f.member_of(ActivityKind))
+    on: date = attrs.field(validator=f.a_date)
+    minutes: int = attrs.field(validator=f.an_int)
+    recorded_on: date | None = attrs.field(default=None, validator=f.optional_date)
+    reverses: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    status: RecordStatus = attrs.field(
+        default=RecordStatus.CONFIRMED,
+        converter=f.to_record_status,
+        validator=f.member_of(RecordStatus),
+    )
+    adjusts: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    version: int = attrs.field(default=0, validator=f.version)
+
+    def __attrs_post_init__(self) -> None:
+        def bad(en: str, zh: str) -> InvalidInput:
+            return InvalidInput("minutes", self.minutes, message_en=en, message_zh=zh)
+
+        if self.reverses is not None and self.adjusts is not None:
+            raise InvalidInput(
+                "adjusts",
+                self.adjusts,
+                message_en="a record is either a reversal or an adjustment, not both",
+                message_zh="一条记录不能既是冲销又是调整",
+            )
+        if self.reverses is not None:
+            if self.reverses == self.id:
+                raise InvalidInput(
+                    "reverses",
+                    self.reverses,
+                    message_en="a record cannot reverse itself",
+                    message_zh="记录不能冲销自身",
+                )
+            if not -MAX_MINUTES_PER_RECORD <= self.minutes < 0:
+                raise bad(
+                    "a reversal carries the negated minutes of its original (-1440 … -1)",
+                    "冲销记录的时长须为原记录时长的相反数（-1440至-1分钟）",
+                )
+        elif self.adjusts is not None:
+            if self.minutes == 0:
+                raise bad("an adjustment must change something (minutes ≠ 0)", "调整记录的时长不能为0")
+        elif not 0 < self.minutes <= MAX_MINUTES_PER_RECORD:
+            raise bad("minutes must be between 1 and 1440 (one day)", "服务时长须在1至1440分钟（一天）之间")
+        if self.recorded_on is not None and self.recorded_on < self.on:
+            raise InvalidInput(
+                "recorded_on",
+                self.recorded_on,
+                message_en=f"recorded_on {self.recorded_on} is before the service date {self.on}",
+                message_zh=f"录入日期 {self.recorded_on} 早于服务日期 {self.on}",
+            )
+
+    @property
+    def is_reversal(self) -> bool:
+        """True for a reversal entry."""
+        return self.reverses is not None
+
+    @property
+    def is_adjustment(self) -> bool:
+        """True for an adjustment entry."""
+        return self.adjusts is not None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the entry counts toward any rule (``record.status``: only CONFIRMED ones do)."""
+        return self.status is RecordStatus.CONFIRMED
+
+    @classmethod
+    def for_activity(
+        cls,
+        activity: Activity,
+        *,
+        id: str,
+        member_id: str,
+        minutes: int,
+        on: date | None = None,
+        recorded_on: date | None = None,
+        status: RecordStatus = RecordStatus.CONFIRMED,
+    ) -> ServiceRecord:
+        """A record at ``activity``, copying its kind and branch; ``on`` defaults to the activity's date."""
+        return cls(
+            id=id,
+            member_id=member_id,
+            activity_id=activity.id,
+            branch_id=activity.branch_id,
+            kind=activity.kind,
+            on=activity.on if on is None else on,
+            minutes=minutes,
+            recorded_on=recorded_on,
+            status=status,
+        )
+
+    def reversal(self, *, id: str, recorded_on: date) -> ServiceRecord:
+        """The entry that cancels this one: same member, activity, branch, kind and date, negated minutes.
+
+        >>> from datetime import date
+        >>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
+        ...                   kind="pairing", on=date(2026, 3, 5), minutes=90)
+        >>> rev = r.reversal(id="r2", recorded_on=date(2026, 3, 9))
+        >>> rev.minutes, rev.on, rev.reverses
+        (-90, datetime.date(2026, 3, 5), 'r1')
+        """
+        if self.reverses is not None:
+            raise InvalidInput(
+                "reverses",
+                self.id,
+                code="ledger.already_reversed",
+                message_en=f"{self.id} is itself a reversal and cannot be reversed",
+                message_zh=f"{self.id} 本身是冲销记录，不能再冲销",
+            )
+        if self.minutes <= 0:
+            raise InvalidInput(
+                "minutes",
+                self.minutes,
+                message_en="only an entry with positive minutes can be reversed; correct an adjustment with another",
+                message_zh="只有正时长的记录可以冲销；调整记录请再做调整",
+            )
+        return ServiceRecord(
+            id=id,
+            member_id=self.member_id,
+            activity_id=self.activity_id,
+            branch_id=self.branch_id,
+            kind=self.kind,
+            on=self.on,
+            minutes=-self.minutes,
+            recorded_on=recorded_on,
+            reverses=self.id,
+            status=RecordStatus.CONFIRMED,
+        )

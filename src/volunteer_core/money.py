@@ -1,0 +1,244 @@
+"""Exact money: :class:`Yuan`, counted in fen (分), never a float.
+
+>>> Yuan("300") == Yuan.parse("300元") == Yuan.parse("¥300.00")
+True
+>>> str(Yuan("12.5") + Yuan(1))
+'13.50'
+>>> Yuan("1.001")
+Traceback (most recent call last):
+...
+volunteer_core.errors.InvalidInput: input.invalid @ value: ...
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, SupportsIndex
+
+from volunteer_core.errors import InvalidInput
+
+__all__ = ["Yuan"]
+
+_PLAIN = re.compile(r"^(?P<int>\d+)(?:\.(?P<frac>\d+))?$")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_PREFIXES = ("¥", "￥", "RMB", "rmb", "CNY", "cny")
+_SUFFIXES = ("元整", "元", "圆整", "圆", "块钱", "块")
+
+
+def _bad(value: object, en: str, zh: str) -> InvalidInput:
+    return InvalidInput("value", value, code="input.invalid", message_en=en, message_zh=zh)
+
+
+def _fen_from_text(text: str, original: object) -> int:
+    match = _PLAIN.match(text)
+    if match is None:
+        raise _bad(original, "not an amount of yuan like '300' or '12.50'", "不是形如“300”或“12.50”的金额")
+    frac = (match["frac"] or "").rstrip("0")
+    if len(frac) > 2:
+        raise _bad(original, "more precise than one fen (0.01 yuan)", "精度超过一分（0.01元）")
+    return int(match["int"]) * 100 + int(frac.ljust(2, "0"))
+
+
+class Yuan:
+    """An exact, non-negative amount of money in yuan, kept as an integer number of fen.
+
+    Accepts an ``int`` (whole yuan), a ``str`` (``"300"``, ``"12.50"``) or a ``Decimal``. A ``float``
+    raises ``TypeError``; a malformed string, a sub-fen precision or a negative amount raises
+    :class:`~volunteer_core.errors.InvalidInput`.
+
+    >>> Yuan(300).fen
+    30000
+    >>> Yuan("1.000")
+    Yuan('1.00')
+    >>> sum([Yuan("0.10"), Yuan("0.20")], Yuan(0)) == Yuan("0.30")
+    True
+    >>> Yuan(0.3)
+    Traceback (most recent call last):
+    ...
+    TypeError: Yuan does not accept float 0.3: use a str or Decimal (浮点数不精确，请用字符串或 Decimal)
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("_fen",)
+    _fen: int
+
+    def __init__(self, value: int | str | Decimal | Yuan) -> None:
+        if isinstance(value, Yuan):
+            fen = value._fen
+        elif isinstance(value, bool):
+            raise TypeError(f"Yuan does not accept bool {value!r}")
+        elif isinstance(value, float):
+            raise TypeError(
+                f"Yuan does not accept float {value!r}: use a str or Decimal (浮点数不精确，请用字符串或 Decimal)"
+            )
+        elif isinstance(value, int):
+            fen = value * 100
+        elif isinstance(value, Decimal):
+            if not value.is_finite():
+                raise _bad(value, "not a finite amount", "不是有限金额")
+            scaled = value * 100
+            if scaled != scaled.to_integral_value():
+                raise _bad(value, "more precise than one fen (0.01 yuan)", "精度超过一分（0.01元）")
+            fen = int(scaled)
+        elif isinstance(value, str):
+            text = value.strip()
+            negative = text.startswith("-")
+            fen = _fen_from_text(text[1:] if negative else text, value)
+            if negative and fen:
+                fen = -fen
+        else:
+            raise TypeError(f"Yuan accepts int, str or Decimal, not {type(value).__name__}")
+        if fen < 0:
+            raise _bad(value, "money is never negative", "金额不能为负")
+        object.__setattr__(self, "_fen", fen)
+
+    @classmethod
+    def from_fen(cls, fen: int) -> Yuan:
+        """Build from an integer number of fen.
+
+        >>> Yuan.from_fen(30001)
+        Yuan('300.01')
+        """
+        if isinstance(fen, bool) or not isinstance(fen, int):
+            raise TypeError(f"fen must be an int, not {type(fen).__name__}")
+        result = cls.__new__(cls)
+        if fen < 0:
+            raise _bad(fen, "money is never negative", "金额不能为负")
+        object.__setattr__(result, "_fen", fen)
+        return result
+
+    @classmethod
+    def parse(cls, text: str) -> Yuan:
+        """Read money as people write it: ``"300元"``, ``"¥12.5"``, ``"300.00"``, ``"1,000元"``.
+
+        Chinese numerals (``"三百元"``) are not read here: they belong to the forms layer.
+
+        >>> Yuan.parse(" ￥12.5 ")
+        Yuan('12.50')
+        >>> Yuan.parse("1,200.00元")
+        Yuan('1200.00')
+        >>> Yuan.parse("三百元")
+        Traceback (most recent call last):
+        ...
+        volunteer_core.errors.InvalidInput: input.invalid @ value: ...
+        """
+        if isinstance(text, Yuan):
+            return text
+        if not isinstance(text, str):
+            raise TypeError(f"Yuan.parse reads a str, not {type(text).__name__}")
+        body = text.strip()
+        for prefix in _PREFIXES:
+            if body.startswith(prefix):
+                body = body[len(prefix) :].strip()
+                break
+        for suffix in _SUFFIXES:
+            if body.endswith(suffix):
+                body = body[: -len(suffix)].strip()
+                break
+        if _GROUPED.match(body):
+            body = body.replace(",", "")
+        if not body:
+            raise _bad(text, "no amount given", "未给出金额")
+        return cls.from_fen(_fen_from_text(body, text))
+
+    @property
+    def fen(self) -> int:
+        """The amount in fen (1 yuan = 100 fen)."""
+        return self._fen
+
+    @property
+    def decimal(self) -> Decimal:
+        """The amount as a ``Decimal`` with two places.
+
+        >>> Yuan(3).decimal
+        Decimal('3.00')
+        """
+        return Decimal(self._fen).scaleb(-2)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Yuan is immutable")
+
+    def __str__(self) -> str:
+        return f"{self._fen // 100}.{self._fen % 100:02d}"
+
+    def __repr__(self) -> str:
+        return f"Yuan('{self}')"
+
+    def __hash__(self) -> int:
+        return hash(("Yuan", self._fen))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Yuan):
+            return self._fen == other._fen
+        return NotImplemented
+
+    def __lt__(self, other: Yuan) -> bool:
+        if not isinstance(other, Yuan):
+            return NotImplemented
+        return self._fen < other._fen
+
+    def __le__(self, other: Yuan) -> bool:
+        if not isinstance(other, Yuan):
+            return NotImplemented
+        return self._fen <= other._fen
+
+    def __gt__(self, other: Yuan) -> bool:
+        if not isinstance(other, Yuan):
+            return NotImplemented
+        return self._fen > other._fen
+
+    def __ge__(self, other: Yuan) -> bool:
+        if not isinstance(other, Yuan):
+            return NotImplemented
+        return self._fen >= other._fen
+
+    def __bool__(self) -> bool:
+        return self._fen != 0
+
+    def __add__(self, other: Yuan) -> Yuan:
+        if not isinstance(other, Yuan):
+            return NotImplemented
+        return Yuan.from_fen(self._fen + other._fen)
+
+    def __radd__(self, other: object) -> Yuan:
+        # sum() starts from the int 0
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Yuan) -> Yuan:
+        if not isinstance(other, Yuan):
+            return NotImplemented
+        fen = self._fen - other._fen
+        if fen < 0:
+            raise InvalidInput(
+                "value",
+                f"{self} - {other}",
+                code="input.invalid",
+                message_en=f"{self} - {other} would be negative",
+                message_zh=f"{self} - {other} 结果为负",
+            )
+        return Yuan.from_fen(fen)
+
+    def __mul__(self, factor: SupportsIndex) -> Yuan:
+        if isinstance(factor, bool | float) or not hasattr(factor, "__index__"):
+            return NotImplemented
+        return Yuan.from_fen(self._fen * factor.__index__())
+
+    __rmul__ = __mul__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Yuan.from_fen, (self._fen,))
+
+
+def _coerce_yuan(value: object) -> Yuan:
+    """Accept what ``Yuan()`` accepts (a Yuan passes through)."""
+    if isinstance(value, Yuan):
+        return value
+    if isinstance(value, float):
+        raise TypeError(f"money does not accept float {value!r}: use a str or Decimal")
+    if isinstance(value, int | str | Decimal):
+        return Yuan(value)
+    raise TypeError(f"money must be Yuan, int, str or Decimal, not {type(value).__name__}")

@@ -1,0 +1,69 @@
+"""The rules: small pure functions returning :class:`Violation` s, catalogued in :data:`RULES`.
+
+>>> from volunteer_core.rules import RULES
+>>> RULES["wish.value_cap"].source, RULES["wish.value_cap"].title_zh
+('004 §三', '微心愿价值上限')
+>>> all(rule.check is not None for code, rule in RULES.items() if code not in NO_CHECK_FUNCTION)
+True
+"""
+
+from volunteer_core._catalogue import RULES, Rule, Violation, violation
+from volunteer_core.model.enums import Severity
+from volunteer_core.rules.activity import check_activity, check_activity_summary, check_festival_window
+from volunteer_core.rules.branch import (
+    check_branch_team,
+    check_plan_due,
+    check_report_due,
+    check_team_campaign,
+)
+from volunteer_core.rules.ledger import check_record_status, check_reversal, check_year_locked
+from volunteer_core.rules.member import (
+    check_annual_hours,
+    check_branch_activities,
+    check_caring_action,
+    check_monthly_community,
+    check_skill,
+)
+from volunteer_core.rules.pairing import check_pairings, check_single_target, find_duplicate_pairings
+from volunteer_core.rules.wish import (
+    check_claim_total,
+    check_content_required,
+    check_value_cap,
+    check_value_required,
+    validate_wish,
+)
+
+#: Rules enforced by transitions rather than a check function of their own.
+NO_CHECK_FUNCTION = frozenset({"wish.transition", "record.timeliness"})
+
+__all__ = [
+    "NO_CHECK_FUNCTION",
+    "RULES",
+    "Rule",
+    "Severity",
+    "Violation",
+    "check_activity",
+    "check_activity_summary",
+    "check_annual_hours",
+    "check_branch_activities",
+    "check_branch_team",
+    "check_caring_action",
+    "check_claim_total",
+    "check_content_required",
+    "check_festival_window",
+    "check_monthly_community",
+    "check_pairings",
+    "check_plan_due",
+    "check_record_status",
+    "check_report_due",
+    "check_reversal",
+    "check_single_target",
+    "check_skill",
+    "check_team_campaign",
+    "check_value_cap",
+    "check_value_required",
+    "check_year_locked",
+    "find_duplicate_pairings",
+    "validate_wish",
+    "violation",
+]

@@ -1,0 +1,127 @@
+"""Wish rules: ``wish.value_cap``, ``wish.value_required``, ``wish.content_required``, ``wish.claim_total``.
+
+>>> from datetime import date
+>>> from volunteer_core import Wish
+>>> w = Wish(id="w1", beneficiary_id="p1", kind="material", content="电饭煲",
+...          collected_on=date(2026, 5, 1), value="300.01")
+>>> [v.code for v in validate_wish(w)]
+['wish.value_cap']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core.model.enums import WishKind
+
+if TYPE_CHECKING:
+    from volunteer_core.model.wish import Wish
+    from volunteer_core.policy import Policy
+
+__all__ = [
+    "check_claim_total",
+    "check_content_required",
+    "check_value_cap",
+    "check_value_required",
+    "validate_wish",
+]
+
+
+def _default(policy: Policy | None) -> Policy:
+    if policy is None:
+        from volunteer_core.policy import DEFAULT
+
+        return DEFAULT
+    return policy
+
+
+@register("wish.value_cap")
+def check_value_cap(wish: Wish, policy: Policy | None = None) -> list[Violation]:
+    """A material wish's value is at most the policy's cap (inclusive): 300.00 passes, 300.01 fails."""
+    cap = _default(policy).wish_value_cap
+    if wish.kind is not WishKind.MATERIAL or wish.value is None or cap is None or wish.value <= cap:
+        return []
+    return [
+        violation(
+            "wish.value_cap",
+            wish.id,
+            en=f"value {wish.value} exceeds the cap {cap}",
+            zh=f"心愿价值 {wish.value} 元超过上限 {cap} 元",
+            value=str(wish.value),
+            cap=str(cap),
+        )
+    ]
+
+
+@register("wish.value_required")
+def check_value_required(wish: Wish, policy: Policy | None = None) -> list[Violation]:
+    """A MATERIAL wish carries a value above 0."""
+    if wish.kind is not WishKind.MATERIAL or (wish.value is not None and wish.value.fen > 0):
+        return []
+    return [
+        violation(
+            "wish.value_required",
+            wish.id,
+            en=f"a material wish needs a value above 0 (got {wish.value})",
+            zh=f"生活物资类心愿须标明大于0的价值（现为 {wish.value}）",
+            value=None if wish.value is None else str(wish.value),
+        )
+    ]
+
+
+@register("wish.content_required")
+def check_content_required(wish: Wish, policy: Policy | None = None) -> list[Violation]:
+    """A wish's content is not blank."""
+    if wish.content.strip():
+        return []
+    return [violation("wish.content_required", wish.id, en="the wish's content is blank", zh="心愿内容为空")]
+
+
+@register("wish.claim_total")
+def check_claim_total(wish: Wish, policy: Policy | None = None) -> list[Violation]:
+    """Live pledges sum to at most the value; one live claim per member."""
+    found: list[Violation] = []
+    if wish.value is not None and wish.pledged_total > wish.value:
+        found.append(
+            violation(
+                "wish.claim_total",
+                wish.id,
+                en=f"pledged total {wish.pledged_total} exceeds the value {wish.value}",
+                zh=f"认领总额 {wish.pledged_total} 元超过心愿价值 {wish.value} 元",
+                pledged_total=str(wish.pledged_total),
+                value=str(wish.value),
+            )
+        )
+    repeated = sorted(m for m, n in Counter(c.member_id for c in wish.live_claims).items() if n > 1)
+    if repeated:
+        found.append(
+            violation(
+                "wish.claim_total",
+                wish.id,
+                en=f"members holding more than one live claim: {', '.join(repeated)}",
+                zh=f"以下党员重复认领：{'、'.join(repeated)}",
+                member_ids=repeated,
+            )
+        )
+    return found
+
+
+def validate_wish(wish: Wish, policy: Policy | None = None) -> list[Violation]:
+    """Every wish rule at once: content, value required, value cap, claim total.
+
+    Args:
+        wish: the wish to judge.
+        policy: thresholds (default :data:`volunteer_core.policies.DEFAULT`).
+
+    Returns:
+        The violations found, in a fixed order; empty when the wish is valid.
+    """
+    policy = _default(policy)
+    return [
+        *check_content_required(wish, policy),
+        *check_value_required(wish, policy),
+        *check_value_cap(wish, policy),
+        *check_claim_total(wish, policy),
+    ]
