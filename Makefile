@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.installed-demo
 STAMP_DEV  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck imports pytest docs bench clean
+.PHONY: demo test lint typecheck imports pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 demo: $(STAMP_DEMO)
 	$(BIN)/python -m volunteer_core demo
 
-test: $(STAMP_DEV) lint typecheck imports docs pytest
+test: $(STAMP_DEV) lint typecheck imports pytest
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench
@@ -33,9 +33,6 @@ typecheck: $(STAMP_DEV)
 
 imports: $(STAMP_DEV)
 	$(BIN)/lint-imports
-
-docs: $(STAMP_DEV)
-	$(BIN)/python -m volunteer_core.docs_gen --check docs/rules.md
 
 pytest: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q

@@ -1,0 +1,42 @@
+"""Packaging promises: the public face, no optional dependency on import, the demo."""
+
+import io
+import subprocess
+import sys
+
+import volunteer_core as vc
+from volunteer_core import demo
+
+
+def test_importing_the_package_imports_no_optional_dependency() -> None:
+    code = (
+        "import sys, volunteer_core, volunteer_core.policies, volunteer_core.calendar, volunteer_core.privacy;"
+        "bad = [m for m in ('hypothesis', 'sqlalchemy', 'openpyxl', 'pandas') if m in sys.modules];"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_all_names_exist_once() -> None:
+    assert len(vc.__all__) == len(set(vc.__all__))
+    for name in vc.__all__:
+        assert hasattr(vc, name), name
+
+
+def test_enum_labels_do_not_collide_between_enums_sharing_a_value() -> None:
+    # StrEnum members of different enums with one value compare equal; labels must still differ
+    assert vc.WishStatus.REJECTED.label_zh == "未通过甄别"
+    assert vc.RecordStatus.REJECTED.label_zh == "未确认"
+    assert vc.ActivityKind.PAIRING.label_zh != vc.PlanLine.PAIRING.label_zh
+
+
+def test_demo_prints_a_chinese_summary_with_violations() -> None:
+    out = io.StringIO()
+    assert demo.run(out, members=60, branches=3, seed=5) == 1
+    text = out.getvalue()
+    assert "合规汇总" in text
+    assert "member." in text
+    first = io.StringIO()
+    demo.run(first, members=60, branches=3, seed=5)
+    assert first.getvalue() == text  # seeded and reproducible
