@@ -288,6 +288,14 @@ _REGISTRY: dict[str, Rule] = {
             Severity.WARNING,
         ),
         _rule(
+            "demand.transition",
+            "点单派单接单流程",
+            "dispatch lifecycle",
+            "002 §三; 志愿服务条例 Art 25",
+            "ORDERED → ASSIGNED (to a member or a team) → ACCEPTED (by that member) → DONE; a member may "
+            "decline (back to ORDERED, never forced); CANCELLED from any state but DONE and CANCELLED.",
+        ),
+        _rule(
             "record.status",
             "仅已确认的时长计入",
             "only confirmed hours count",

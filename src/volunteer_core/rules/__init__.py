@@ -34,7 +34,7 @@ from volunteer_core.rules.wish import (
 )
 
 #: Rules enforced by transitions rather than a check function of their own.
-NO_CHECK_FUNCTION = frozenset({"wish.transition", "record.timeliness"})
+NO_CHECK_FUNCTION = frozenset({"wish.transition", "demand.transition", "record.timeliness"})
 
 __all__ = [
     "NO_CHECK_FUNCTION",

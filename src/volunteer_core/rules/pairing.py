@@ -105,8 +105,9 @@ def _duplicate(target_id: str, group: list[Pairing]) -> Violation:
 def check_single_target(pairings: Iterable[Pairing], policy: Policy | None = None) -> list[Violation]:
     """A branch holds at most ``policy.max_pairing_targets_per_branch`` concurrent pairings.
 
-    One violation per branch that ever exceeds the limit; ``subject_id`` is the first pairing that
-    pushed it over, ``details["pairing_ids"]`` the pairings concurrent at that moment.
+    One violation per branch that ever exceeds the limit; ``subject_id`` is the first pairing of the
+    group (the earliest start), ``details["pairing_ids"]`` the pairings concurrent when the limit was
+    first exceeded.
     """
     limit = _default(policy).max_pairing_targets_per_branch
     if limit is None:
@@ -128,7 +129,7 @@ def check_single_target(pairings: Iterable[Pairing], policy: Policy | None = Non
                 found.append(
                     violation(
                         "pairing.single_target",
-                        pairing.id,
+                        ids[0],
                         en=f"branch {branch_id} holds {len(ids)} concurrent pairings (at most {limit}): "
                         + ", ".join(ids),
                         zh=f"支部 {branch_id} 同时有 {len(ids)} 个结对（最多 {limit} 个）：" + "、".join(ids),

@@ -1,0 +1,285 @@
+"""The storage seam: repository interfaces and the unit of work that host systems implement.
+
+A host application implements one :class:`Repository` per aggregate and a :class:`UnitOfWork` that
+groups them into a transaction; the use-cases of :mod:`volunteer_core.services` run on any such
+implementation. :mod:`volunteer_core.storage.memory` is the reference implementation and
+:mod:`volunteer_core.testing.contract` checks a third-party one.
+
+The contract, stated once for every repository:
+
+* ``get(id)`` returns the stored entity or raises :class:`~volunteer_core.errors.NotFound`.
+* ``add(entity)`` stores a new entity *as given* (its ``version`` included) and returns it. An id that
+  is already stored — committed, or added earlier in the same unit of work — raises
+  :class:`~volunteer_core.errors.InvalidInput` (code ``input.duplicate``, path ``id``). The check and the
+  insert are one atomic step (an insert that fails on the primary key), never a look-up followed by an
+  insert. A reference to an entity that does not exist (``Member.branch_id`` naming no branch, see
+  :data:`REFERENCES`) raises ``InvalidInput`` (code ``input.reference``, path the field).
+* ``update(entity)`` is optimistic: it succeeds only when the stored version equals ``entity.version``,
+  stores the entity with ``version + 1`` and returns what it stored; otherwise it raises
+  :class:`~volunteer_core.errors.ConcurrencyConflict` (``NotFound`` when the id is not stored at all).
+* ``list()`` returns every stored entity, ordered by id.
+* Reads inside a unit of work see that unit's own writes; other units see them only after ``commit()``.
+* Leaving the ``with`` block without ``commit()`` rolls everything back; an exception inside the block
+  rolls back and propagates. After ``commit()`` the unit of work may be entered again for a new
+  transaction. One unit-of-work object per thread.
+* Driver errors never leak: a lost race, a serialization failure or a locked database becomes
+  ``ConcurrencyConflict``; anything else a :class:`~volunteer_core.errors.StorageError`. The commit of a
+  transaction that read data another transaction has since changed may raise ``ConcurrencyConflict``;
+  the use-cases then retry.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from volunteer_core.model import (
+    Activity,
+    Beneficiary,
+    Branch,
+    BranchPlan,
+    Demand,
+    HalfYearReport,
+    Member,
+    Pairing,
+    PartnerUnit,
+    ServiceRecord,
+    Team,
+    Wish,
+    WishStatus,
+)
+
+__all__ = [
+    "REFERENCES",
+    "ActivityRepository",
+    "BeneficiaryRepository",
+    "BranchRepository",
+    "DemandRepository",
+    "LockRepository",
+    "MemberRepository",
+    "PairingRepository",
+    "PartnerUnitRepository",
+    "PlanRepository",
+    "RecordRepository",
+    "ReportRepository",
+    "Repository",
+    "TeamRepository",
+    "UnitOfWork",
+    "WishRepository",
+]
+
+T = TypeVar("T")
+
+#: Which field of which entity must name a stored entity of which repository (``None`` allowed).
+#: A storage refuses ``add``/``update`` of an entity whose reference is dangling with ``InvalidInput``
+#: (code ``input.reference``). Claims of a wish reference members (``claims[i].member_id``).
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "branches": (),
+    "members": (("branch_id", "branches"),),
+    "teams": (("branch_id", "branches"),),
+    "beneficiaries": (),
+    "units": (),
+    "pairings": (),
+    "activities": (("branch_id", "branches"), ("team_id", "teams"), ("pairing_id", "pairings")),
+    "records": (
+        ("member_id", "members"),
+        ("activity_id", "activities"),
+        ("branch_id", "branches"),
+        ("reverses", "records"),
+        ("adjusts", "records"),
+    ),
+    "wishes": (("beneficiary_id", "beneficiaries"),),
+    "demands": (("member_id", "members"), ("team_id", "teams"), ("activity_id", "activities")),
+    "plans": (("branch_id", "branches"),),
+    "reports": (("branch_id", "branches"),),
+}
+
+
+class Repository(abc.ABC, Generic[T]):
+    """The operations every repository has (see the module docstring for the exact contract)."""
+
+    @abc.abstractmethod
+    def get(self, entity_id: str) -> T:
+        """The stored entity with this id; raises ``NotFound`` when there is none."""
+
+    @abc.abstractmethod
+    def add(self, entity: T) -> T:
+        """Store a new entity as given and return it; a duplicate id raises ``InvalidInput``
+        (code ``input.duplicate``), a dangling reference ``InvalidInput`` (code ``input.reference``)."""
+
+    @abc.abstractmethod
+    def update(self, entity: T) -> T:
+        """Replace the stored entity whose version equals ``entity.version``; store and return it with
+        ``version + 1``. A different stored version raises ``ConcurrencyConflict``; no stored entity
+        raises ``NotFound``."""
+
+    @abc.abstractmethod
+    def list(self) -> list[T]:
+        """Every stored entity, ordered by id."""
+
+
+class BranchRepository(Repository[Branch]):
+    """Branches (党支部)."""
+
+
+class MemberRepository(Repository[Member]):
+    """Members (党员)."""
+
+    @abc.abstractmethod
+    def in_branch(self, branch_id: str) -> list[Member]:
+        """The members whose ``branch_id`` is ``branch_id`` (past members included), ordered by id;
+        ``[]`` for an unknown branch. One query, not one per member."""
+
+
+class TeamRepository(Repository[Team]):
+    """Volunteer teams (志愿服务队)."""
+
+
+class BeneficiaryRepository(Repository[Beneficiary]):
+    """Beneficiaries (服务对象)."""
+
+
+class PartnerUnitRepository(Repository[PartnerUnit]):
+    """Partner units (结对共建单位)."""
+
+
+class PairingRepository(Repository[Pairing]):
+    """Pairings (结对)."""
+
+    @abc.abstractmethod
+    def for_target(self, target_id: str) -> list[Pairing]:
+        """Every pairing (ended or not) whose ``target_id`` is ``target_id``, ordered by id."""
+
+    def for_branch(self, branch_id: str) -> list[Pairing]:
+        """Every pairing that lists ``branch_id`` among its ``branch_ids``, ordered by id.
+
+        The default filters :meth:`list`; a storage may override it with an indexed query.
+        """
+        return [p for p in self.list() if branch_id in p.branch_ids]
+
+
+class ActivityRepository(Repository[Activity]):
+    """Activities (活动)."""
+
+    def in_year(self, year: int) -> list[Activity]:
+        """The activities dated in ``year``, ordered by id. The default filters :meth:`list`."""
+        return [a for a in self.list() if a.on.year == year]
+
+
+class RecordRepository(Repository[ServiceRecord]):
+    """The time-bank ledger. Entries are appended; a correction is a reversal or an adjustment entry."""
+
+    @abc.abstractmethod
+    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
+        """Append a record. With ``idempotency_key``, the key is stored with it; a key already stored
+        raises ``InvalidInput`` (code ``input.duplicate``, path ``idempotency_key``), atomically."""
+
+    @abc.abstractmethod
+    def in_year(self, year: int) -> Iterator[ServiceRecord]:
+        """Every record whose ``on`` lies in ``year`` (1 January … 31 December inclusive), and no other,
+        as an iterator that streams (a SQL storage fetches in chunks; memory stays bounded). Order: by
+        ``on``, then id."""
+
+    @abc.abstractmethod
+    def for_member(self, member_id: str, year: int) -> list[ServiceRecord]:
+        """The member's records dated in ``year``, ordered by ``on``, then id."""
+
+    @abc.abstractmethod
+    def by_idempotency_key(self, key: str) -> ServiceRecord | None:
+        """The record stored with this idempotency key, or None."""
+
+    @abc.abstractmethod
+    def reversal_of(self, record_id: str) -> ServiceRecord | None:
+        """The record whose ``reverses`` is ``record_id``, or None when it has not been reversed."""
+
+
+class WishRepository(Repository[Wish]):
+    """Micro-wishes (微心愿), claims included."""
+
+    @abc.abstractmethod
+    def with_status(self, status: WishStatus) -> list[Wish]:
+        """The wishes whose status is ``status``, ordered by id."""
+
+
+class DemandRepository(Repository[Demand]):
+    """Service demands (点单)."""
+
+
+class PlanRepository(Repository[BranchPlan]):
+    """Branch plans (活动计划表)."""
+
+    @abc.abstractmethod
+    def for_branch(self, branch_id: str, year: int) -> list[BranchPlan]:
+        """The branch's plans for ``year``, ordered by ``submitted_on``, then id."""
+
+
+class ReportRepository(Repository[HalfYearReport]):
+    """Half-year reports (活动开展情况)."""
+
+    @abc.abstractmethod
+    def for_branch(self, branch_id: str, year: int) -> list[HalfYearReport]:
+        """The branch's reports for ``year``, ordered by half, ``submitted_on``, then id."""
+
+
+class LockRepository(abc.ABC):
+    """Filed years (台账): a locked (branch, year) takes no more ledger changes."""
+
+    @abc.abstractmethod
+    def is_locked(self, branch_id: str, year: int) -> bool:
+        """Whether ``lock(branch_id, year)`` was stored."""
+
+    @abc.abstractmethod
+    def lock(self, branch_id: str, year: int) -> None:
+        """Lock the year of the branch; locking twice is harmless."""
+
+    @abc.abstractmethod
+    def list(self) -> list[tuple[str, int]]:
+        """Every locked (branch_id, year), sorted."""
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction over every repository. Use as ``with uow: …; uow.commit()``.
+
+    Leaving the block without :meth:`commit` rolls back. The object may be entered again after the block
+    ends; each ``with`` is a new transaction. One object per thread.
+    """
+
+    branches: BranchRepository
+    members: MemberRepository
+    teams: TeamRepository
+    beneficiaries: BeneficiaryRepository
+    units: PartnerUnitRepository
+    pairings: PairingRepository
+    activities: ActivityRepository
+    records: RecordRepository
+    wishes: WishRepository
+    demands: DemandRepository
+    plans: PlanRepository
+    reports: ReportRepository
+    locks: LockRepository
+
+    def __enter__(self) -> Self:
+        self.begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def begin(self) -> None:
+        """Start a transaction (``__enter__`` calls it); starting while one is open raises ``StorageError``."""
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Make every write of this transaction durable and visible to others, atomically."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Discard every write not yet committed; harmless after a commit or when nothing is open."""

@@ -1,0 +1,469 @@
+"""The in-memory reference implementation of the ports: simple, obviously right, thread-safe.
+
+Every unit of work reads a snapshot of the committed data taken when its transaction begins, plus its
+own writes (multi-version: each key keeps the versions that open snapshots can still see). Commit is
+optimistic and serializable: it fails with ``ConcurrencyConflict`` when another transaction committed,
+after this one began, a change to anything this one read — an entity by id, or a query (``for_target``,
+``by_idempotency_key``, …) whose answer the change could alter. So two concurrent ``register_pairing``
+of one target cannot both succeed, and a lost update is never silent.
+
+>>> from datetime import date
+>>> from volunteer_core import Branch
+>>> store = InMemoryStore()
+>>> with InMemoryUnitOfWork(store) as uow:
+...     _ = uow.branches.add(Branch(id="b1", name="办公室党支部"))
+...     uow.commit()
+>>> with InMemoryUnitOfWork(store) as uow:
+...     uow.branches.get("b1").name
+'办公室党支部'
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
+from volunteer_core.model import (
+    Activity,
+    Beneficiary,
+    Branch,
+    BranchPlan,
+    Demand,
+    HalfYearReport,
+    Member,
+    Pairing,
+    PartnerUnit,
+    ServiceRecord,
+    Team,
+    Wish,
+    WishStatus,
+)
+from volunteer_core.ports import (
+    REFERENCES,
+    ActivityRepository,
+    BeneficiaryRepository,
+    BranchRepository,
+    DemandRepository,
+    LockRepository,
+    MemberRepository,
+    PairingRepository,
+    PartnerUnitRepository,
+    PlanRepository,
+    RecordRepository,
+    ReportRepository,
+    TeamRepository,
+    UnitOfWork,
+    WishRepository,
+)
+
+__all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
+
+T = TypeVar("T")
+_Key = tuple[str, str, Hashable]  # (table, index, value): what a read depended on / a write touched
+
+#: index name → function giving the values an entity is found under (for queries)
+_INDEXES: dict[str, dict[str, Callable[[Any], Iterable[Hashable]]]] = {
+    "members": {"branch": lambda m: (m.branch_id,)},
+    "pairings": {"target": lambda p: (p.target_id,), "branch": lambda p: tuple(p.branch_ids)},
+    "activities": {"year": lambda a: (a.on.year,)},
+    "records": {
+        "year": lambda r: (r.on.year,),
+        "member_year": lambda r: ((r.member_id, r.on.year),),
+        "reverses": lambda r: () if r.reverses is None else (r.reverses,),
+    },
+    "wishes": {"status": lambda w: (w.status,)},
+    "plans": {"branch_year": lambda p: ((p.branch_id, p.year),)},
+    "reports": {"branch_year": lambda r: ((r.branch_id, r.year),)},
+}
+_TABLES = (*REFERENCES, "idempotency", "locks")
+
+
+def _references(table: str, entity: Any) -> Iterator[tuple[str, str, str]]:
+    """(field path, referenced table, id) for every non-null reference of ``entity``."""
+    for field, target in REFERENCES.get(table, ()):
+        value = getattr(entity, field)
+        if value is not None:
+            yield field, target, value
+    if table == "wishes":
+        for index, claim in enumerate(entity.claims):
+            yield f"claims[{index}].member_id", "members", claim.member_id
+
+
+class InMemoryStore:
+    """The committed data that units of work share. Thread-safe; lives as long as you keep it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._seq = 0
+        self._rows: dict[str, dict[str, list[tuple[int, Any]]]] = {t: {} for t in _TABLES}
+        self._index: dict[tuple[str, str], dict[Hashable, set[str]]] = {}
+        self._log: list[tuple[int, frozenset[_Key]]] = []
+        self._open: dict[int, int] = {}  # snapshot seq → number of open transactions on it
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def _begin(self) -> int:
+        with self._lock:
+            self._open[self._seq] = self._open.get(self._seq, 0) + 1
+            return self._seq
+
+    def _end(self, snapshot: int) -> None:
+        with self._lock:
+            left = self._open.get(snapshot, 0) - 1
+            if left > 0:
+                self._open[snapshot] = left
+            else:
+                self._open.pop(snapshot, None)
+            oldest = min(self._open, default=self._seq)
+            self._log = [entry for entry in self._log if entry[0] > oldest]
+
+    def _read(self, table: str, key: str, snapshot: int) -> Any:
+        with self._lock:
+            for seq, value in reversed(self._rows[table].get(key, ())):
+                if seq <= snapshot:
+                    return value
+            return None
+
+    def _keys(self, table: str, index: str | None, value: Hashable) -> list[str]:
+        with self._lock:
+            if index is None:
+                return list(self._rows[table])
+            return list(self._index.get((table, index), {}).get(value, ()))
+
+    # -- commit --------------------------------------------------------------------------------
+
+    def _commit(
+        self, snapshot: int, reads: set[_Key], writes: dict[str, dict[str, Any]], fresh: set[tuple[str, str]]
+    ) -> None:
+        with self._lock:
+            touched: set[_Key] = set()
+            for table, rows in writes.items():
+                for key, value in rows.items():
+                    latest = self._read(table, key, self._seq)
+                    if (table, key) in fresh and latest is not None:
+                        raise InvalidInput(
+                            "idempotency_key" if table == "idempotency" else "id",
+                            key,
+                            code="input.duplicate",
+                            message_en=f"{table} already holds {key!r} (stored meanwhile by another transaction)",
+                            message_zh=f"{table} 中已有 {key!r}（已被其他事务写入）",
+                        )
+                    touched.add((table, "id", key))
+                    touched.add((table, "*", None))
+                    for old_or_new in (latest, value):
+                        if old_or_new is not None:
+                            for name, values_of in _INDEXES.get(table, {}).items():
+                                for indexed in values_of(old_or_new):
+                                    touched.add((table, name, indexed))
+            if any(seq > snapshot and keys & reads for seq, keys in self._log) or any(
+                seq > snapshot and keys & {k for k in touched if k[1] == "id"} for seq, keys in self._log
+            ):
+                raise ConcurrencyConflict(
+                    "另一事务已修改本事务读取或写入的数据，请重试；another transaction changed data this one "
+                    "read or wrote since it began: retry"
+                )
+            self._seq += 1
+            seq = self._seq
+            oldest = min(self._open, default=seq)
+            for table, rows in writes.items():
+                for key, value in rows.items():
+                    versions = self._rows[table].setdefault(key, [])
+                    versions.append((seq, value))
+                    # keep only what an open snapshot can still see
+                    while len(versions) > 1 and versions[1][0] <= oldest:
+                        versions.pop(0)
+                    for name, values_of in _INDEXES.get(table, {}).items():
+                        for indexed in values_of(value):
+                            self._index.setdefault((table, name), {}).setdefault(indexed, set()).add(key)
+            if self._open:
+                self._log.append((seq, frozenset(touched)))
+
+
+class _Transaction:
+    """What one open transaction of one unit of work holds."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self.store = store
+        self.snapshot = store._begin()
+        self.reads: set[_Key] = set()
+        self.writes: dict[str, dict[str, Any]] = {}
+        self.fresh: set[tuple[str, str]] = set()
+
+    def get(self, table: str, key: str) -> Any:
+        self.reads.add((table, "id", key))
+        own = self.writes.get(table, {})
+        if key in own:
+            return own[key]
+        return self.store._read(table, key, self.snapshot)
+
+    def select(self, table: str, index: str | None, value: Hashable) -> list[Any]:
+        """Entities of ``table`` found under ``index`` = ``value`` (every entity when index is None)."""
+        self.reads.add((table, index or "*", value if index else None))
+        keys = set(self.store._keys(table, index, value)) | set(self.writes.get(table, {}))
+        found = []
+        for key in keys:
+            entity = self.get_quiet(table, key)
+            if entity is None:
+                continue
+            if index is None or value in _INDEXES[table][index](entity):
+                found.append(entity)
+        return found
+
+    def get_quiet(self, table: str, key: str) -> Any:
+        own = self.writes.get(table, {})
+        if key in own:
+            return own[key]
+        return self.store._read(table, key, self.snapshot)
+
+    def put(self, table: str, key: str, value: Any, *, fresh: bool) -> None:
+        self.writes.setdefault(table, {})[key] = value
+        if fresh:
+            self.fresh.add((table, key))
+
+
+class _Repo(Generic[T]):
+    table: str = ""
+    kind: str = ""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _tx(self) -> _Transaction:
+        return self._uow._transaction()
+
+    def get(self, entity_id: str) -> T:
+        entity = self._tx.get(self.table, entity_id)
+        if entity is None:
+            raise NotFound(self.kind, entity_id)
+        return entity  # type: ignore[no-any-return]
+
+    def _check_references(self, entity: Any) -> None:
+        tx = self._tx
+        for field, target, ref in _references(self.table, entity):
+            if tx.get(target, ref) is None:
+                raise InvalidInput(
+                    field,
+                    ref,
+                    code="input.reference",
+                    message_en=f"{field} names no stored {target[:-1]} ({ref!r})",
+                    message_zh=f"{field} 引用的 {ref!r} 不存在",
+                )
+
+    def add(self, entity: T) -> T:
+        key = entity.id  # type: ignore[attr-defined]
+        tx = self._tx
+        if tx.get(self.table, key) is not None:
+            raise InvalidInput(
+                "id",
+                key,
+                code="input.duplicate",
+                message_en=f"a {self.kind} with id {key!r} is already stored",
+                message_zh=f"编号为 {key!r} 的{self.kind}已存在",
+            )
+        self._check_references(entity)
+        tx.put(self.table, key, entity, fresh=True)
+        return entity
+
+    def update(self, entity: T) -> T:
+        key = entity.id  # type: ignore[attr-defined]
+        tx = self._tx
+        stored = tx.get(self.table, key)
+        if stored is None:
+            raise NotFound(self.kind, key)
+        if stored.version != entity.version:  # type: ignore[attr-defined]
+            raise ConcurrencyConflict(
+                f"{self.kind} {key!r} 已被修改（存储版本 {stored.version}，提交版本 {entity.version}）；"  # type: ignore[attr-defined]
+                f"{self.kind} {key!r} changed meanwhile: stored version {stored.version}, "
+                f"given {entity.version}"  # type: ignore[attr-defined]
+            )
+        self._check_references(entity)
+        new = attrs.evolve(entity, version=entity.version + 1)  # type: ignore[misc, attr-defined]
+        tx.put(self.table, key, new, fresh=False)
+        return new
+
+    def list(self) -> list[T]:
+        return sorted(self._tx.select(self.table, None, None), key=lambda e: e.id)
+
+    def _find(self, index: str, value: Hashable) -> builtins.list[T]:
+        return sorted(self._tx.select(self.table, index, value), key=lambda e: e.id)
+
+
+class _Branches(_Repo[Branch], BranchRepository):
+    table, kind = "branches", "branch"
+
+
+class _Members(_Repo[Member], MemberRepository):
+    table, kind = "members", "member"
+
+    def in_branch(self, branch_id: str) -> list[Member]:
+        return self._find("branch", branch_id)
+
+
+class _Teams(_Repo[Team], TeamRepository):
+    table, kind = "teams", "team"
+
+
+class _Beneficiaries(_Repo[Beneficiary], BeneficiaryRepository):
+    table, kind = "beneficiaries", "beneficiary"
+
+
+class _Units(_Repo[PartnerUnit], PartnerUnitRepository):
+    table, kind = "units", "partner unit"
+
+
+class _Pairings(_Repo[Pairing], PairingRepository):
+    table, kind = "pairings", "pairing"
+
+    def for_target(self, target_id: str) -> list[Pairing]:
+        return self._find("target", target_id)
+
+    def for_branch(self, branch_id: str) -> list[Pairing]:
+        return self._find("branch", branch_id)
+
+
+class _Activities(_Repo[Activity], ActivityRepository):
+    table, kind = "activities", "activity"
+
+    def in_year(self, year: int) -> list[Activity]:
+        return self._find("year", year)
+
+
+class _Records(_Repo[ServiceRecord], RecordRepository):
+    table, kind = "records", "service record"
+
+    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
+        if idempotency_key is not None:
+            tx = self._tx
+            if tx.get("idempotency", idempotency_key) is not None:
+                raise InvalidInput(
+                    "idempotency_key",
+                    idempotency_key,
+                    code="input.duplicate",
+                    message_en=f"idempotency key {idempotency_key!r} is already stored",
+                    message_zh=f"幂等键 {idempotency_key!r} 已存在",
+                )
+            stored = super().add(entity)
+            tx.put("idempotency", idempotency_key, entity.id, fresh=True)
+            return stored
+        return super().add(entity)
+
+    def in_year(self, year: int) -> Iterator[ServiceRecord]:
+        return iter(sorted(self._tx.select(self.table, "year", year), key=lambda r: (r.on, r.id)))
+
+    def for_member(self, member_id: str, year: int) -> list[ServiceRecord]:
+        return sorted(
+            self._tx.select(self.table, "member_year", (member_id, year)), key=lambda r: (r.on, r.id)
+        )
+
+    def by_idempotency_key(self, key: str) -> ServiceRecord | None:
+        record_id = self._tx.get("idempotency", key)
+        return None if record_id is None else self.get(record_id)
+
+    def reversal_of(self, record_id: str) -> ServiceRecord | None:
+        found = self._find("reverses", record_id)
+        return found[0] if found else None
+
+
+class _Wishes(_Repo[Wish], WishRepository):
+    table, kind = "wishes", "wish"
+
+    def with_status(self, status: WishStatus) -> list[Wish]:
+        return self._find("status", WishStatus(status))
+
+
+class _Demands(_Repo[Demand], DemandRepository):
+    table, kind = "demands", "demand"
+
+
+class _Plans(_Repo[BranchPlan], PlanRepository):
+    table, kind = "plans", "branch plan"
+
+    def for_branch(self, branch_id: str, year: int) -> list[BranchPlan]:
+        return sorted(
+            self._tx.select(self.table, "branch_year", (branch_id, year)),
+            key=lambda p: (p.submitted_on, p.id),
+        )
+
+
+class _Reports(_Repo[HalfYearReport], ReportRepository):
+    table, kind = "reports", "half-year report"
+
+    def for_branch(self, branch_id: str, year: int) -> list[HalfYearReport]:
+        return sorted(
+            self._tx.select(self.table, "branch_year", (branch_id, year)),
+            key=lambda r: (r.half, r.submitted_on, r.id),
+        )
+
+
+class _Locks(LockRepository):
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def is_locked(self, branch_id: str, year: int) -> bool:
+        return self._uow._transaction().get("locks", f"{branch_id}\x00{year}") is not None
+
+    def lock(self, branch_id: str, year: int) -> None:
+        tx = self._uow._transaction()
+        key = f"{branch_id}\x00{year}"
+        if tx.get("locks", key) is None:
+            tx.put("locks", key, (branch_id, year), fresh=False)
+
+    def list(self) -> list[tuple[str, int]]:
+        return sorted(self._uow._transaction().select("locks", None, None))
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """A unit of work on an :class:`InMemoryStore` (a new empty store when none is given).
+
+    Units of work built on one store see each other's committed data (``uow.store``).
+    """
+
+    def __init__(self, store: InMemoryStore | None = None) -> None:
+        self.store = store if store is not None else InMemoryStore()
+        self._tx: _Transaction | None = None
+        self.branches = _Branches(self)
+        self.members = _Members(self)
+        self.teams = _Teams(self)
+        self.beneficiaries = _Beneficiaries(self)
+        self.units = _Units(self)
+        self.pairings = _Pairings(self)
+        self.activities = _Activities(self)
+        self.records = _Records(self)
+        self.wishes = _Wishes(self)
+        self.demands = _Demands(self)
+        self.plans = _Plans(self)
+        self.reports = _Reports(self)
+        self.locks = _Locks(self)
+
+    def _transaction(self) -> _Transaction:
+        if self._tx is None:
+            raise StorageError("no open transaction: use `with uow:`（请在 with uow: 块内使用）")
+        return self._tx
+
+    def begin(self) -> None:
+        if self._tx is not None:
+            raise StorageError("a transaction is already open on this unit of work（事务已打开）")
+        self._tx = _Transaction(self.store)
+
+    def commit(self) -> None:
+        tx = self._transaction()
+        try:
+            if tx.writes:
+                self.store._commit(tx.snapshot, tx.reads, tx.writes, tx.fresh)
+        finally:
+            self._close()
+        # the object may be entered again: a later `with` starts a new transaction
+
+    def rollback(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self._tx is not None:
+            self.store._end(self._tx.snapshot)
+            self._tx = None
