@@ -35,9 +35,23 @@ import attrs
 
 from volunteer_core import compliance
 from volunteer_core._catalogue import violation
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
-from volunteer_core.model import Demand, Pairing, RecordStatus, ServiceRecord, Wish, WishStatus
-from volunteer_core.model.activity import Activity
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, RuleViolation
+from volunteer_core.model import (
+    Activity,
+    Beneficiary,
+    Branch,
+    BranchPlan,
+    Demand,
+    HalfYearReport,
+    Member,
+    Pairing,
+    PartnerUnit,
+    RecordStatus,
+    ServiceRecord,
+    Team,
+    Wish,
+    WishStatus,
+)
 from volunteer_core.money import Yuan
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
@@ -47,6 +61,7 @@ from volunteer_core.rules.pairing import check_single_target, find_duplicate_pai
 __all__ = [
     "RecordRequest",
     "accept_demand",
+    "add_entities",
     "adjust_service",
     "assign_demand",
     "cancel_demand",
@@ -100,6 +115,68 @@ def _transaction(uow: UnitOfWork, work: Callable[[], R], retries: int) -> R:
             if attempt > retries:
                 raise
             time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+
+
+# -- registers: branches, members, teams, beneficiaries, units, activities, plans, reports -------------
+
+_REPOSITORY_OF: dict[type, str] = {
+    Branch: "branches",
+    Member: "members",
+    Team: "teams",
+    Beneficiary: "beneficiaries",
+    PartnerUnit: "units",
+    Activity: "activities",
+    BranchPlan: "plans",
+    HalfYearReport: "reports",
+}
+
+
+def add_entities(
+    uow: UnitOfWork, entities: Iterable[Any], *, batch_size: int = 1000, retries: int = DEFAULT_RETRIES
+) -> int:
+    """Register master data — branches, members, teams, beneficiaries, partner units, activities, plans
+    and reports — in order, one transaction per ``batch_size`` (a reference must name an entity stored
+    earlier: put branches before members). Returns how many were stored. Entities with a life of their
+    own go through their use-cases instead (wishes, pairings, records, demands).
+
+    >>> from volunteer_core import Branch
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> add_entities(InMemoryUnitOfWork(), [Branch(id="b1", name="一支部"), Branch(id="b2", name="二支部")])
+    2
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidInput(
+            "batch_size", batch_size, message_en="must be an integer ≥ 1", message_zh="须为正整数"
+        )
+    batch: list[Any] = []
+    count = 0
+
+    def flush() -> None:
+        def work() -> None:
+            for entity in batch:
+                getattr(uow, _REPOSITORY_OF[type(entity)]).add(entity)
+
+        _transaction(uow, work, retries)
+
+    for index, entity in enumerate(entities):
+        if type(entity) not in _REPOSITORY_OF:
+            raise InvalidInput(
+                f"entities[{index}]",
+                type(entity).__name__,
+                code="input.type",
+                message_en="add_entities stores branches, members, teams, beneficiaries, units, activities, "
+                "plans and reports; use the use-case of a wish, pairing, record or demand",
+                message_zh="心愿、结对、服务记录、需求请通过相应用例办理",
+            )
+        batch.append(entity)
+        if len(batch) >= batch_size:
+            flush()
+            count += len(batch)
+            batch.clear()
+    if batch:
+        flush()
+        count += len(batch)
+    return count
 
 
 # -- wishes ------------------------------------------------------------------------------------------
@@ -238,6 +315,7 @@ class RecordRequest:
     on: date | None = None
     idempotency_key: str | None = None
     record_id: str | None = None
+    recorded_on: date | None = None
 
 
 def _refuse_locked(uow: UnitOfWork, record: ServiceRecord) -> None:
@@ -267,7 +345,9 @@ def _entry(
         kind=activity.kind,
         on=activity.on if request.on is None else request.on,
         minutes=request.minutes,
-        recorded_on=max(recorded_on, activity.on if request.on is None else request.on),
+        recorded_on=max(
+            request.recorded_on or recorded_on, activity.on if request.on is None else request.on
+        ),
         status=status,
     )
     _refuse_locked(uow, record)
@@ -577,7 +657,3 @@ def evaluate_year(
             policy=policy,
             as_of=as_of,
         )
-
-
-def _unused(*_: object) -> None:  # keep NotFound importable for the docs of this module
-    raise NotFound("", "")
