@@ -40,3 +40,21 @@ def test_demo_prints_a_chinese_summary_with_violations() -> None:
     first = io.StringIO()
     demo.run(first, members=60, branches=3, seed=5)
     assert first.getvalue() == text  # seeded and reproducible
+
+
+def test_from_type_works_through_the_hypothesis_entry_point_alone() -> None:
+    code = (
+        "from hypothesis import find, strategies as st\n"
+        "import volunteer_core as vc\n"
+        "w = find(st.from_type(vc.Wish), lambda w: True)\n"
+        "print(type(w).__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "Wish"
+
+
+def test_the_strategies_module_imports_first_without_a_cycle() -> None:
+    # hypothesis loads our entry point while being imported by the strategies module itself
+    code = "import volunteer_core.testing.strategies as s; print(callable(s.datasets))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True"

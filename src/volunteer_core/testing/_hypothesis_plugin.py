@@ -13,6 +13,12 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
 __all__: list[str] = []
 
 
@@ -41,22 +47,39 @@ def _hypothesis_setup_hook() -> None:
         Wish,
     )
     from volunteer_core.money import Yuan
-    from volunteer_core.testing import strategies as vcst
 
-    st.register_type_strategy(Yuan, vcst.yuan())
-    st.register_type_strategy(DateRange, vcst.date_ranges())
-    st.register_type_strategy(Branch, vcst.branches())
-    st.register_type_strategy(Member, vcst.members())
-    st.register_type_strategy(Team, vcst.teams())
-    st.register_type_strategy(Beneficiary, vcst.beneficiaries())
-    st.register_type_strategy(PartnerUnit, vcst.partner_units())
-    st.register_type_strategy(Pairing, vcst.pairings())
-    st.register_type_strategy(Activity, vcst.activities())
-    st.register_type_strategy(ServiceRecord, vcst.service_records())
-    st.register_type_strategy(Wish, vcst.wishes())
-    st.register_type_strategy(Claim, vcst.claims())
-    st.register_type_strategy(Demand, vcst.demands())
-    st.register_type_strategy(BranchPlan, vcst.branch_plans())
-    st.register_type_strategy(HalfYearReport, vcst.half_year_reports())
-    st.register_type_strategy(PlanItem, vcst.plan_items())
-    st.register_type_strategy(vcst.Dataset, vcst.datasets())
+    # Deferred: hypothesis runs this hook while it is being imported — possibly from inside
+    # ``import volunteer_core.testing.strategies`` itself — so the strategies module is looked up only
+    # when a strategy is first drawn. (Dataset registers itself at the end of that module.)
+    factories = {
+        Yuan: "yuan",
+        DateRange: "date_ranges",
+        Branch: "branches",
+        Member: "members",
+        Team: "teams",
+        Beneficiary: "beneficiaries",
+        PartnerUnit: "partner_units",
+        Pairing: "pairings",
+        Activity: "activities",
+        ServiceRecord: "service_records",
+        Wish: "wishes",
+        Claim: "claims",
+        Demand: "demands",
+        BranchPlan: "branch_plans",
+        HalfYearReport: "half_year_reports",
+        PlanItem: "plan_items",
+    }
+    for cls, name in factories.items():
+        st.register_type_strategy(cls, st.deferred(_lazy(name)))
+
+
+def _lazy(name: str) -> Callable[[], SearchStrategy[Any]]:
+    """A plain function (hypothesis' deferred() wants one) building strategies.<name>() on first use."""
+
+    def build() -> SearchStrategy[Any]:
+        from volunteer_core.testing import strategies
+
+        factory: Callable[[], SearchStrategy[Any]] = getattr(strategies, name)
+        return factory()
+
+    return build

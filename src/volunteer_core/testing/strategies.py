@@ -1735,3 +1735,7 @@ def _dataset(
         records=tuple(record_list),
         wishes=tuple(wish_list),
     )
+
+
+# ``st.from_type(Dataset)`` (the other types are registered by the hypothesis entry point).
+st.register_type_strategy(Dataset, datasets())

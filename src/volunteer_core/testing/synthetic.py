@@ -25,6 +25,7 @@ import attrs
 
 from volunteer_core import calendar
 from volunteer_core.dates import DateRange, last_day
+from volunteer_core.errors import RuleViolation
 from volunteer_core.model import (
     Activity,
     ActivityKind,
@@ -44,9 +45,12 @@ from volunteer_core.model import (
     UnitKind,
     Wish,
     WishKind,
+    WishStatus,
 )
+from volunteer_core.model.wish import Claim
+from volunteer_core.ports import UnitOfWork
 
-__all__ = ["SyntheticYear", "generate_year"]
+__all__ = ["LoadSummary", "SyntheticYear", "generate_year"]
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
@@ -122,6 +126,110 @@ class SyntheticYear:
     def records(self) -> list[ServiceRecord]:
         """The whole ledger as a list (small years only)."""
         return list(self.iter_records())
+
+    def load_into(self, uow: UnitOfWork, *, batch_size: int = 1000) -> LoadSummary:
+        """Build the year in ``uow`` through the use-cases (never by writing tables directly): master
+        data with ``add_entities``, pairings with ``register_pairing`` (a genuine duplicate is refused
+        and counted), wishes replayed step by step (collect, screen, publish, claim, withdraw, fulfil,
+        cancel), records with ``record_services`` in batches and reversals with ``reverse_service``.
+        """
+        from volunteer_core import services
+
+        services.add_entities(
+            uow,
+            [*self.branches, *self.members, *self.teams, *self.beneficiaries, *self.units],
+            batch_size=batch_size,
+        )
+        refused: list[str] = []
+        stored_pairings: set[str] = set()
+        for pairing in self.pairings:
+            try:
+                stored_pairings.add(services.register_pairing(uow, pairing).id)
+            except RuleViolation as err:
+                refused.append(str(err))
+        services.add_entities(
+            uow,
+            [
+                a
+                if a.pairing_id is None or a.pairing_id in stored_pairings
+                else attrs.evolve(a, pairing_id=None)
+                for a in self.activities
+            ],
+            batch_size=batch_size,
+        )
+        services.add_entities(uow, [*self.plans, *self.reports], batch_size=batch_size)
+        for wish in self.wishes:
+            _replay_wish(uow, wish)
+        reversals: list[ServiceRecord] = []
+
+        def ordinary() -> Iterator[services.RecordRequest]:
+            for record in self.iter_records():
+                if record.reverses is not None:
+                    reversals.append(record)
+                    continue
+                yield services.RecordRequest(
+                    member_id=record.member_id,
+                    activity_id=record.activity_id,
+                    minutes=record.minutes,
+                    on=record.on,
+                    record_id=record.id,
+                    recorded_on=record.recorded_on,
+                    idempotency_key=record.id,
+                )
+
+        count = len(services.record_services(uow, ordinary(), batch_size=batch_size))
+        for reversal in reversals:
+            assert reversal.reverses is not None
+            assert reversal.recorded_on is not None
+            services.reverse_service(uow, reversal.reverses, on=reversal.recorded_on, reversal_id=reversal.id)
+        return LoadSummary(records=count, reversals=len(reversals), refused_pairings=tuple(refused))
+
+
+@attrs.frozen(kw_only=True)
+class LoadSummary:
+    """What :meth:`SyntheticYear.load_into` stored."""
+
+    records: int
+    reversals: int
+    refused_pairings: tuple[str, ...]
+
+
+def _replay_wish(uow: UnitOfWork, wish: Wish) -> None:
+    """Reach ``wish``'s state in ``uow`` through the wish use-cases, step by step."""
+    from volunteer_core import services
+
+    services.collect_wish(
+        uow,
+        attrs.evolve(
+            wish,
+            status=WishStatus.COLLECTED,
+            claims=(),
+            screened_on=None,
+            published_on=None,
+            fulfilled_on=None,
+            cancelled_on=None,
+            reason="",
+        ),
+    )
+    if wish.screened_on is not None:
+        approved = wish.status is not WishStatus.REJECTED
+        services.screen_wish(uow, wish.id, approved=approved, on=wish.screened_on, reason=wish.reason)
+    if wish.published_on is not None:
+        services.publish_wish(uow, wish.id, on=wish.published_on)
+    steps: list[tuple[date, int, Claim]] = []
+    for claim in wish.claims:
+        steps.append((claim.claimed_on, 0, claim))
+        if claim.withdrawn_on is not None and wish.status is not WishStatus.CANCELLED:
+            steps.append((claim.withdrawn_on, 1, claim))
+    for on, step, claim in sorted(steps, key=lambda s: (s[0], s[1])):
+        if step == 0:
+            services.claim_wish(uow, wish.id, claim.member_id, on=on, pledged=claim.pledged)
+        else:
+            services.withdraw_claim(uow, wish.id, claim.member_id, on=on)
+    if wish.fulfilled_on is not None:
+        services.fulfil_wish(uow, wish.id, on=wish.fulfilled_on)
+    if wish.cancelled_on is not None:
+        services.cancel_wish(uow, wish.id, on=wish.cancelled_on, reason=wish.reason)
 
 
 def _member_records(
