@@ -1,0 +1,1 @@
+"""Peers: the same rules written the way users would write them without volunteer_core."""
