@@ -33,6 +33,7 @@ from volunteer_core.model import (
     Branch,
     BranchPlan,
     Claim,
+    CommunityRegistration,
     Demand,
     DemandStatus,
     Gender,
@@ -59,6 +60,9 @@ from volunteer_core.rules import (
     Violation,
     check_pairings,
     find_duplicate_pairings,
+    member_star_level,
+    star_level,
+    validate_record,
     validate_wish,
 )
 
@@ -72,6 +76,7 @@ __all__ = [
     "BranchPlan",
     "BranchYear",
     "Claim",
+    "CommunityRegistration",
     "ConcurrencyConflict",
     "DateRange",
     "Demand",
@@ -109,6 +114,9 @@ __all__ = [
     "evaluate_member_year",
     "evaluate_year",
     "find_duplicate_pairings",
+    "member_star_level",
     "policies",
+    "star_level",
+    "validate_record",
     "validate_wish",
 ]

@@ -6,15 +6,15 @@ names are re-exported by :mod:`volunteer_core.rules` and the package top level.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Self
 
 import attrs
 
 from volunteer_core.model.enums import Severity
 
-__all__ = ["RULES", "Rule", "Violation", "violation"]
+__all__ = ["RULES", "Rule", "Violation", "Violations", "violation"]
 
 
 def _freeze_details(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -69,6 +69,31 @@ class Violation:
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message_en} ({self.source})"
+
+    def _repr_html_(self) -> str:
+        """The violation as a one-row HTML table (notebooks)."""
+        from volunteer_core._html import violation_html
+
+        return violation_html(self)
+
+
+class Violations(tuple[Violation, ...]):
+    """A tuple of violations that a notebook shows as a table: ``Violations(report.violations)``.
+
+    >>> Violations([]) == ()
+    True
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, violations: Iterable[Violation] = ()) -> Self:
+        return super().__new__(cls, violations)
+
+    def _repr_html_(self) -> str:
+        """The violations as an HTML table with counts (notebooks)."""
+        from volunteer_core._html import violations_html
+
+        return violations_html(self)
 
 
 def violation(
@@ -173,7 +198,8 @@ _REGISTRY: dict[str, Rule] = {
             "In every full month of membership of the year, at least "
             "policy.min_community_sessions_per_month (default 1) COMMUNITY_SERVICE records. A month is a full "
             "month of membership when the member joined on or before its first day and had not left before "
-            "its last day.",
+            "its last day. When policy.community_service_where_registered (双报到), only service at an "
+            "activity whose community is one where the member was registered that day counts.",
         ),
         _rule(
             "member.branch_activities",
@@ -301,6 +327,42 @@ _REGISTRY: dict[str, Rule] = {
             "only confirmed hours count",
             "志愿服务记录与证明出具办法（试行）2020, Art 6–7",
             "PENDING and REJECTED records count toward nothing.",
+            Severity.WARNING,
+        ),
+        _rule(
+            "record.transition",
+            "服务时长须经组织确认",
+            "hours are confirmed by the organiser",
+            "志愿服务记录与证明出具办法（试行）2020, Art 6–7",
+            "A self-reported record (report_service) is PENDING until the activity's organiser confirms it "
+            "(CONFIRMED) or rejects it with a reason (REJECTED); only a PENDING record is decided, once, and "
+            "never by the member who reported it. An organiser's entry (record_service) is CONFIRMED from "
+            "the start.",
+        ),
+        _rule(
+            "record.duration",
+            "服务时长不超过活动时长",
+            "no more minutes than the activity lasted",
+            "志愿服务记录与证明出具办法（试行）2020 (服务时间为实际提供服务的时间，不含往返交通时间)",
+            "When the activity states its length (Activity.duration_minutes), a record's minutes do not "
+            "exceed it (inclusive). Travel time is not service time.",
+        ),
+        _rule(
+            "record.sessions_per_day",
+            "每人每天每个活动签到签退次数有限",
+            "sessions per member, activity and day",
+            "i志愿 platform rule (签到签退)",
+            "At most policy.max_sessions_per_day (default 3, inclusive) records — sign-in/sign-out sessions — "
+            "per member per activity per day; rejected records and reversed ones do not take a session.",
+        ),
+        _rule(
+            "record.timeliness_unknown",
+            "法定工作日安排未知",
+            "official working days unknown",
+            "志愿服务记录与证明出具办法（试行）2020, Art 11; 国务院办公厅 节假日安排",
+            "When record.timeliness needs the official working days of a year that chinese-calendar does not "
+            'cover and policy.beyond_official_calendar is "warn", a WARNING says timeliness was not judged '
+            '(with "raise", InvalidInput calendar.unknown_year). Monday–Friday is never assumed.',
             Severity.WARNING,
         ),
     )

@@ -37,6 +37,7 @@ from volunteer_core.model.enums import ActivityKind, RecordStatus, Severity
 from volunteer_core.model.pairing import Pairing
 from volunteer_core.model.people import Branch, Member, Team
 from volunteer_core.model.plan import BranchPlan, HalfYearReport
+from volunteer_core.model.registration import CommunityRegistration
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.rules.activity import check_activity
 from volunteer_core.rules.branch import (
@@ -154,6 +155,64 @@ class MemberYear:
             "pending": ",".join(self.pending),
         }
 
+    def _repr_html_(self) -> str:
+        """The member's year as an HTML table (notebooks)."""
+        from volunteer_core._html import member_year_html
+
+        return member_year_html(self)
+
+
+class _Registered:
+    """双报到 (``policy.community_service_where_registered``): whether a COMMUNITY_SERVICE record counts
+    toward ``member.monthly_community`` — its activity's community is one where the member was registered
+    on the record's day. A member without any ``CommunityRegistration`` counts as registered at
+    ``Member.community`` (when set) throughout. Holds the activities' communities and the registrations:
+    memory ∝ activities + members, never records."""
+
+    __slots__ = ("_communities", "_registrations")
+
+    def __init__(
+        self, activities: Iterable[Activity], registrations: Iterable[CommunityRegistration]
+    ) -> None:
+        self._communities = {a.id: a.community for a in activities if a.community is not None}
+        self._registrations: dict[str, list[CommunityRegistration]] = {}
+        for registration in registrations:
+            self._registrations.setdefault(registration.member_id, []).append(registration)
+
+    def for_member(self, member: Member) -> _MemberRegistered:
+        return _MemberRegistered(self, member)
+
+    def community_of(self, record: ServiceRecord) -> str | None:
+        return self._communities.get(record.activity_id)
+
+
+class _MemberRegistered:
+    __slots__ = ("_fallback", "_owner", "_registrations")
+
+    def __init__(self, owner: _Registered, member: Member) -> None:
+        self._owner = owner
+        self._registrations: list[CommunityRegistration] = owner._registrations.get(member.id, [])
+        self._fallback = member.community
+
+    def counts(self, record: ServiceRecord) -> bool:
+        community = self._owner.community_of(record)
+        if community is None:
+            return False
+        if not self._registrations:
+            return community == self._fallback
+        return any(r.covers(community, record.on) for r in self._registrations)
+
+
+def _registered(
+    member: Member,
+    policy: Policy,
+    activities: Iterable[Activity],
+    registrations: Iterable[CommunityRegistration],
+) -> _MemberRegistered | None:
+    if not policy.community_service_where_registered:
+        return None
+    return _Registered(activities, registrations).for_member(member)
+
 
 class _Tally:
     """The running totals of one member over one pass (private, mutable)."""
@@ -166,14 +225,17 @@ class _Tally:
         self.activities: dict[str, int] = {}
         self.caring = 0
 
-    def add(self, record: ServiceRecord, own_branch: str) -> None:
+    def add(
+        self, record: ServiceRecord, own_branch: str, registered: _MemberRegistered | None = None
+    ) -> None:
         self.minutes += record.minutes
         if record.adjusts is not None:
             return  # an adjustment corrects minutes only
         step = -1 if record.reverses is not None else 1
         kind = record.kind
         if kind is _COMMUNITY:
-            self.community[record.on.month - 1] += step
+            if registered is None or registered.counts(record):
+                self.community[record.on.month - 1] += step
         elif kind is _PAIRING:
             if record.branch_id == own_branch:
                 self.activities[record.activity_id] = self.activities.get(record.activity_id, 0) + step
@@ -265,6 +327,8 @@ def evaluate_member_year(
     *,
     policy: Policy = DEFAULT,
     as_of: date | None = None,
+    activities: Iterable[Activity] = (),
+    registrations: Iterable[CommunityRegistration] = (),
 ) -> MemberYear:
     """Judge one member's year under ``policy``.
 
@@ -276,6 +340,9 @@ def evaluate_member_year(
         policy: thresholds and switches.
         as_of: evaluate part of the year: only months ended on or before ``as_of`` are judged, and annual
             totals not yet met are *pending* until the year has ended.
+        activities, registrations: with ``policy.community_service_where_registered`` (双报到), the
+            activities (for their ``community``) and the member's ``CommunityRegistration`` s; community
+            service counts toward ``member.monthly_community`` only where the member was registered.
 
     Returns:
         A :class:`MemberYear`.
@@ -283,9 +350,10 @@ def evaluate_member_year(
     year = _check_year(year)
     as_of = _check_as_of(as_of)
     tally = _Tally()
+    registered = _registered(member, policy, activities, registrations)
     for record in records:
         if record.member_id == member.id and _counts(record, year, as_of):
-            tally.add(record, member.branch_id)
+            tally.add(record, member.branch_id, registered)
     return _judge(member, tally, year, policy, as_of)
 
 
@@ -333,6 +401,22 @@ class YearReport:
         """
         return [m.to_record() for m in self.members.values()]
 
+    def to_dataframe(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (one row per member, the same columns).
+
+        Needs pandas (``pip install pandas``); without it, raises ``ImportError`` saying so —
+        :meth:`to_records` needs nothing.
+        """
+        from volunteer_core._html import records_frame
+
+        return records_frame(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The report as HTML (notebooks): headline numbers, branches, violations by rule, members."""
+        from volunteer_core._html import year_report_html
+
+        return year_report_html(self)
+
     def violations_of(self, subject_id: str) -> tuple[Violation, ...]:
         """The violations whose subject is ``subject_id``."""
         return tuple(v for v in self.violations if v.subject_id == subject_id)
@@ -360,6 +444,7 @@ def evaluate_year(
     branches: Iterable[Branch] = (),
     policy: Policy = DEFAULT,
     as_of: date | None = None,
+    registrations: Iterable[CommunityRegistration] = (),
 ) -> YearReport:
     """Judge a whole year in one pass over ``records``.
 
@@ -368,7 +453,9 @@ def evaluate_year(
     every branch of a judged member, plus ``branches`` — activities of the year (``activity.*``) and
     pairings overlapping the year (``pairing.*``) are judged too. ``records`` may be any iterable (a
     database cursor, a generator) and is consumed once; records of unknown members are counted in
-    ``unmatched_records``.
+    ``unmatched_records``. With ``policy.community_service_where_registered`` (双报到), ``registrations``
+    (``CommunityRegistration`` s) and the activities' ``community`` decide which community service counts
+    toward ``member.monthly_community`` (pass every activity the year's records refer to).
 
     >>> from datetime import date
     >>> from volunteer_core import Member, evaluate_year
@@ -381,7 +468,13 @@ def evaluate_year(
     year = _check_year(year)
     as_of = _check_as_of(as_of)
     judged = [m for m in members if _overlaps_year(m, year)]
-    tallies: dict[str, tuple[_Tally, str]] = {m.id: (_Tally(), m.branch_id) for m in judged}
+    registry: _Registered | None = None
+    if policy.community_service_where_registered:
+        activities = list(activities)
+        registry = _Registered(activities, registrations)
+    tallies: dict[str, tuple[_Tally, str, _MemberRegistered | None]] = {
+        m.id: (_Tally(), m.branch_id, registry.for_member(m) if registry else None) for m in judged
+    }
     read = unmatched = 0
     lookup = tallies.get
     for record in records:
@@ -390,7 +483,7 @@ def evaluate_year(
         if entry is None:
             unmatched += 1
         elif _counts(record, year, as_of):
-            entry[0].add(record, entry[1])
+            entry[0].add(record, entry[1], entry[2])
 
     member_years = {m.id: _judge(m, tallies[m.id][0], year, policy, as_of) for m in judged}
     ended = as_of is None or as_of >= date(year, 12, 31)

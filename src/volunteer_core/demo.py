@@ -10,16 +10,22 @@ True
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import unicodedata
 from collections import Counter
+from datetime import date
+from pathlib import Path
 from typing import TextIO
 
-from volunteer_core import policies
+from volunteer_core import policies, services
 from volunteer_core._catalogue import RULES
-from volunteer_core.compliance import YearReport, evaluate_year
+from volunteer_core._demo_timebank import show_timebank
+from volunteer_core.compliance import YearReport
 from volunteer_core.model.enums import Severity
 from volunteer_core.policy import Policy
+from volunteer_core.ports import UnitOfWork
+from volunteer_core.storage.memory import InMemoryUnitOfWork
 from volunteer_core.testing.synthetic import SyntheticYear, generate_year
 
 __all__ = ["render_summary", "run"]
@@ -88,21 +94,51 @@ def run(
     branches: int = 6,
     seed: int = 2026,
     policy: Policy = policies.DEFAULT,
+    out_dir: str | Path | None = None,
 ) -> int:
-    """Build the year, evaluate it, print the summary; return 1 when violations were found, else 0."""
+    """Build the year through the use-cases, evaluate it, print the summary; return 1 when violations
+    were found, else 0.
+
+    With ``out_dir`` (``make demo`` passes ``demo-output``) the year is stored in the embedded default —
+    a SQLite file ``out_dir/volunteer.db``, made afresh — and the official forms and one service
+    certificate are written beside it; without it everything stays in memory and nothing is written.
+    """
     stream = out or sys.stdout
     world = generate_year(year, members=members, branches=branches, seed=seed)
-    report = evaluate_year(
-        year,
-        members=world.members,
-        records=world.iter_records(),
-        teams=world.teams,
-        activities=world.activities,
-        pairings=world.pairings,
-        plans=world.plans,
-        reports=world.reports,
-        branches=world.branches,
-        policy=policy,
-    )
+    uow: UnitOfWork
+    if out_dir is None:
+        uow = InMemoryUnitOfWork()
+    else:
+        from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
+
+        directory = Path(out_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        database = directory / "volunteer.db"
+        for stale in (
+            database,
+            database.with_name(database.name + "-wal"),
+            database.with_name(database.name + "-shm"),
+        ):
+            stale.unlink(missing_ok=True)
+        url = f"sqlite:///{database}"
+        create_schema(url)
+        uow = SqlUnitOfWork(url)
+    loaded = world.load_into(uow)
+    report = services.evaluate_year(uow, year, policy=policy)
     stream.write(render_summary(world, report))
+    for refusal in loaded.refused_pairings:
+        stream.write(f"\n登记结对被拒绝（register_pairing refused）: {refusal}\n")
+    show_timebank(stream, world, out_dir=out_dir, policy=policy)
+    if out_dir is not None:
+        _write_forms(stream, uow, Path(out_dir), year)
     return 1 if report.violations else 0
+
+
+def _write_forms(stream: TextIO, uow: UnitOfWork, directory: Path, year: int) -> None:
+    from volunteer_core import forms
+
+    fmt = "xlsx" if importlib.util.find_spec("openpyxl") is not None else "csv"
+    written = forms.export_all(uow, directory, year=year, fmt=fmt, on=date(year, 12, 31))
+    stream.write(f"\n已写入 {directory}（written）：{directory / 'volunteer.db'}\n")
+    for path in written:
+        stream.write(f"  {path}\n")

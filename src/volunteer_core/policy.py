@@ -12,6 +12,7 @@ A threshold set to ``None`` switches its rule off. Presets are frozen; derive a 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, cast
 
 import attrs
@@ -26,9 +27,13 @@ __all__ = [
     "LOUDI_2018",
     "MCA_LEIFENG",
     "MEILIE_2017",
+    "NATIONAL_STARS",
+    "PARTY_MEMBER_YEARLY_STARS",
     "PRESETS",
     "PUTIAN_2022",
+    "STAR_TABLES",
     "Policy",
+    "StarTable",
 ]
 
 
@@ -90,6 +95,66 @@ def _optional_cap(value: Any) -> Yuan | None:
     return None if value is None else _coerce_yuan(value)
 
 
+def _raise_or_warn(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in ("raise", "warn"):
+        raise _bad(attribute.name, value, 'must be "raise" or "warn"', '须为 "raise" 或 "warn"')
+
+
+def _to_tuple(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _star_thresholds(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    ok = (
+        isinstance(value, tuple)
+        and len(value) <= 5
+        and all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in value)
+        and all(a < b for a, b in itertools.pairwise(value))
+    )
+    if not ok:
+        raise _bad(
+            attribute.name,
+            value,
+            "must be at most five strictly increasing whole numbers of hours > 0",
+            "须为不超过五个、严格递增的正整数小时数",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class StarTable:
+    """A table of star levels (星级): the confirmed hours of 一星 … 五星 and whether it resets yearly.
+
+    Apply it with :meth:`Policy.with_stars`.
+    """
+
+    name: str
+    thresholds_hours: tuple[int, ...] = attrs.field(converter=_to_tuple, validator=_star_thresholds)
+    yearly_reset: bool = False
+    source: str = ""
+
+
+#: 一星 … 五星 at 100 / 300 / 600 / 1000 / 1500 cumulative confirmed hours: 中国社区志愿者注册管理办法
+#: Art 18, 志愿服务记录办法 (民政部 2012) and the platforms since (de-facto national practice). The default.
+NATIONAL_STARS = StarTable(
+    name="NATIONAL_STARS",
+    thresholds_hours=(100, 300, 600, 1000, 1500),
+    source="中国社区志愿者注册管理办法 Art 18; 志愿服务记录办法（民政部 2012）; de-facto national practice",
+)
+
+#: A party-member table that resets every calendar year: 8 / 10 / 15 / 20 / 25 hours in the year.
+PARTY_MEMBER_YEARLY_STARS = StarTable(
+    name="PARTY_MEMBER_YEARLY_STARS",
+    thresholds_hours=(8, 10, 15, 20, 25),
+    yearly_reset=True,
+    source="local party-member practice (issue 6)",
+)
+
+#: Every star table by name.
+STAR_TABLES: dict[str, StarTable] = {t.name: t for t in (NATIONAL_STARS, PARTY_MEMBER_YEARLY_STARS)}
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """The thresholds and switches of every rule (see domain.md). ``None`` switches a rule off.
@@ -145,10 +210,32 @@ class Policy:
     )
     #: ``record.timeliness``: official working days within which service is recorded.
     record_within_working_days: int = attrs.field(default=10, validator=_count)
-    #: Star levels 一星 … 五星: cumulative confirmed hours (inclusive).
-    star_thresholds_hours: tuple[int, ...] = (100, 300, 600, 1000, 1500)
-    #: Sign-in/sign-out sessions per member per activity per day (i志愿).
+    #: ``record.timeliness`` for a year beyond the official calendar's data (chinese-calendar):
+    #: ``"raise"`` → ``InvalidInput``; ``"warn"`` → a ``record.timeliness_unknown`` WARNING. Never a
+    #: silent Monday–Friday guess.
+    beyond_official_calendar: str = attrs.field(default="raise", validator=_raise_or_warn)
+    #: Star levels 一星 … 五星: confirmed hours (inclusive), strictly increasing, at most five.
+    star_thresholds_hours: tuple[int, ...] = attrs.field(
+        default=(100, 300, 600, 1000, 1500), converter=_to_tuple, validator=_star_thresholds
+    )
+    #: Star levels count the hours of the calendar year of ``as_of`` only (a yearly-reset table),
+    #: instead of all hours up to ``as_of``.
+    star_yearly_reset: bool = False
+    #: ``record.sessions_per_day``: sign-in/sign-out sessions per member per activity per day (i志愿).
     max_sessions_per_day: int = attrs.field(default=3, validator=_count)
+    #: 双报到: COMMUNITY_SERVICE counts toward ``member.monthly_community`` only at a community where the
+    #: member was registered that day (``CommunityRegistration``; ``Member.community`` when none given).
+    community_service_where_registered: bool = False
+
+    def with_stars(self, table: StarTable) -> Policy:
+        """This policy with the star table ``table``.
+
+        >>> DEFAULT.with_stars(PARTY_MEMBER_YEARLY_STARS).star_thresholds_hours
+        (8, 10, 15, 20, 25)
+        """
+        return attrs.evolve(
+            self, star_thresholds_hours=table.thresholds_hours, star_yearly_reset=table.yearly_reset
+        )
 
     def __attrs_post_init__(self) -> None:
         lo, target = self.branch_activities_min, self.branch_activities_target

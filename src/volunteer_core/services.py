@@ -41,6 +41,7 @@ from volunteer_core.model import (
     Beneficiary,
     Branch,
     BranchPlan,
+    CommunityRegistration,
     Demand,
     HalfYearReport,
     Member,
@@ -57,6 +58,7 @@ from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.ledger import check_reversal, check_year_locked
 from volunteer_core.rules.pairing import check_single_target, find_duplicate_pairings
+from volunteer_core.rules.timebank import check_duration, check_sessions_per_day
 
 __all__ = [
     "RecordRequest",
@@ -69,6 +71,7 @@ __all__ = [
     "claim_wish",
     "collect_wish",
     "complete_demand",
+    "confirm_service",
     "decline_demand",
     "end_pairing",
     "evaluate_year",
@@ -79,6 +82,8 @@ __all__ = [
     "record_service",
     "record_services",
     "register_pairing",
+    "reject_service",
+    "report_service",
     "reverse_service",
     "screen_wish",
     "withdraw_claim",
@@ -330,8 +335,13 @@ def _entry(
     recorded_on: date,
     *,
     status: RecordStatus = RecordStatus.CONFIRMED,
+    policy: Policy = DEFAULT,
+    member_years: dict[tuple[str, int], list[ServiceRecord]] | None = None,
 ) -> ServiceRecord:
-    """Build, check and store one ledger entry inside the open transaction (idempotent by key)."""
+    """Build, check and store one ledger entry inside the open transaction (idempotent by key): refused
+    in a locked year (``ledger.year_locked``), beyond the activity's length (``record.duration``) or past
+    the sessions a day (``record.sessions_per_day``). ``member_years`` caches ``records.for_member`` for
+    a batch (one query per member and year, kept up to date with the batch's own entries)."""
     if request.idempotency_key is not None:
         first = uow.records.by_idempotency_key(request.idempotency_key)
         if first is not None:
@@ -351,7 +361,19 @@ def _entry(
         status=status,
     )
     _refuse_locked(uow, record)
-    return uow.records.add(record, idempotency_key=request.idempotency_key)
+    key = (record.member_id, record.on.year)
+    existing = None if member_years is None else member_years.get(key)
+    if existing is None:
+        existing = uow.records.for_member(*key)
+        if member_years is not None:
+            member_years[key] = existing
+    for refused in (check_duration(record, activity), check_sessions_per_day(record, existing, policy)):
+        if refused:
+            raise RuleViolation(refused[0])
+    stored = uow.records.add(record, idempotency_key=request.idempotency_key)
+    if member_years is not None:
+        existing.append(stored)
+    return stored
 
 
 def record_service(
@@ -364,13 +386,18 @@ def record_service(
     idempotency_key: str | None = None,
     recorded_on: date | None = None,
     record_id: str | None = None,
+    policy: Policy = DEFAULT,
     retries: int = DEFAULT_RETRIES,
 ) -> ServiceRecord:
-    """An organiser records service: a CONFIRMED entry copying the activity's kind and branch.
+    """An organiser records service: a CONFIRMED entry copying the activity's kind and branch — late
+    or not (补录: lateness is reported by :func:`volunteer_core.validate_record`, ``record.timeliness``).
 
     ``on`` defaults to the activity's date, ``recorded_on`` to today in China. The same
     ``idempotency_key`` twice returns the first record and stores nothing new (never deduplicated by
-    content). A record in a locked year raises ``RuleViolation`` ``ledger.year_locked``.
+    content). Refused with ``RuleViolation``: a record in a locked year (``ledger.year_locked``), more
+    minutes than the activity's ``duration_minutes`` (``record.duration``), more than
+    ``policy.max_sessions_per_day`` sessions of the member at the activity that day
+    (``record.sessions_per_day``).
     """
     request = RecordRequest(
         member_id=member_id,
@@ -381,7 +408,87 @@ def record_service(
         record_id=record_id,
     )
     entered = recorded_on or _today()
-    return _transaction(uow, lambda: _entry(uow, uow.activities.get(activity_id), request, entered), retries)
+    return _transaction(
+        uow, lambda: _entry(uow, uow.activities.get(activity_id), request, entered, policy=policy), retries
+    )
+
+
+def report_service(
+    uow: UnitOfWork,
+    *,
+    member_id: str,
+    activity_id: str,
+    minutes: int,
+    on: date | None = None,
+    idempotency_key: str | None = None,
+    recorded_on: date | None = None,
+    record_id: str | None = None,
+    policy: Policy = DEFAULT,
+    retries: int = DEFAULT_RETRIES,
+) -> ServiceRecord:
+    """A member reports their own service (自主申报, 补录): a PENDING entry that counts toward nothing
+    until the organiser confirms it (:func:`confirm_service`) or rejects it (:func:`reject_service`).
+    The same checks as :func:`record_service`; a pending record takes a session of the day.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Activity, Branch, Member
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> uow = InMemoryUnitOfWork()
+    >>> _ = add_entities(uow, [Branch(id="b1", name="一支部"),
+    ...     Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1)),
+    ...     Activity(id="a1", kind="community_service", branch_id="b1", on=date(2025, 9, 30), title="清扫")])
+    >>> r = report_service(uow, member_id="m1", activity_id="a1", minutes=90, recorded_on=date(2025, 10, 9))
+    >>> r.status.value
+    'pending'
+    >>> confirm_service(uow, r.id, by="org1", on=date(2025, 10, 10)).status.value
+    'confirmed'
+    """
+    request = RecordRequest(
+        member_id=member_id,
+        activity_id=activity_id,
+        minutes=minutes,
+        on=on,
+        idempotency_key=idempotency_key,
+        record_id=record_id,
+    )
+    entered = recorded_on or _today()
+    return _transaction(
+        uow,
+        lambda: _entry(
+            uow, uow.activities.get(activity_id), request, entered, status=RecordStatus.PENDING, policy=policy
+        ),
+        retries,
+    )
+
+
+def confirm_service(
+    uow: UnitOfWork, record_id: str, *, by: str, on: date, retries: int = DEFAULT_RETRIES
+) -> ServiceRecord:
+    """确认: the organiser ``by`` confirms a PENDING record on ``on``; from then on its minutes count.
+
+    Refused with ``RuleViolation``: a record that is not PENDING or ``by`` the member themself
+    (``record.transition``), a record in a locked year (``ledger.year_locked``).
+    """
+    return _decide(uow, record_id, lambda r: r.confirm(by=by, on=on), retries)
+
+
+def reject_service(
+    uow: UnitOfWork, record_id: str, *, by: str, on: date, reason: str, retries: int = DEFAULT_RETRIES
+) -> ServiceRecord:
+    """不予确认: the organiser ``by`` rejects a PENDING record on ``on`` with a ``reason`` (required); it
+    never counts. Refused like :func:`confirm_service`."""
+    return _decide(uow, record_id, lambda r: r.reject(by=by, on=on, reason=reason), retries)
+
+
+def _decide(
+    uow: UnitOfWork, record_id: str, step: Callable[[ServiceRecord], ServiceRecord], retries: int
+) -> ServiceRecord:
+    def work() -> ServiceRecord:
+        record = uow.records.get(record_id)
+        _refuse_locked(uow, record)
+        return uow.records.update(step(record))
+
+    return _transaction(uow, work, retries)
 
 
 def _requests(items: Iterable[RecordRequest | Mapping[str, Any]]) -> Iterator[RecordRequest]:
@@ -410,6 +517,7 @@ def record_services(
     *,
     batch_size: int = 1000,
     recorded_on: date | None = None,
+    policy: Policy = DEFAULT,
     retries: int = DEFAULT_RETRIES,
 ) -> list[ServiceRecord]:
     """The bulk form of :func:`record_service` for imports: one transaction per ``batch_size`` items,
@@ -427,12 +535,13 @@ def record_services(
     def flush() -> None:
         def work() -> list[ServiceRecord]:
             activities: dict[str, Activity] = {}
+            member_years: dict[tuple[str, int], list[ServiceRecord]] = {}
             done: list[ServiceRecord] = []
             for request in batch:
                 activity = activities.get(request.activity_id)
                 if activity is None:
                     activity = activities[request.activity_id] = uow.activities.get(request.activity_id)
-                done.append(_entry(uow, activity, request, entered))
+                done.append(_entry(uow, activity, request, entered, policy=policy, member_years=member_years))
             return done
 
         stored.extend(_transaction(uow, work, retries))
@@ -464,21 +573,25 @@ def reverse_service(
         refused = check_reversal(original, existing_reversal=uow.records.reversal_of(record_id))
         if refused:
             raise RuleViolation(refused[0])
-        if original.status is not RecordStatus.CONFIRMED:
-            raise RuleViolation(
-                violation(
-                    "record.status",
-                    original.id,
-                    en=f"record {original.id} is {original.status.name}: only a confirmed record is reversed",
-                    zh=f"记录 {original.id} {original.status.label_zh}，只有已确认的记录可以冲销",
-                    status=original.status.value,
-                )
-            )
+        _refuse_unconfirmed(original, "reversed", "冲销")
         reversal = original.reversal(id=reversal_id or _new_id("rev"), recorded_on=max(on, original.on))
         _refuse_locked(uow, reversal)
         return uow.records.add(reversal)
 
     return _transaction(uow, work, retries)
+
+
+def _refuse_unconfirmed(original: ServiceRecord, verb_en: str, verb_zh: str) -> None:
+    if original.status is not RecordStatus.CONFIRMED:
+        raise RuleViolation(
+            violation(
+                "record.status",
+                original.id,
+                en=f"record {original.id} is {original.status.name}: only a confirmed record is {verb_en}",
+                zh=f"记录 {original.id} {original.status.label_zh}，只有已确认的记录可以{verb_zh}",
+                status=original.status.value,
+            )
+        )
 
 
 def adjust_service(
@@ -495,6 +608,7 @@ def adjust_service(
 
     def work() -> ServiceRecord:
         original = uow.records.get(record_id)
+        _refuse_unconfirmed(original, "adjusted", "调整")
         adjustment = ServiceRecord(
             id=adjustment_id or _new_id("adj"),
             member_id=original.member_id,
@@ -513,7 +627,8 @@ def adjust_service(
 
 
 def lock_year(uow: UnitOfWork, branch_id: str, year: int, *, retries: int = DEFAULT_RETRIES) -> None:
-    """Close a filed year of a branch (台账): its records can no longer be added, reversed or changed."""
+    """Close a filed year of a branch (台账): its records can no longer be added, confirmed, rejected,
+    reversed or changed (``ledger.year_locked``); corrections go into an open year (:func:`adjust_service`)."""
 
     def work() -> None:
         uow.branches.get(branch_id)
@@ -601,6 +716,7 @@ def complete_demand(
     minutes: int,
     on: date,
     recorded_on: date | None = None,
+    policy: Policy = DEFAULT,
     retries: int = DEFAULT_RETRIES,
 ) -> Demand:
     """完成: the accepted member's service is recorded through the ledger, the demand becomes DONE — one
@@ -618,7 +734,7 @@ def complete_demand(
             on=on,
             idempotency_key=f"demand:{demand.id}",
         )
-        _entry(uow, uow.activities.get(activity_id), request, entered)
+        _entry(uow, uow.activities.get(activity_id), request, entered, policy=policy)
         return uow.demands.update(done)
 
     return _transaction(uow, work, retries)
@@ -637,10 +753,16 @@ def cancel_demand(
 
 
 def evaluate_year(
-    uow: UnitOfWork, year: int, *, policy: Policy = DEFAULT, as_of: date | None = None
+    uow: UnitOfWork,
+    year: int,
+    *,
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+    registrations: Iterable[CommunityRegistration] = (),
 ) -> compliance.YearReport:
     """Evaluate a stored year: streams ``records.in_year(year)`` into :func:`volunteer_core.evaluate_year`
-    inside one read-only transaction."""
+    inside one read-only transaction. With ``policy.community_service_where_registered`` (双报到) pass
+    the members' ``registrations``; every stored activity is then read for its community."""
     with uow:
         plans = [p for p in uow.plans.list() if p.year == year]
         reports = [r for r in uow.reports.list() if r.year == year]
@@ -649,11 +771,16 @@ def evaluate_year(
             members=uow.members.list(),
             records=uow.records.in_year(year),
             teams=uow.teams.list(),
-            activities=uow.activities.in_year(year),
+            activities=(
+                uow.activities.list()
+                if policy.community_service_where_registered
+                else uow.activities.in_year(year)
+            ),
             pairings=uow.pairings.list(),
             plans=plans,
             reports=reports,
             branches=uow.branches.list(),
             policy=policy,
             as_of=as_of,
+            registrations=registrations,
         )

@@ -18,6 +18,7 @@ from volunteer_core.model.enums import (
 from volunteer_core.model.pairing import Pairing
 from volunteer_core.model.people import Beneficiary, Branch, Member, PartnerUnit, Team
 from volunteer_core.model.plan import BranchPlan, HalfYearReport, PlanItem
+from volunteer_core.model.registration import CommunityRegistration
 from volunteer_core.model.wish import Claim, Wish
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Branch",
     "BranchPlan",
     "Claim",
+    "CommunityRegistration",
     "Demand",
     "DemandStatus",
     "Gender",

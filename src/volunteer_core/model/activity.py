@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -21,6 +22,18 @@ __all__ = ["MAX_MINUTES_PER_RECORD", "Activity", "ServiceRecord"]
 
 #: A single ledger entry covers one day of one activity: at most 24 hours.
 MAX_MINUTES_PER_RECORD = 24 * 60
+
+
+def _optional_duration(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_MINUTES_PER_RECORD:
+        raise InvalidInput(
+            attribute.name,
+            value,
+            message_en="must be None or whole minutes between 1 and 1440 (one day)",
+            message_zh="须为空或1至1440之间的整数分钟",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +56,10 @@ class Activity:
     team_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
     pairing_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
     summary: str = attrs.field(default="", validator=f.plain_text)
+    #: The activity's length in minutes (service time, travel excluded); a record may not exceed it.
+    duration_minutes: int | None = attrs.field(default=None, validator=_optional_duration)
+    #: The community (社区/村) where the activity took place, for 双报到 (see ``CommunityRegistration``).
+    community: str | None = attrs.field(default=None, validator=f.optional_text)
     version: int = attrs.field(default=0, validator=f.version)
 
 
@@ -82,6 +99,12 @@ class ServiceRecord:
         validator=f.member_of(RecordStatus),
     )
     adjusts: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    #: Who confirmed or rejected a self-reported record (the organiser); None for an organiser's entry.
+    decided_by: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    #: The day it was confirmed or rejected.
+    decided_on: date | None = attrs.field(default=None, validator=f.optional_date)
+    #: Why it was rejected.
+    reason: str = attrs.field(default="", validator=f.plain_text)
     version: int = attrs.field(default=0, validator=f.version)
 
     def __attrs_post_init__(self) -> None:
@@ -119,6 +142,22 @@ class ServiceRecord:
                 self.recorded_on,
                 message_en=f"recorded_on {self.recorded_on} is before the service date {self.on}",
                 message_zh=f"录入日期 {self.recorded_on} 早于服务日期 {self.on}",
+            )
+        if self.status is RecordStatus.PENDING and (
+            self.decided_by is not None or self.decided_on is not None
+        ):
+            raise InvalidInput(
+                "decided_on" if self.decided_on is not None else "decided_by",
+                self.decided_on if self.decided_on is not None else self.decided_by,
+                message_en="a PENDING record has not been decided yet",
+                message_zh="待确认的记录尚无确认人和确认日期",
+            )
+        if self.decided_on is not None and self.decided_on < self.on:
+            raise InvalidInput(
+                "decided_on",
+                self.decided_on,
+                message_en=f"decided_on {self.decided_on} is before the service date {self.on}",
+                message_zh=f"确认日期 {self.decided_on} 早于服务日期 {self.on}",
             )
 
     @property
@@ -160,6 +199,77 @@ class ServiceRecord:
             recorded_on=recorded_on,
             status=status,
         )
+
+    def _decide(self, by: str, on: date, verb_en: str, verb_zh: str) -> None:
+        from volunteer_core._catalogue import violation
+        from volunteer_core.errors import RuleViolation
+
+        if not isinstance(by, str) or not by.strip() or by != by.strip():
+            raise InvalidInput(
+                "by", by, code="input.required", message_en="who decides?", message_zh="须写明确认人"
+            )
+        if type(on) is not date:
+            raise InvalidInput(
+                "on", on, code="input.type", message_en="must be a date", message_zh="须为日期"
+            )
+        if self.status is not RecordStatus.PENDING:
+            raise RuleViolation(
+                violation(
+                    "record.transition",
+                    self.id,
+                    en=f"record {self.id} is {self.status.name}; only a PENDING record is {verb_en}",
+                    zh=f"记录 {self.id} {self.status.label_zh}，只有待确认的记录可以{verb_zh}",
+                    status=self.status.value,
+                )
+            )
+        if by == self.member_id:
+            raise RuleViolation(
+                violation(
+                    "record.transition",
+                    self.id,
+                    en=f"member {by} cannot decide on their own record {self.id}",
+                    zh=f"志愿者 {by} 不能{verb_zh}本人申报的记录 {self.id}",
+                    status=self.status.value,
+                    by=by,
+                )
+            )
+        earliest = self.recorded_on or self.on
+        if on < earliest:
+            raise InvalidInput(
+                "on",
+                on,
+                message_en=f"the decision date {on} is before the record's entry {earliest}",
+                message_zh=f"确认日期 {on} 早于记录录入日期 {earliest}",
+            )
+
+    def confirm(self, *, by: str, on: date) -> ServiceRecord:
+        """确认: PENDING → CONFIRMED by the organiser ``by`` (not the member) on ``on``.
+
+        >>> from datetime import date
+        >>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1", kind="pairing",
+        ...                   on=date(2026, 3, 5), minutes=60, status="pending")
+        >>> r.confirm(by="org1", on=date(2026, 3, 6)).status.value
+        'confirmed'
+        >>> r.confirm(by="m1", on=date(2026, 3, 6))
+        Traceback (most recent call last):
+        ...
+        volunteer_core.errors.RuleViolation: record.transition: ...
+        """
+        self._decide(by, on, "confirmed", "确认")
+        return attrs.evolve(self, status=RecordStatus.CONFIRMED, decided_by=by, decided_on=on)
+
+    def reject(self, *, by: str, on: date, reason: str) -> ServiceRecord:
+        """不予确认: PENDING → REJECTED by ``by`` on ``on``, with a reason (its minutes never count)."""
+        self._decide(by, on, "rejected", "不予确认")
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidInput(
+                "reason",
+                reason,
+                code="input.required",
+                message_en="a rejection needs a reason",
+                message_zh="不予确认须说明理由",
+            )
+        return attrs.evolve(self, status=RecordStatus.REJECTED, decided_by=by, decided_on=on, reason=reason)
 
     def reversal(self, *, id: str, recorded_on: date) -> ServiceRecord:
         """The entry that cancels this one: same member, activity, branch, kind and date, negated minutes.

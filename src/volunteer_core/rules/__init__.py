@@ -25,6 +25,16 @@ from volunteer_core.rules.member import (
     check_skill,
 )
 from volunteer_core.rules.pairing import check_pairings, check_single_target, find_duplicate_pairings
+from volunteer_core.rules.timebank import (
+    STAR_LABELS_ZH,
+    check_duration,
+    check_sessions_per_day,
+    check_timeliness,
+    member_star_level,
+    star_level,
+    star_minutes,
+    validate_record,
+)
 from volunteer_core.rules.wish import (
     check_claim_total,
     check_content_required,
@@ -34,11 +44,12 @@ from volunteer_core.rules.wish import (
 )
 
 #: Rules enforced by transitions rather than a check function of their own.
-NO_CHECK_FUNCTION = frozenset({"wish.transition", "demand.transition", "record.timeliness"})
+NO_CHECK_FUNCTION = frozenset({"wish.transition", "demand.transition", "record.transition"})
 
 __all__ = [
     "NO_CHECK_FUNCTION",
     "RULES",
+    "STAR_LABELS_ZH",
     "Rule",
     "Severity",
     "Violation",
@@ -50,6 +61,7 @@ __all__ = [
     "check_caring_action",
     "check_claim_total",
     "check_content_required",
+    "check_duration",
     "check_festival_window",
     "check_monthly_community",
     "check_pairings",
@@ -57,13 +69,19 @@ __all__ = [
     "check_record_status",
     "check_report_due",
     "check_reversal",
+    "check_sessions_per_day",
     "check_single_target",
     "check_skill",
     "check_team_campaign",
+    "check_timeliness",
     "check_value_cap",
     "check_value_required",
     "check_year_locked",
     "find_duplicate_pairings",
+    "member_star_level",
+    "star_level",
+    "star_minutes",
+    "validate_record",
     "validate_wish",
     "violation",
 ]

@@ -1,0 +1,124 @@
+"""PDF rendering of a :class:`~volunteer_core.certificates.Certificate` with reportlab (extra ``pdf``).
+
+Kept apart so that ``import volunteer_core.certificates`` never imports reportlab.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from volunteer_core.certificates import Certificate
+
+__all__ = ["render"]
+
+_CID_FONT = "STSong-Light"
+
+
+def _require_reportlab() -> None:
+    try:
+        import reportlab  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+    except ImportError as err:
+        raise ImportError(
+            "PDF certificates need reportlab: pip install 'volunteer-core[pdf]' (or pip install reportlab)"
+        ) from err
+
+
+def _font(font_path: str | Path | None) -> str:
+    from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped,unused-ignore]
+
+    if font_path is None:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped,unused-ignore]
+
+        if _CID_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(_CID_FONT))
+        return _CID_FONT
+    from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped,unused-ignore]
+
+    path = Path(font_path)
+    name = f"vc-{path.stem}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+    return name
+
+
+def render(cert: Certificate, path: Path, *, font_path: str | Path | None = None) -> Path:
+    """Write ``cert`` to ``path`` as a one-page A4 PDF and return the path."""
+    _require_reportlab()
+    from reportlab.lib import colors  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.lib.units import mm  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # type: ignore[import-untyped,unused-ignore]
+
+    from volunteer_core.certificates import (
+        NOTE_ZH,
+        body_lines,
+        date_zh,
+        duration_zh,
+        grouped_code,
+    )
+
+    font = _font(font_path)
+    base = ParagraphStyle("body", fontName=font, fontSize=12, leading=22, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER)
+    right = ParagraphStyle("right", parent=base, alignment=TA_RIGHT)
+    small = ParagraphStyle("small", parent=base, fontSize=9, leading=14, textColor=colors.grey)
+    first, closing = body_lines(cert)
+
+    rows: list[list[str]] = [["序号", "服务类别", "活动次数", "服务时长"]]
+    rows += [
+        [str(i), line.kind.label_zh, str(line.activities), duration_zh(line.minutes)]
+        for i, line in enumerate(cert.content, 1)
+    ]
+    rows.append(["合计", "", "", duration_zh(cert.total_minutes)])
+    table = Table(rows, colWidths=[18 * mm, 80 * mm, 25 * mm, 40 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 11),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("SPAN", (0, -1), (2, -1)),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story = [
+        Paragraph("志愿服务记录证明", title),
+        Spacer(1, 6 * mm),
+        Paragraph(f'编号：<font name="Courier">{escape(cert.number)}</font>', right),
+        Spacer(1, 4 * mm),
+        Paragraph(escape(first), base),
+        Spacer(1, 3 * mm),
+        Paragraph("服务内容：", base),
+        table,
+        Spacer(1, 4 * mm),
+        Paragraph(closing, base),
+        Spacer(1, 14 * mm),
+        Paragraph(escape(f"出具组织：{cert.issuer}（盖章）"), right),
+        Paragraph(f"出具日期：{date_zh(cert.issued_on)}", right),
+        Spacer(1, 16 * mm),
+        Paragraph(
+            f'验证码：<font name="Courier">{escape(grouped_code(cert.verification_code))}</font>', base
+        ),
+        Paragraph(NOTE_ZH, small),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=30 * mm,
+        bottomMargin=25 * mm,
+        title=f"志愿服务记录证明 {cert.number}",
+        author=cert.issuer,
+    )
+    document.build(story)
+    return path

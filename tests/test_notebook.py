@@ -1,0 +1,178 @@
+"""Notebook support: ``YearReport.to_dataframe()``, readable and escaped ``_repr_html_``, the charts."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from volunteer_core import (
+    Activity,
+    Member,
+    ServiceRecord,
+    Violation,
+    Wish,
+    YearReport,
+    evaluate_member_year,
+    evaluate_year,
+)
+from volunteer_core._catalogue import Violations, violation
+from volunteer_core._html import RECORD_COLUMNS
+
+YEAR = 2026
+
+
+def members(n: int = 3) -> list[Member]:
+    found = [
+        Member(
+            id=f"m{i}",
+            name=f"党员{i}",
+            branch_id="b1" if i % 2 else "b2",
+            joined_on=date(2020, 1, 1),
+            skills={"急救"},
+        )
+        for i in range(1, n + 1)
+    ]
+    found.append(
+        Member(id="evil", name="<script>alert(1)</script>", branch_id="b&1", joined_on=date(2020, 1, 1))
+    )
+    return found
+
+
+def report(n: int = 3) -> YearReport:
+    activity = Activity(
+        id="a1", kind="community_service", branch_id="b1", on=date(YEAR, 3, 5), title="社区清洁"
+    )
+    records = [ServiceRecord.for_activity(activity, id="r1", member_id="m1", minutes=1300)]
+    return evaluate_year(YEAR, members=members(n), records=records)
+
+
+def test_to_dataframe_has_one_row_per_member_and_the_record_columns() -> None:
+    importlib.import_module("pandas")
+    year = report()
+    frame = year.to_dataframe()
+    assert list(frame.columns) == list(year.to_records()[0])
+    assert len(frame) == 4
+    assert frame.set_index("member_id").loc["m1", "net_minutes"] == 1300
+    assert set(frame["compliant"]) <= {True, False}
+    empty = evaluate_year(YEAR, members=[], records=[]).to_dataframe()
+    assert list(empty.columns) == list(RECORD_COLUMNS)
+    assert len(empty) == 0
+
+
+def test_the_record_columns_are_those_of_to_record() -> None:
+    assert tuple(report().to_records()[0]) == RECORD_COLUMNS
+
+
+def test_to_dataframe_without_pandas_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match="pip install pandas"):
+        report().to_dataframe()
+    assert report().to_records()  # needs nothing
+
+
+def test_the_core_imports_neither_pandas_nor_the_html_module() -> None:
+    code = (
+        "import sys, volunteer_core, volunteer_core.compliance, volunteer_core.forms;"
+        "print(','.join(m for m in ('pandas', 'openpyxl', 'matplotlib', 'cn2an', 'volunteer_core._html') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_year_report_html_is_a_readable_escaped_table() -> None:
+    page = report()._repr_html_()
+    assert "<table" in page
+    assert "<th>" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "b&amp;1" in page
+    assert "member.annual_hours" in page  # violations by rule
+    assert "YearReport(" not in page  # not a dump
+
+
+def test_long_reports_are_cut_with_a_note() -> None:
+    page = report(70)._repr_html_()
+    assert "more rows not shown" in page
+    assert page.count("<tr>") < 120
+
+
+def test_member_year_html() -> None:
+    member = members()[-1]
+    year = evaluate_member_year(member, [], YEAR)
+    page = year._repr_html_()
+    assert "&lt;script&gt;" in page
+    assert "<script>" not in page
+    assert "未达标" in page
+    assert "member.skill" in page
+    assert "0.0 / 20.0" in page
+
+
+def test_violation_and_violations_html() -> None:
+    one = violation(
+        "wish.value_cap",
+        "w<1>",
+        en="value 500.00 exceeds the cap 300.00",
+        zh="心愿价值 500.00 元超过上限 300.00 元",
+    )
+    page = one._repr_html_()
+    assert "w&lt;1&gt;" in page
+    assert "心愿价值 500.00 元超过上限" in page
+    assert "004 §三" in page
+    many = Violations([one, one])
+    listing = many._repr_html_()
+    assert isinstance(many, tuple)
+    assert many == (one, one)
+    assert "2 violations" in listing
+    assert listing.count("<tr>") == 3
+    assert "no violations" in Violations([])._repr_html_()
+    assert isinstance(one, Violation)
+
+
+def test_import_result_html(tmp_path: Path) -> None:
+    from volunteer_core import forms
+    from volunteer_core.storage.memory import InMemoryUnitOfWork
+
+    path = tmp_path / "a.csv"
+    header = ",".join(forms.HEADERS["wish_collection"])
+    path.write_text(
+        header + "\n1,<b>,男,80,凤山社区9号,电视机,,,,老,凤山社区,,500元,2026-05-01\n", encoding="utf-8-sig"
+    )
+    page = forms.import_wishes(path, InMemoryUnitOfWork())._repr_html_()
+    assert "wish.value_cap" in page
+    assert "<b>" not in page
+
+
+def test_charts_are_figures_that_save_as_png(tmp_path: Path) -> None:
+    importlib.import_module("matplotlib")
+    from volunteer_core import plot
+
+    wishes = [
+        Wish(id="w1", beneficiary_id="p1", kind="service", content="陪护", collected_on=date(YEAR, 5, 1)),
+        Wish(
+            id="w2",
+            beneficiary_id="p1",
+            kind="service",
+            content="理发",
+            collected_on=date(YEAR, 5, 1),
+            status="published",
+            screened_on=date(YEAR, 5, 2),
+            published_on=date(YEAR, 5, 3),
+        ),
+    ]
+    assert [n for _, _, n in plot.funnel_counts(wishes)] == [2, 1, 0, 0]
+    year = report()
+    for name, figure in (
+        ("coverage", plot.coverage_heatmap(year)),
+        ("coverage-en", plot.coverage_heatmap(year, branch_id="b1", lang="en")),
+        ("funnel", plot.wish_funnel(wishes)),
+        ("branches", plot.compliance_by_branch(year, lang="en")),
+        ("empty", plot.coverage_heatmap(evaluate_year(YEAR, members=[], records=[]))),
+    ):
+        path = tmp_path / f"{name}.png"
+        figure.savefig(path)
+        assert path.read_bytes().startswith(b"\x89PNG")
