@@ -23,9 +23,12 @@ The contract, stated once for every repository:
   rolls back and propagates. After ``commit()`` the unit of work may be entered again for a new
   transaction. One unit-of-work object per thread.
 * Driver errors never leak: a lost race, a serialization failure or a locked database becomes
-  ``ConcurrencyConflict``; anything else a :class:`~volunteer_core.errors.StorageError`. The commit of a
-  transaction that read data another transaction has since changed may raise ``ConcurrencyConflict``;
-  the use-cases then retry.
+  ``ConcurrencyConflict``; anything else a :class:`~volunteer_core.errors.StorageError`.
+* Transactions are serializable: the commit of a transaction that read data another transaction has
+  changed since it began — an entity, or the answer of a query such as ``for_target`` — raises
+  ``ConcurrencyConflict`` (the use-cases then retry). The use-cases' guarantees rest on this: two
+  concurrent ``register_pairing`` of one target cannot both succeed. (A database gets it from
+  SERIALIZABLE isolation or from serialised writers, as SQLite does.)
 """
 
 from __future__ import annotations

@@ -115,7 +115,14 @@ def _transaction(uow: UnitOfWork, work: Callable[[], R], retries: int) -> R:
                 result = work()
                 uow.commit()
                 return result
-        except ConcurrencyConflict:
+        except (ConcurrencyConflict, InvalidInput) as err:
+            # an idempotency key stored meanwhile by a concurrent call is a lost race, not bad input:
+            # the retry finds the first record and returns it
+            if isinstance(err, InvalidInput) and (err.code, err.path) != (
+                "input.duplicate",
+                "idempotency_key",
+            ):
+                raise
             attempt += 1
             if attempt > retries:
                 raise

@@ -141,7 +141,16 @@ class InMemoryStore:
         self, snapshot: int, reads: set[_Key], writes: dict[str, dict[str, Any]], fresh: set[tuple[str, str]]
     ) -> None:
         with self._lock:
-            touched: set[_Key] = set()
+            # First: did a transaction that committed after our snapshot change anything we read or
+            # write? Then the retry will see it (a key taken meanwhile reads as a conflict, not bad input).
+            written = {(table, "id", key) for table, rows in writes.items() for key in rows}
+            depends = reads | written
+            if any(seq > snapshot and not keys.isdisjoint(depends) for seq, keys in self._log):
+                raise ConcurrencyConflict(
+                    "另一事务已修改本事务读取或写入的数据，请重试；another transaction changed data this one "
+                    "read or wrote since it began: retry"
+                )
+            touched: set[_Key] = set(written)
             for table, rows in writes.items():
                 for key, value in rows.items():
                     latest = self._read(table, key, self._seq)
@@ -150,23 +159,15 @@ class InMemoryStore:
                             "idempotency_key" if table == "idempotency" else "id",
                             key,
                             code="input.duplicate",
-                            message_en=f"{table} already holds {key!r} (stored meanwhile by another transaction)",
-                            message_zh=f"{table} 中已有 {key!r}（已被其他事务写入）",
+                            message_en=f"{table} already holds {key!r}",
+                            message_zh=f"{table} 中已有 {key!r}",
                         )
-                    touched.add((table, "id", key))
                     touched.add((table, "*", None))
                     for old_or_new in (latest, value):
                         if old_or_new is not None:
                             for name, values_of in _INDEXES.get(table, {}).items():
                                 for indexed in values_of(old_or_new):
                                     touched.add((table, name, indexed))
-            if any(seq > snapshot and keys & reads for seq, keys in self._log) or any(
-                seq > snapshot and keys & {k for k in touched if k[1] == "id"} for seq, keys in self._log
-            ):
-                raise ConcurrencyConflict(
-                    "另一事务已修改本事务读取或写入的数据，请重试；another transaction changed data this one "
-                    "read or wrote since it began: retry"
-                )
             self._seq += 1
             seq = self._seq
             oldest = min(self._open, default=seq)

@@ -10,3 +10,8 @@ this package.
 >>> find(vcst.members(), lambda m: True).skills != frozenset()
 True
 """
+
+import sys as _sys
+
+if "pytest" in _sys.modules:  # let pytest rewrite the contract's asserts before it is imported
+    _sys.modules["pytest"].register_assert_rewrite("volunteer_core.testing.contract")

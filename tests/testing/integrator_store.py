@@ -1,0 +1,437 @@
+"""An integrator's storage, written from the docstrings of ``volunteer_core.ports`` alone.
+
+It imports nothing of ``volunteer_core.storage``: only the ports, the errors and the model — as a host
+system that implements the ports on its own database would. The "database" is a dict of tables
+(``DictStore``, shared by the units of work of one process) or a pickle file guarded by an exclusive
+``flock`` (``FileStore``, shared by processes). A unit of work copies the committed tables when its
+transaction begins, reads and writes the copy, and at commit checks — under the store's lock — that no
+row it inserted appeared meanwhile and that every row it replaced still has the version it read; then
+it writes its rows back. It does not track reads, so it does not refuse write skew (it declares no
+``supports_serializable``).
+
+The primitives ``load`` (by id), ``insert`` (fails on the primary key), ``replace`` (``UPDATE … WHERE
+version = ?``) and ``upsert`` are where a SQL storage would issue its statements; the repositories are
+written on them. ``tests/testing/test_contract_broken.py`` breaks one of them at a time.
+"""
+
+from __future__ import annotations
+
+import builtins
+import fcntl
+import pickle
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
+
+import attrs
+
+from volunteer_core import ports
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
+from volunteer_core.model import (
+    Activity,
+    Beneficiary,
+    Branch,
+    BranchPlan,
+    Demand,
+    HalfYearReport,
+    Member,
+    Pairing,
+    PartnerUnit,
+    ServiceRecord,
+    Team,
+    Wish,
+    WishStatus,
+)
+
+__all__ = ["DictStore", "DictUnitOfWork", "FileStore", "Store", "Tables", "open_file_store"]
+
+#: table name → key → row. Entity tables are keyed by id; ``idempotency`` maps a key to a record id;
+#: ``locks`` maps (branch_id, year) to True.
+Tables = dict[str, dict[Any, Any]]
+TABLES = (*ports.REFERENCES, "idempotency", "locks")
+
+
+def _empty() -> Tables:
+    return {table: {} for table in TABLES}
+
+
+class Store(Protocol):
+    """Where committed data lives."""
+
+    def read(self) -> Tables:
+        """A private copy of the committed tables."""
+        ...
+
+    def write_with(self, apply: Callable[[Tables], None]) -> None:
+        """Call ``apply`` on the committed tables under the store's exclusive lock, and keep its changes
+        unless it raises."""
+        ...
+
+
+class DictStore:
+    """Committed data in memory, for the units of work of one process (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tables = _empty()
+
+    def read(self) -> Tables:
+        with self._lock:
+            return {table: dict(rows) for table, rows in self._tables.items()}
+
+    def write_with(self, apply: Callable[[Tables], None]) -> None:
+        with self._lock:
+            apply(self._tables)
+
+
+class FileStore:
+    """Committed data in one pickle file; an exclusive ``flock`` on a lock file beside it serialises
+    commits of every thread and process. Picklable: it is just a path."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        with self._locked():
+            if not self.path.exists():
+                self._save(_empty())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FileStore, (str(self.path),))
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _load(self) -> Tables:
+        return cast(Tables, pickle.loads(self.path.read_bytes()))
+
+    def _save(self, tables: Tables) -> None:
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_bytes(pickle.dumps(tables))
+        temporary.replace(self.path)
+
+    def read(self) -> Tables:
+        with self._locked():
+            return self._load()
+
+    def write_with(self, apply: Callable[[Tables], None]) -> None:
+        with self._locked():
+            tables = self._load()
+            apply(tables)
+            self._save(tables)
+
+
+def open_file_store(path: str) -> DictUnitOfWork:
+    """A unit of work on the file store at ``path`` (a picklable factory for other processes)."""
+    return DictUnitOfWork(FileStore(path))
+
+
+# -- repositories ---------------------------------------------------------------------------------------
+
+
+class _Entity(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+E = TypeVar("E", bound=_Entity)
+
+
+class DictRepository(Generic[E]):
+    """get / add / update / list on one table, with the reference checks of ``ports.REFERENCES``."""
+
+    table: ClassVar[str]
+
+    def __init__(self, uow: DictUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self) -> dict[str, E]:
+        return self._uow.view(self.table)
+
+    def _check_references(self, entity: E) -> None:
+        for field, target in ports.REFERENCES[self.table]:
+            value = getattr(entity, field)
+            if value is not None and value not in self._uow.view(target):
+                raise InvalidInput(
+                    field,
+                    value,
+                    code="input.reference",
+                    message_en=f"{field} names no stored {target}",
+                    message_zh=f"{field} 引用的对象不存在",
+                )
+
+    def get(self, entity_id: str) -> E:
+        return cast(E, self._uow.load(self.table, entity_id))
+
+    def add(self, entity: E) -> E:
+        self._check_references(entity)
+        self._uow.insert(self.table, entity.id, entity)
+        return entity
+
+    def update(self, entity: E) -> E:
+        self._check_references(entity)
+        stored = cast(E, attrs.evolve(cast(Any, entity), version=entity.version + 1))
+        self._uow.replace(self.table, entity.id, entity.version, stored)
+        return stored
+
+    def list(self) -> builtins.list[E]:
+        rows = self._rows()
+        return [rows[key] for key in sorted(rows)]
+
+    def _where(self, keep: Callable[[E], bool]) -> builtins.list[E]:
+        return [entity for entity in self.list() if keep(entity)]
+
+
+class DictBranches(DictRepository[Branch], ports.BranchRepository):
+    table = "branches"
+
+
+class DictMembers(DictRepository[Member], ports.MemberRepository):
+    table = "members"
+
+    def in_branch(self, branch_id: str) -> list[Member]:
+        return self._where(lambda m: m.branch_id == branch_id)
+
+
+class DictTeams(DictRepository[Team], ports.TeamRepository):
+    table = "teams"
+
+
+class DictBeneficiaries(DictRepository[Beneficiary], ports.BeneficiaryRepository):
+    table = "beneficiaries"
+
+
+class DictUnits(DictRepository[PartnerUnit], ports.PartnerUnitRepository):
+    table = "units"
+
+
+class DictPairings(DictRepository[Pairing], ports.PairingRepository):
+    table = "pairings"
+
+    def for_target(self, target_id: str) -> list[Pairing]:
+        return self._where(lambda p: p.target_id == target_id)
+
+
+class DictActivities(DictRepository[Activity], ports.ActivityRepository):
+    table = "activities"
+
+
+class DictRecords(DictRepository[ServiceRecord], ports.RecordRepository):
+    table = "records"
+
+    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
+        if idempotency_key is not None and idempotency_key in self._uow.view("idempotency"):
+            raise InvalidInput(
+                "idempotency_key",
+                idempotency_key,
+                code="input.duplicate",
+                message_en="idempotency key already stored",
+                message_zh="幂等键已存在",
+            )
+        stored = super().add(entity)
+        if idempotency_key is not None:
+            self._uow.insert("idempotency", idempotency_key, entity.id, path="idempotency_key")
+        return stored
+
+    def in_year(self, year: int) -> Iterator[ServiceRecord]:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        found = self._where(lambda r: first <= r.on <= last)
+        return iter(sorted(found, key=lambda r: (r.on, r.id)))
+
+    def for_member(self, member_id: str, year: int) -> list[ServiceRecord]:
+        found = self._where(lambda r: r.member_id == member_id and r.on.year == year)
+        return sorted(found, key=lambda r: (r.on, r.id))
+
+    def by_idempotency_key(self, key: str) -> ServiceRecord | None:
+        record_id = self._uow.view("idempotency").get(key)
+        return None if record_id is None else self.get(record_id)
+
+    def reversal_of(self, record_id: str) -> ServiceRecord | None:
+        found = self._where(lambda r: r.reverses == record_id)
+        return found[0] if found else None
+
+
+class DictWishes(DictRepository[Wish], ports.WishRepository):
+    table = "wishes"
+
+    def _check_references(self, entity: Wish) -> None:
+        super()._check_references(entity)
+        members = self._uow.view("members")
+        for index, claim in enumerate(entity.claims):
+            if claim.member_id not in members:
+                raise InvalidInput(
+                    f"claims[{index}].member_id",
+                    claim.member_id,
+                    code="input.reference",
+                    message_en="the claim names no stored member",
+                    message_zh="认领人不存在",
+                )
+
+    def with_status(self, status: WishStatus) -> list[Wish]:
+        return self._where(lambda w: w.status == status)
+
+
+class DictDemands(DictRepository[Demand], ports.DemandRepository):
+    table = "demands"
+
+
+class DictPlans(DictRepository[BranchPlan], ports.PlanRepository):
+    table = "plans"
+
+    def for_branch(self, branch_id: str, year: int) -> list[BranchPlan]:
+        found = self._where(lambda p: p.branch_id == branch_id and p.year == year)
+        return sorted(found, key=lambda p: (p.submitted_on, p.id))
+
+
+class DictReports(DictRepository[HalfYearReport], ports.ReportRepository):
+    table = "reports"
+
+    def for_branch(self, branch_id: str, year: int) -> list[HalfYearReport]:
+        found = self._where(lambda r: r.branch_id == branch_id and r.year == year)
+        return sorted(found, key=lambda r: (r.half, r.submitted_on, r.id))
+
+
+class DictLocks(ports.LockRepository):
+    def __init__(self, uow: DictUnitOfWork) -> None:
+        self._uow = uow
+
+    def is_locked(self, branch_id: str, year: int) -> bool:
+        return (branch_id, year) in self._uow.view("locks")
+
+    def lock(self, branch_id: str, year: int) -> None:
+        self._uow.upsert("locks", (branch_id, year), True)
+
+    def list(self) -> list[tuple[str, int]]:
+        return sorted(self._uow.view("locks"))
+
+
+# -- the unit of work -----------------------------------------------------------------------------------
+
+
+class DictUnitOfWork(ports.UnitOfWork):
+    """One transaction at a time over a :class:`Store` (a new :class:`DictStore` when none is given)."""
+
+    records_class: ClassVar[type[DictRecords]] = DictRecords
+
+    def __init__(self, store: Store | None = None) -> None:
+        self.store: Store = store if store is not None else DictStore()
+        self._read: Tables | None = None  # the committed tables as the transaction began
+        self._view: Tables | None = None  # those tables with the transaction's writes
+        self._inserted: set[tuple[str, Any]] = set()
+        self._replaced: set[tuple[str, Any]] = set()
+        self._upserted: set[tuple[str, Any]] = set()
+        self.branches = DictBranches(self)
+        self.members = DictMembers(self)
+        self.teams = DictTeams(self)
+        self.beneficiaries = DictBeneficiaries(self)
+        self.units = DictUnits(self)
+        self.pairings = DictPairings(self)
+        self.activities = DictActivities(self)
+        self.records = self.records_class(self)
+        self.wishes = DictWishes(self)
+        self.demands = DictDemands(self)
+        self.plans = DictPlans(self)
+        self.reports = DictReports(self)
+        self.locks = DictLocks(self)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._view is not None
+
+    # -- the primitives the repositories use ----------------------------------------------------------
+
+    def view(self, table: str) -> dict[Any, Any]:
+        """The rows of ``table`` as this transaction sees them."""
+        if self._view is None:
+            raise StorageError("no open transaction: use `with uow:`")
+        return self._view[table]
+
+    def load(self, table: str, key: Any) -> Any:
+        """The row ``key`` of ``table``; NotFound when there is none."""
+        rows = self.view(table)
+        if key not in rows:
+            raise NotFound(table, key)
+        return rows[key]
+
+    def insert(self, table: str, key: Any, row: Any, *, path: str = "id") -> None:
+        """Insert a new row; a key already present raises InvalidInput ``input.duplicate`` (at ``path``)."""
+        rows = self.view(table)
+        if key in rows:
+            raise InvalidInput(
+                path,
+                key,
+                code="input.duplicate",
+                message_en=f"{table} already holds {key!r}",
+                message_zh=f"{table} 中已有 {key!r}",
+            )
+        rows[key] = row
+        self._inserted.add((table, key))
+
+    def replace(self, table: str, key: Any, version: int, row: Any) -> None:
+        """Replace the row ``key`` if its version is ``version`` (NotFound / ConcurrencyConflict)."""
+        stored = self.load(table, key)
+        if stored.version != version:
+            raise ConcurrencyConflict(f"{table} {key!r}: stored version {stored.version}, given {version}")
+        self.view(table)[key] = row
+        if (table, key) not in self._inserted:
+            self._replaced.add((table, key))
+
+    def upsert(self, table: str, key: Any, row: Any) -> None:
+        """Store the row whether or not it is present."""
+        self.view(table)[key] = row
+        self._upserted.add((table, key))
+
+    # -- transactions ---------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        if self._view is not None:
+            raise StorageError("a transaction is already open on this unit of work")
+        self._read = self.store.read()
+        self._view = {table: dict(rows) for table, rows in self._read.items()}
+
+    def commit(self) -> None:
+        if self._view is None or self._read is None:
+            raise StorageError("no open transaction to commit")
+        view, read = self._view, self._read
+        written = self._inserted | self._replaced | self._upserted
+
+        def apply(tables: Tables) -> None:
+            for table, key in self._inserted:
+                if key in tables[table]:
+                    path = "idempotency_key" if table == "idempotency" else "id"
+                    raise InvalidInput(
+                        path,
+                        key,
+                        code="input.duplicate",
+                        message_en=f"{table} {key!r} was stored meanwhile by another transaction",
+                        message_zh=f"{table} {key!r} 已被其他事务写入",
+                    )
+            for table, key in self._replaced:
+                current = tables[table].get(key)
+                if current is None or current.version != read[table][key].version:
+                    raise ConcurrencyConflict(f"{table} {key!r} was changed meanwhile by another transaction")
+            for table, key in written:
+                tables[table][key] = view[table][key]
+
+        try:
+            if written:
+                self.store.write_with(apply)
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        self._read = self._view = None
+        self._inserted, self._replaced, self._upserted = set(), set(), set()
