@@ -1,0 +1,446 @@
+"""The tables of the SQL storage (SQLAlchemy Core) and :func:`create_schema`.
+
+Money is integer fen, minutes integers, dates ``DATE``, enums their string values, sets and sequences
+child tables. Every constraint is named (``pk_…``, ``fk_<table>_<column>``, ``uq_<table>_<column>``,
+``ck_<table>_<field>``) so that a violated one names the field at fault. Identifiers sort by code
+point on every backend (PostgreSQL columns use the ``"C"`` collation), as ``list()`` promises.
+
+The wish value cap (300 yuan by default) is policy, not a constraint: it lives in
+:class:`volunteer_core.Policy`, never in the schema.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import sqlalchemy as sa
+
+from volunteer_core.errors import StorageError
+from volunteer_core.model import (
+    ActivityKind,
+    BeneficiaryCategory,
+    DemandStatus,
+    Gender,
+    PairingMode,
+    PlanLine,
+    RecordStatus,
+    UnitKind,
+    WishKind,
+    WishStatus,
+)
+from volunteer_core.model.activity import MAX_MINUTES_PER_RECORD
+from volunteer_core.storage.sql._engine import EngineLike, resolve_engine, transaction
+
+__all__ = ["SCHEMA_VERSION", "create_schema", "metadata"]
+
+#: The schema version this code writes and reads; ``create_schema`` refuses a newer database.
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+#: Identifiers: compared and sorted by code point everywhere (``COLLATE "C"`` on PostgreSQL).
+_ID = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+_TEXT = sa.Text()
+_FEN = sa.BigInteger()
+
+
+def _id(name: str = "id", *, nullable: bool = False, primary_key: bool = False) -> sa.Column[str]:
+    return sa.Column(name, _ID, nullable=nullable, primary_key=primary_key)
+
+
+def _ref(name: str, target: str, *, nullable: bool = False, cascade: bool = False) -> sa.Column[str]:
+    return sa.Column(
+        name,
+        _ID,
+        sa.ForeignKey(f"{target}.id", ondelete="CASCADE" if cascade else None),
+        nullable=nullable,
+    )
+
+
+def _version() -> sa.Column[int]:
+    return sa.Column("version", sa.BigInteger, nullable=False)
+
+
+def _version_check() -> sa.CheckConstraint:
+    return sa.CheckConstraint("version >= 0", name="version")
+
+
+def _enum_check(column: str, enum: type[Enum], *, nullable: bool = False) -> sa.CheckConstraint:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    condition = f'"{column}" IN ({values})'
+    if nullable:
+        condition = f'"{column}" IS NULL OR {condition}'
+    return sa.CheckConstraint(condition, name=column)
+
+
+def _order_check(name: str, earlier: str, later: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f'"{later}" IS NULL OR "{later}" >= "{earlier}"', name=name)
+
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.CheckConstraint("id = 1", name="single_row"),
+)
+
+branches = sa.Table(
+    "branches",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("name", _TEXT, nullable=False),
+    _version(),
+    _version_check(),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("name", _TEXT, nullable=False),
+    _ref("branch_id", "branches"),
+    sa.Column("joined_on", sa.Date, nullable=False),
+    sa.Column("left_on", sa.Date),
+    sa.Column("phone", _TEXT),
+    sa.Column("community", _TEXT),
+    _version(),
+    _version_check(),
+    _order_check("left_on", "joined_on", "left_on"),
+    sa.Index(None, "branch_id", "id"),
+)
+
+member_skills = sa.Table(
+    "member_skills",
+    metadata,
+    _ref("member_id", "members", cascade=True),
+    sa.Column("skill", _ID, nullable=False),
+    sa.PrimaryKeyConstraint("member_id", "skill"),
+)
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    _id(primary_key=True),
+    _ref("branch_id", "branches"),
+    sa.Column("name", _TEXT, nullable=False),
+    _version(),
+    _version_check(),
+)
+
+team_members = sa.Table(
+    "team_members",
+    metadata,
+    _ref("team_id", "teams", cascade=True),
+    _id("member_id"),  # not a reference (see ports.REFERENCES): a team may name a former member
+    sa.PrimaryKeyConstraint("team_id", "member_id"),
+)
+
+beneficiaries = sa.Table(
+    "beneficiaries",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("name", _TEXT, nullable=False),
+    sa.Column("category", sa.String, nullable=False),
+    sa.Column("community", _TEXT, nullable=False),
+    sa.Column("id_number", sa.String),
+    sa.Column("phone", _TEXT),
+    sa.Column("address", _TEXT),
+    sa.Column("gender", sa.String),
+    sa.Column("birth_date", sa.Date),
+    _version(),
+    _version_check(),
+    _enum_check("category", BeneficiaryCategory),
+    _enum_check("gender", Gender, nullable=True),
+)
+
+beneficiary_subtypes = sa.Table(
+    "beneficiary_subtypes",
+    metadata,
+    _ref("beneficiary_id", "beneficiaries", cascade=True),
+    sa.Column("subtype", _ID, nullable=False),
+    sa.PrimaryKeyConstraint("beneficiary_id", "subtype"),
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("name", _TEXT, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("credit_code", sa.String),
+    _version(),
+    _version_check(),
+    _enum_check("kind", UnitKind),
+)
+
+pairings = sa.Table(
+    "pairings",
+    metadata,
+    _id(primary_key=True),
+    _id("target_id"),  # a partner unit or a beneficiary: not a foreign key (see ports.REFERENCES)
+    sa.Column("mode", sa.String, nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date),
+    sa.Column("measures", _TEXT, nullable=False),
+    _version(),
+    _version_check(),
+    _enum_check("mode", PairingMode),
+    _order_check("period", "period_start", "period_end"),
+    sa.Index(None, "target_id", "id"),
+)
+
+pairing_branches = sa.Table(
+    "pairing_branches",
+    metadata,
+    _ref("pairing_id", "pairings", cascade=True),
+    _id("branch_id"),
+    sa.PrimaryKeyConstraint("pairing_id", "branch_id"),
+    sa.Index(None, "branch_id", "pairing_id"),
+)
+
+pairing_members = sa.Table(
+    "pairing_members",
+    metadata,
+    _ref("pairing_id", "pairings", cascade=True),
+    _id("member_id"),
+    sa.PrimaryKeyConstraint("pairing_id", "member_id"),
+)
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),
+    _ref("branch_id", "branches"),
+    sa.Column("on", sa.Date, nullable=False),
+    sa.Column("title", _TEXT, nullable=False),
+    _ref("team_id", "teams", nullable=True),
+    _ref("pairing_id", "pairings", nullable=True),
+    sa.Column("summary", _TEXT, nullable=False),
+    sa.Column("duration_minutes", sa.Integer),
+    sa.Column("community", _TEXT),
+    _version(),
+    _version_check(),
+    _enum_check("kind", ActivityKind),
+    sa.CheckConstraint(
+        f"duration_minutes IS NULL OR duration_minutes BETWEEN 1 AND {MAX_MINUTES_PER_RECORD}",
+        name="duration_minutes",
+    ),
+    sa.Index(None, "on"),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    _id(primary_key=True),
+    _ref("member_id", "members"),
+    _ref("activity_id", "activities"),
+    _ref("branch_id", "branches"),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("on", sa.Date, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("recorded_on", sa.Date),
+    _ref("reverses", "records", nullable=True),
+    sa.Column("status", sa.String, nullable=False),
+    _ref("adjusts", "records", nullable=True),
+    sa.Column("decided_by", _ID),  # who confirmed or rejected it: not a foreign key (ports.REFERENCES)
+    sa.Column("decided_on", sa.Date),
+    sa.Column("reason", _TEXT, nullable=False),
+    sa.Column("idempotency_key", _ID),
+    _version(),
+    _version_check(),
+    sa.UniqueConstraint("reverses"),  # a record is reversed at most once
+    sa.UniqueConstraint("idempotency_key"),
+    _enum_check("kind", ActivityKind),
+    _enum_check("status", RecordStatus),
+    sa.CheckConstraint(
+        f"minutes <> 0 AND minutes BETWEEN {-MAX_MINUTES_PER_RECORD} AND {MAX_MINUTES_PER_RECORD}"
+        " AND (reverses IS NULL OR minutes < 0)"
+        " AND (reverses IS NOT NULL OR adjusts IS NOT NULL OR minutes > 0)",
+        name="minutes",
+    ),
+    sa.CheckConstraint("reverses IS NULL OR adjusts IS NULL", name="adjusts"),
+    sa.CheckConstraint("reverses IS NULL OR reverses <> id", name="reverses"),
+    _order_check("recorded_on", "on", "recorded_on"),
+    _order_check("decided_on", "on", "decided_on"),
+    sa.CheckConstraint(
+        "status <> 'pending' OR (decided_by IS NULL AND decided_on IS NULL)", name="decided_by"
+    ),
+    sa.Index(None, "on", "id"),
+    sa.Index(None, "member_id", "on", "id"),
+)
+
+wishes = sa.Table(
+    "wishes",
+    metadata,
+    _id(primary_key=True),
+    _ref("beneficiary_id", "beneficiaries"),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("content", _TEXT, nullable=False),
+    sa.Column("collected_on", sa.Date, nullable=False),
+    sa.Column("value_fen", _FEN),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("screened_on", sa.Date),
+    sa.Column("published_on", sa.Date),
+    sa.Column("fulfilled_on", sa.Date),
+    sa.Column("cancelled_on", sa.Date),
+    sa.Column("reason", _TEXT, nullable=False),
+    sa.Column("evidence", _TEXT, nullable=False),
+    _version(),
+    _version_check(),
+    _enum_check("kind", WishKind),
+    _enum_check("status", WishStatus),
+    sa.CheckConstraint("value_fen IS NULL OR value_fen >= 0", name="value"),
+    sa.Index(None, "status", "id"),
+)
+
+wish_claims = sa.Table(
+    "wish_claims",
+    metadata,
+    _ref("wish_id", "wishes", cascade=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    _ref("member_id", "members"),
+    sa.Column("claimed_on", sa.Date, nullable=False),
+    sa.Column("pledged_fen", _FEN),
+    sa.Column("fulfilled_on", sa.Date),
+    sa.Column("withdrawn_on", sa.Date),
+    sa.PrimaryKeyConstraint("wish_id", "position"),
+    sa.CheckConstraint("position >= 0", name="position"),
+    sa.CheckConstraint("pledged_fen IS NULL OR pledged_fen >= 0", name="pledged"),
+    _order_check("withdrawn_on", "claimed_on", "withdrawn_on"),
+    _order_check("fulfilled_on", "claimed_on", "fulfilled_on"),
+)
+
+demands = sa.Table(
+    "demands",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("community", _TEXT, nullable=False),
+    sa.Column("content", _TEXT, nullable=False),
+    sa.Column("ordered_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    _ref("member_id", "members", nullable=True),
+    _ref("team_id", "teams", nullable=True),
+    _ref("activity_id", "activities", nullable=True),
+    sa.Column("reason", _TEXT, nullable=False),
+    _version(),
+    _version_check(),
+    _enum_check("status", DemandStatus),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    _id(primary_key=True),
+    _ref("branch_id", "branches"),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("submitted_on", sa.Date, nullable=False),
+    _version(),
+    _version_check(),
+    sa.CheckConstraint("year BETWEEN 1949 AND 9999", name="year"),
+    sa.Index(None, "branch_id", "year"),
+)
+
+plan_items = sa.Table(
+    "plan_items",
+    metadata,
+    _ref("plan_id", "plans", cascade=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("line", sa.String, nullable=False),
+    sa.Column("target", _TEXT, nullable=False),
+    sa.Column("measures", _TEXT, nullable=False),
+    sa.Column("scheduled", _TEXT, nullable=False),
+    sa.Column("mode", sa.String, nullable=False),
+    sa.PrimaryKeyConstraint("plan_id", "position"),
+    sa.CheckConstraint("position >= 0", name="position"),
+    _enum_check("line", PlanLine),
+    _enum_check("mode", PairingMode),
+)
+
+reports = sa.Table(
+    "reports",
+    metadata,
+    _id(primary_key=True),
+    _ref("branch_id", "branches"),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("half", sa.Integer, nullable=False),
+    sa.Column("submitted_on", sa.Date, nullable=False),
+    sa.Column("summary", _TEXT, nullable=False),
+    _version(),
+    _version_check(),
+    sa.CheckConstraint("year BETWEEN 1949 AND 9999", name="year"),
+    sa.CheckConstraint("half IN (1, 2)", name="half"),
+    sa.Index(None, "branch_id", "year"),
+)
+
+locks = sa.Table(
+    "locks",
+    metadata,
+    _id("branch_id"),  # not a foreign key: ports.REFERENCES names none for locks
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("branch_id", "year"),
+)
+
+
+def _stored_version(conn: sa.Connection) -> int | None:
+    """The version recorded in the database, or None for a database without our schema."""
+    if not sa.inspect(conn).has_table(schema_version.name):
+        return None
+    found = conn.execute(sa.select(schema_version.c.version).where(schema_version.c.id == 1)).scalar()
+    return None if found is None else int(found)
+
+
+def check_version(stored: int | None) -> None:
+    """Raise ``StorageError`` unless ``stored`` is this code's :data:`SCHEMA_VERSION`."""
+    if stored is None:
+        raise StorageError(
+            "数据库尚未建表，请先调用 create_schema(); the database has no volunteer_core schema: "
+            "call volunteer_core.storage.sql.create_schema(url_or_engine) first"
+        )
+    if stored > SCHEMA_VERSION:
+        raise StorageError(
+            f"数据库结构版本 {stored} 高于本程序支持的 {SCHEMA_VERSION}，请升级 volunteer-core；"
+            f"the database schema is version {stored}, newer than this code's {SCHEMA_VERSION}: "
+            "upgrade volunteer-core"
+        )
+    if stored < SCHEMA_VERSION:  # pragma: no cover - version 1 is the first
+        raise StorageError(
+            f"数据库结构版本 {stored} 过旧，需要迁移；the database schema is version {stored}, "
+            f"older than this code's {SCHEMA_VERSION}: migrate it first"
+        )
+
+
+def create_schema(url_or_engine: EngineLike) -> sa.Engine:
+    """Create the tables, constraints and indexes (idempotent) and return the engine used.
+
+    ``url_or_engine`` is a database URL (``"sqlite:///volunteer.db"``,
+    ``"postgresql+psycopg://user@host/db"``) or an :class:`sqlalchemy.Engine`. Running it on a
+    database that already has the schema changes nothing; a database whose recorded schema version is
+    newer than this code's :data:`SCHEMA_VERSION` is refused with ``StorageError`` (and left untouched).
+    Everything happens in one transaction.
+
+    >>> engine = create_schema("sqlite://")
+    >>> engine is create_schema(engine)
+    True
+    """
+    engine = resolve_engine(url_or_engine)
+    with transaction(engine, "create the schema") as conn:
+        if engine.dialect.name == "postgresql":
+            # serialise concurrent create_schema calls on one database
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7212026)"))
+        stored = _stored_version(conn)
+        if stored is not None:
+            check_version(stored)
+        metadata.create_all(conn, checkfirst=True)
+        if stored is None:
+            conn.execute(sa.insert(schema_version).values(id=1, version=SCHEMA_VERSION))
+    return engine

@@ -1,0 +1,275 @@
+"""Shared fixtures: a PostgreSQL server that the test run starts itself, and storages to test.
+
+``make_uow`` runs a test on every storage — ``memory``, ``sqlite`` (a file) and ``postgresql`` — as a
+factory of units of work on one fresh, empty storage (call it twice for two units of work that see each
+other's commits). ``sql_url`` gives the URL of a fresh SQL storage (``sqlite`` and ``postgresql``) for
+tests that need other processes.
+
+The PostgreSQL server comes from Debian's binaries (``initdb`` and ``pg_ctl`` on the PATH or under
+``/usr/lib/postgresql/*/bin``), runs as an unprivileged user in a temporary directory on a free port of
+127.0.0.1 and is stopped at the end. Without the binaries the PostgreSQL tests fail — unless
+``VOLUNTEER_CORE_SKIP_POSTGRES=1`` is set, which skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from volunteer_core.ports import UnitOfWork
+from volunteer_core.storage.memory import InMemoryStore, InMemoryUnitOfWork
+
+# readable assertion failures from the storage contract (before any test module imports it)
+pytest.register_assert_rewrite("volunteer_core.testing.contract")
+
+SKIP_POSTGRES_ENV = "VOLUNTEER_CORE_SKIP_POSTGRES"
+STORAGES = ("memory", "sqlite", "postgresql")
+SQL_STORAGES = ("sqlite", "postgresql")
+_PG_USER = "postgres"
+
+
+def _postgres_bindir() -> Path | None:
+    """Where ``initdb`` and ``pg_ctl`` live: the PATH, else the newest /usr/lib/postgresql/*/bin."""
+    initdb = shutil.which("initdb")
+    if initdb is not None and shutil.which("pg_ctl") is not None:
+        return Path(initdb).resolve().parent
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    )
+    for bindir in reversed(candidates):
+        if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
+            return bindir
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which PostgreSQL server binaries the storage tests will start (or why they will not)."""
+    if os.environ.get(SKIP_POSTGRES_ENV) == "1":
+        return f"postgresql: skipped ({SKIP_POSTGRES_ENV}=1)"
+    bindir = _postgres_bindir()
+    return (
+        f"postgresql: {bindir}" if bindir else "postgresql: no server binaries (apt-get install postgresql)"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _as_postgres_user() -> tuple[list[str], int | None, int | None]:
+    """The command prefix that runs a server binary unprivileged (initdb refuses root), and its ids."""
+    if os.geteuid() != 0:
+        return [], None, None
+    try:
+        entry = pwd.getpwnam(_PG_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _PG_USER],
+            check=True,
+            capture_output=True,
+        )
+        entry = pwd.getpwnam(_PG_USER)
+    return ["runuser", "-u", _PG_USER, "--"], entry.pw_uid, entry.pw_gid
+
+
+def _run(command: list[str], what: str) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Start a PostgreSQL server for this test run; yield the URL of its empty database ``volunteer``."""
+    if os.environ.get(SKIP_POSTGRES_ENV) == "1":
+        pytest.skip(f"{SKIP_POSTGRES_ENV}=1: PostgreSQL tests skipped on request")
+    bindir = _postgres_bindir()
+    if bindir is None:
+        pytest.fail(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found: install them — on Debian/Ubuntu "
+            "`apt-get install postgresql` — or set VOLUNTEER_CORE_SKIP_POSTGRES=1 to skip these tests",
+            pytrace=False,
+        )
+    import psycopg
+
+    prefix, uid, gid = _as_postgres_user()
+    # as root, a TMPDIR under /root would be out of the server user's reach: use /tmp
+    base = Path(tempfile.mkdtemp(prefix="volunteer-core-pg-", dir="/tmp" if uid is not None else None))
+    data = base / "data"
+    log = base / "server.log"
+    if uid is not None and gid is not None:
+        os.chown(base, uid, gid)
+    pg_ctl = [*prefix, str(bindir / "pg_ctl"), "-D", str(data)]
+    started = False
+    try:
+        _run(
+            [
+                *prefix,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                _PG_USER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            "initdb",
+        )
+        for _attempt in range(5):
+            port = _free_port()
+            options = (
+                f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off "
+                "-c full_page_writes=off -c max_connections=100"
+            )
+            done = subprocess.run(
+                [*pg_ctl, "-l", str(log), "-o", options, "-w", "-t", "60", "start"],
+                capture_output=True,
+                text=True,
+                timeout=90,
+                check=False,
+            )
+            if done.returncode == 0:
+                started = True
+                break
+        if not started:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            raise RuntimeError(f"pg_ctl start failed:\n{done.stdout}\n{done.stderr}\n{text}")
+        deadline = time.monotonic() + 30
+        while True:  # ready once a client can connect
+            try:
+                with psycopg.connect(
+                    host="127.0.0.1", port=port, user=_PG_USER, dbname="postgres", autocommit=True
+                ) as conn:
+                    conn.execute("CREATE DATABASE volunteer")
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"postgresql+psycopg://{_PG_USER}@127.0.0.1:{port}/volunteer"
+    finally:
+        if started:
+            subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, timeout=60, check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the empty schema, copied for each test (creating it costs more)."""
+    from volunteer_core.storage.sql import create_schema
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "volunteer.db"
+    create_schema(f"sqlite:///{path}").dispose()  # the last connection checkpoints the WAL
+    return path
+
+
+class _Postgres:
+    """The test server's database ``volunteer`` with the schema, emptied before each test."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        from volunteer_core.storage.sql import create_schema
+
+        self.url = url
+        self.engine = sa.create_engine(url, pool_size=20, max_overflow=0)
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        create_schema(self.engine)
+        with self.engine.connect() as conn:
+            names = conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_version'"
+            ).scalars()
+            self._tables = sorted(names)
+
+    def empty(self) -> None:
+        """Delete every row but the schema version (DELETE of small tables beats TRUNCATE's new files;
+        the server-wide superuser ``postgres`` may switch foreign-key triggers off for it)."""
+        with self.engine.begin() as conn:  # one round trip: statements without parameters
+            conn.exec_driver_sql(
+                "SET LOCAL session_replication_role = replica; "
+                + "; ".join(f'DELETE FROM "{name}"' for name in self._tables)
+            )
+
+
+@pytest.fixture(scope="session")
+def _postgres(postgres_url: str) -> Iterator[_Postgres]:
+    database = _Postgres(postgres_url)
+    yield database
+    database.engine.dispose()
+
+
+def _fresh_sql(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh SQL storage with an empty schema."""
+    if kind == "sqlite":
+        path = tmp_path / "volunteer.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    database: _Postgres = request.getfixturevalue("_postgres")
+    database.empty()
+    return database.url
+
+
+@pytest.fixture(params=STORAGES)
+def make_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], UnitOfWork]]:
+    """A factory of units of work on one fresh, empty storage (memory, a SQLite file, PostgreSQL)."""
+    kind: str = request.param
+    if kind == "memory":
+        store = InMemoryStore()
+        yield lambda: InMemoryUnitOfWork(store)
+        return
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    url = _fresh_sql(kind, request, tmp_path)
+    if kind == "postgresql":
+        engine = request.getfixturevalue("_postgres").engine
+        yield lambda: SqlUnitOfWork(engine)
+        return
+    shared = SqlUnitOfWork(url).engine
+    try:
+        yield lambda: SqlUnitOfWork(shared)
+    finally:
+        shared.dispose()
+
+
+@pytest.fixture(params=SQL_STORAGES)
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh SQL storage with the schema and no data (a SQLite file, or the test server's
+    database)."""
+    return _fresh_sql(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=SQL_STORAGES)
+def blank_sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new SQL database without any table (a new SQLite file, a new PostgreSQL database)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'blank.db'}"
+    import psycopg
+    import sqlalchemy as sa
+
+    url = sa.make_url(request.getfixturevalue("postgres_url"))
+    name = f"blank_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(
+        host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+    return url.set(database=name).render_as_string(hide_password=False)

@@ -1,0 +1,242 @@
+"""Races on every storage: many claims of one wish, two registrations of one target, processes, and a
+process killed in the middle of a transaction."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable
+from datetime import date
+from multiprocessing.synchronize import Barrier, Event
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from volunteer_core import Beneficiary, Branch, DateRange, Member, Pairing, PartnerUnit, Wish, Yuan, services
+from volunteer_core.errors import ConcurrencyConflict, RuleViolation
+from volunteer_core.ports import UnitOfWork
+
+MakeUow = Callable[[], UnitOfWork]
+CLAIMANTS = 16
+CLAIM_DAY = date(2026, 5, 4)
+
+
+def _prepare_wish(uow: UnitOfWork) -> None:
+    """Branch b1 with members m0–m15, and a published 300-yuan material wish w1."""
+    services.add_entities(
+        uow,
+        [
+            Branch(id="b1", name="办公室党支部"),
+            *(
+                Member(id=f"m{i}", name=f"党员{i}", branch_id="b1", joined_on=date(2020, 1, 1))
+                for i in range(CLAIMANTS)
+            ),
+            Beneficiary(id="p1", name="王五", category="elderly", community="凤山社区"),
+        ],
+    )
+    services.collect_wish(
+        uow,
+        Wish(
+            id="w1",
+            beneficiary_id="p1",
+            kind="material",
+            content="轮椅",
+            collected_on=date(2026, 5, 1),
+            value="300",
+        ),
+    )
+    services.screen_wish(uow, "w1", approved=True, on=date(2026, 5, 2))
+    services.publish_wish(uow, "w1", on=date(2026, 5, 3))
+
+
+def _claim(uow: UnitOfWork, member_id: str) -> str:
+    """Claim 100 yuan of w1; the outcome: "ok", "conflict" or the rule code."""
+    try:
+        services.claim_wish(uow, "w1", member_id, on=CLAIM_DAY, pledged="100")
+    except ConcurrencyConflict:
+        return "conflict"
+    except RuleViolation as err:
+        return err.code
+    return "ok"
+
+
+def _claim_in_threads(make: MakeUow, member_ids: list[str], start: Callable[[], Any]) -> list[str]:
+    """Each member claims in its own thread with its own unit of work, all at once after ``start()``."""
+    outcomes: dict[str, str] = {}
+    gate = threading.Barrier(len(member_ids))
+
+    def run(member_id: str) -> None:
+        uow = make()
+        gate.wait(timeout=60)
+        outcomes[member_id] = _claim(uow, member_id)
+
+    threads = [threading.Thread(target=run, args=(m,)) for m in member_ids]
+    start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outcomes) == len(member_ids), "a claimant did not finish"
+    return [outcomes[m] for m in member_ids]
+
+
+def _check_claims(uow: UnitOfWork, outcomes: list[str], member_ids: list[str]) -> None:
+    assert outcomes.count("ok") == 3, outcomes
+    assert set(outcomes) <= {"ok", "conflict", "wish.claim_total"}, outcomes
+    with uow:
+        wish = uow.wishes.get("w1")
+    assert wish.pledged_total == Yuan("300.00")
+    assert len(wish.live_claims) == 3
+    assert wish.version == 2 + 3
+    winners = {m for m, outcome in zip(member_ids, outcomes, strict=True) if outcome == "ok"}
+    assert {c.member_id for c in wish.claims} == winners
+
+
+def test_sixteen_threads_claim_one_wish(make_uow: MakeUow) -> None:
+    _prepare_wish(make_uow())
+    members = [f"m{i}" for i in range(CLAIMANTS)]
+    outcomes = _claim_in_threads(make_uow, members, lambda: None)
+    _check_claims(make_uow(), outcomes, members)
+
+
+def _claim_in_process(url: str, member_ids: list[str], barrier: Barrier, results: Any) -> None:
+    """(In a spawned process.) Claim w1 for each member, a thread each, once both processes are ready."""
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    engine = SqlUnitOfWork(url).engine
+    try:
+        outcomes = _claim_in_threads(
+            lambda: SqlUnitOfWork(engine), member_ids, lambda: barrier.wait(timeout=60)
+        )
+        results.put(dict(zip(member_ids, outcomes, strict=True)))
+    except BaseException as err:
+        results.put({"error": repr(err)})
+    finally:
+        engine.dispose()
+
+
+def test_two_processes_claim_one_wish(sql_url: str) -> None:
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    _prepare_wish(SqlUnitOfWork(sql_url))
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    results = context.Queue()
+    halves = [[f"m{i}" for i in range(start, CLAIMANTS, 2)] for start in (0, 1)]
+    processes = [
+        context.Process(target=_claim_in_process, args=(sql_url, half, barrier, results)) for half in halves
+    ]
+    for process in processes:
+        process.start()
+    try:
+        found: dict[str, str] = {}
+        for _ in processes:
+            found.update(results.get(timeout=120))
+    finally:
+        for process in processes:
+            process.join(timeout=60)
+            if process.is_alive():  # pragma: no cover - only when the test already failed
+                process.kill()
+    assert "error" not in found, found
+    members = sorted(found)
+    _check_claims(SqlUnitOfWork(sql_url), [found[m] for m in members], members)
+
+
+def test_two_concurrent_registrations_of_one_target(make_uow: MakeUow) -> None:
+    rounds = 3
+    services.add_entities(
+        make_uow(),
+        [
+            *(Branch(id=f"b{r}-{i}", name=f"支部{r}{i}") for r in range(rounds) for i in range(2)),
+            *(PartnerUnit(id=f"u{r}", name=f"福利院{r}", kind="welfare_home") for r in range(rounds)),
+        ],
+    )
+    for r in range(rounds):
+        gate = threading.Barrier(2)
+        outcomes: dict[int, str] = {}
+
+        def register(
+            i: int, r: int = r, gate: threading.Barrier = gate, outcomes: dict[int, str] = outcomes
+        ) -> None:
+            uow = make_uow()
+            pairing = Pairing(
+                id=f"pr{r}-{i}",
+                branch_ids={f"b{r}-{i}"},
+                target_id=f"u{r}",
+                mode="solo",
+                period=DateRange(date(2026, 1 + i, 1), date(2026, 12, 31)),
+            )
+            gate.wait(timeout=60)
+            try:
+                services.register_pairing(uow, pairing)
+                outcomes[i] = "ok"
+            except RuleViolation as err:
+                outcomes[i] = err.code
+            except ConcurrencyConflict:
+                outcomes[i] = "conflict"
+
+        threads = [threading.Thread(target=register, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert sorted(outcomes.values()) in (["ok", "pairing.duplicate"], ["conflict", "ok"]), outcomes
+        with make_uow() as uow:
+            assert len(uow.pairings.for_target(f"u{r}")) == 1
+
+
+def _write_then_hang(url: str, committed: int, ready: Event) -> None:
+    """(In a spawned process.) Commit ``committed`` branches one transaction each, then write a lot in a
+    transaction that is never committed, and wait to be killed."""
+    import time
+
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    uow = SqlUnitOfWork(url)
+    for i in range(committed):
+        with uow:
+            uow.branches.add(Branch(id=f"c{i:03d}", name=f"已提交{i}"))
+            uow.members.add(
+                Member(id=f"cm{i:03d}", name="甲", branch_id=f"c{i:03d}", joined_on=date(2020, 1, 1))
+            )
+            uow.commit()
+    uow.begin()
+    for i in range(2500):  # several megabytes: more than the page cache, so pages spill into the WAL
+        uow.branches.add(Branch(id=f"u{i:04d}", name="未提交" * 400))
+    uow.members.update(attrs.evolve(uow.members.get("cm000"), name="乙"))
+    ready.set()
+    time.sleep(120)
+
+
+def test_a_killed_process_loses_no_committed_row_and_leaves_no_uncommitted_one(tmp_path: Path) -> None:
+    from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
+
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    create_schema(url).dispose()
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    process = context.Process(target=_write_then_hang, args=(url, 25, ready))
+    process.start()
+    try:
+        assert ready.wait(timeout=120), "the writer did not reach its open transaction"
+        os.kill(process.pid or 0, signal.SIGKILL)
+    finally:
+        process.join(timeout=60)
+    assert process.exitcode == -signal.SIGKILL
+    # the uncommitted pages did reach the write-ahead log: recovery has to ignore them
+    assert (tmp_path / "killed.db-wal").stat().st_size > 1_000_000
+    uow = SqlUnitOfWork(url)
+    with uow:
+        assert [b.id for b in uow.branches.list()] == [f"c{i:03d}" for i in range(25)]
+        members = uow.members.list()
+        assert [m.id for m in members] == [f"cm{i:03d}" for i in range(25)]
+        assert members[0].name == "甲"
+        assert members[0].version == 0
+        uow.branches.add(Branch(id="after", name="之后"))  # the database is writable again
+        uow.commit()
+    with uow.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    uow.engine.dispose()

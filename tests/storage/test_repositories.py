@@ -1,0 +1,739 @@
+"""The repository contract of ``volunteer_core.ports`` on every storage: memory, SQLite, PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+
+from volunteer_core import (
+    Activity,
+    Beneficiary,
+    Branch,
+    BranchPlan,
+    Claim,
+    DateRange,
+    Demand,
+    HalfYearReport,
+    Member,
+    Pairing,
+    PartnerUnit,
+    PlanItem,
+    ServiceRecord,
+    Team,
+    Wish,
+    WishStatus,
+    Yuan,
+)
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
+from volunteer_core.ports import UnitOfWork
+
+MakeUow = Callable[[], UnitOfWork]
+
+BRANCH = Branch(id="b1", name="办公室党支部")
+BRANCH2 = Branch(id="b2", name="政策法规处党支部")
+MEMBER = Member(
+    id="m1",
+    name="张三",
+    branch_id="b1",
+    joined_on=date(2020, 7, 1),
+    left_on=date(2030, 6, 30),
+    skills={"急救", "理发"},
+    phone="13800138000",
+    community="凤山社区",
+)
+MEMBER2 = Member(id="m2", name="李四", branch_id="b1", joined_on=date(2021, 1, 1))
+TEAM = Team(id="t1", branch_id="b1", name="先锋队", member_ids={"m1", "m2"})
+BENEFICIARY = Beneficiary(
+    id="p1",
+    name="王五",
+    category="elderly",
+    community="凤山社区",
+    id_number="11010519491231002X",
+    phone="13900139000",
+    address="凤山社区3号楼",
+    gender="female",
+    birth_date=date(1949, 12, 31),
+    subtypes={"独居", "空巢"},
+)
+UNIT = PartnerUnit(id="u1", name="城厢区社会福利院", kind="welfare_home", credit_code="91110000600037341L")
+PAIRING = Pairing(
+    id="pr1",
+    branch_ids={"b1", "b2"},
+    target_id="u1",
+    mode="joint_branches",
+    period=DateRange(date(2026, 1, 1), date(2026, 12, 31)),
+    member_ids={"m1"},
+    measures="每月走访",
+)
+ACTIVITY = Activity(
+    id="a1",
+    kind="community_service",
+    branch_id="b1",
+    on=date(2026, 3, 5),
+    title="社区清洁",
+    team_id="t1",
+    pairing_id="pr1",
+    summary="清扫楼道",
+    duration_minutes=180,
+    community="凤山社区",
+)
+RECORD = ServiceRecord(
+    id="r1",
+    member_id="m1",
+    activity_id="a1",
+    branch_id="b1",
+    kind="community_service",
+    on=date(2026, 3, 5),
+    minutes=120,
+    recorded_on=date(2026, 3, 6),
+    decided_by="m2",
+    decided_on=date(2026, 3, 7),
+)
+PENDING = attrs.evolve(RECORD, id="r-pending", status="pending", decided_by=None, decided_on=None)
+REJECTED = attrs.evolve(RECORD, id="r-rejected", status="rejected", reason="未签到")
+WISH = Wish(
+    id="w1",
+    beneficiary_id="p1",
+    kind="material",
+    content="一台电饭煲",
+    collected_on=date(2026, 5, 1),
+    value=Yuan("300.00"),
+    status=WishStatus.CLAIMED,
+    claims=(
+        Claim(member_id="m1", claimed_on=date(2026, 5, 6), pledged=Yuan("100.50")),
+        Claim(
+            member_id="m2", claimed_on=date(2026, 5, 6), pledged=Yuan("99.50"), withdrawn_on=date(2026, 5, 7)
+        ),
+        Claim(member_id="m2", claimed_on=date(2026, 5, 8), pledged=Yuan("199.50")),
+    ),
+    screened_on=date(2026, 5, 2),
+    published_on=date(2026, 5, 3),
+    evidence="低保证明",
+)
+DEMAND = Demand(id="d1", community="凤山社区", content="修水管", ordered_on=date(2026, 4, 1))
+PLAN = BranchPlan(
+    id="pl1",
+    branch_id="b1",
+    year=2026,
+    submitted_on=date(2026, 5, 10),
+    items=(
+        PlanItem(
+            line="festival", target="城厢区社会福利院", measures="中秋送月饼", scheduled="9月", mode="solo"
+        ),
+        PlanItem(line="pairing", target="王五", measures="每月走访", scheduled="每月", mode="joint_branches"),
+    ),
+)
+REPORT = HalfYearReport(
+    id="h1", branch_id="b1", year=2026, half=1, submitted_on=date(2026, 6, 30), summary="上半年"
+)
+
+#: repository name → a stored example (in an order where references resolve)
+EXAMPLES: dict[str, Any] = {
+    "branches": BRANCH,
+    "members": MEMBER,
+    "teams": TEAM,
+    "beneficiaries": BENEFICIARY,
+    "units": UNIT,
+    "pairings": PAIRING,
+    "activities": ACTIVITY,
+    "records": RECORD,
+    "wishes": WISH,
+    "demands": DEMAND,
+    "plans": PLAN,
+    "reports": REPORT,
+}
+REPOSITORIES = tuple(EXAMPLES)
+
+
+def store_all(uow: UnitOfWork) -> None:
+    """Store BRANCH, BRANCH2, MEMBER, MEMBER2 and every example, committed."""
+    with uow:
+        uow.branches.add(BRANCH)
+        uow.branches.add(BRANCH2)
+        uow.members.add(MEMBER)
+        uow.members.add(MEMBER2)
+        for name, entity in EXAMPLES.items():
+            if name not in ("branches", "members"):
+                getattr(uow, name).add(entity)
+        uow.commit()
+
+
+@pytest.fixture
+def uow(make_uow: MakeUow) -> UnitOfWork:
+    """A unit of work on a storage holding every example."""
+    unit = make_uow()
+    store_all(unit)
+    return unit
+
+
+# -- get / add / update -------------------------------------------------------------------------------
+
+
+def test_round_trip_gives_back_an_equal_entity(uow: UnitOfWork) -> None:
+    with uow:
+        for name, example in EXAMPLES.items():
+            stored = getattr(uow, name).get(example.id)
+            assert stored == example, name
+            assert type(stored) is type(example), name
+
+
+def test_round_trip_keeps_money_sets_and_sequences(uow: UnitOfWork) -> None:
+    with uow:
+        wish = uow.wishes.get("w1")
+        plan = uow.plans.get("pl1")
+        member = uow.members.get("m1")
+        pairing = uow.pairings.get("pr1")
+    assert wish.value == Yuan("300.00")
+    assert [c.pledged for c in wish.claims] == [Yuan("100.50"), Yuan("99.50"), Yuan("199.50")]
+    assert wish.claims[1].withdrawn_on == date(2026, 5, 7)
+    assert wish.pledged_total == Yuan("300.00")
+    assert [item.line.value for item in plan.items] == ["festival", "pairing"]
+    assert member.skills == frozenset({"急救", "理发"})
+    assert pairing.branch_ids == frozenset({"b1", "b2"})
+    assert pairing.period == DateRange(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_round_trip_of_minimal_entities(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    open_ended = Pairing(
+        id="pr9", branch_ids={"b1"}, target_id="p9", mode="solo", period=DateRange(date(2026, 1, 1))
+    )
+    bare_wish = Wish(id="w9", beneficiary_id="p1", kind="service", content="", collected_on=date(2026, 1, 1))
+    bare_beneficiary = Beneficiary(id="p1", name="赵六", category="child", community="龙桥社区")
+    empty_plan = BranchPlan(id="pl9", branch_id="b1", year=2026, submitted_on=date(2026, 5, 1))
+    with uow:
+        uow.branches.add(BRANCH)
+        uow.beneficiaries.add(bare_beneficiary)
+        for repo, entity in (("pairings", open_ended), ("wishes", bare_wish), ("plans", empty_plan)):
+            getattr(uow, repo).add(entity)
+        uow.commit()
+    with uow:
+        assert uow.pairings.get("pr9") == open_ended
+        assert uow.wishes.get("w9") == bare_wish
+        assert uow.beneficiaries.get("p1") == bare_beneficiary
+        assert uow.plans.get("pl9") == empty_plan
+
+
+def test_round_trip_of_pending_and_rejected_records(uow: UnitOfWork) -> None:
+    with uow:
+        uow.records.add(PENDING)
+        uow.records.add(REJECTED)
+        uow.commit()
+    with uow:
+        assert uow.records.get(PENDING.id) == PENDING
+        assert uow.records.get(REJECTED.id) == REJECTED
+        confirmed = uow.records.update(PENDING.confirm(by="m2", on=date(2026, 3, 8)))
+        assert uow.records.get(PENDING.id) == confirmed
+
+
+def test_add_stores_the_version_as_given(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        assert uow.branches.add(attrs.evolve(BRANCH, version=7)).version == 7
+        uow.commit()
+    with uow:
+        assert uow.branches.get("b1").version == 7
+
+
+def test_get_of_an_unknown_id_raises_not_found(uow: UnitOfWork) -> None:
+    with uow:
+        for name in REPOSITORIES:
+            with pytest.raises(NotFound):
+                getattr(uow, name).get("nope")
+
+
+def test_adding_a_stored_id_raises_invalid_input(uow: UnitOfWork) -> None:
+    with uow:
+        for name, example in EXAMPLES.items():
+            with pytest.raises(InvalidInput) as caught:
+                getattr(uow, name).add(attrs.evolve(example, version=3))
+            assert (caught.value.code, caught.value.path) == ("input.duplicate", "id"), name
+            # the transaction is still usable, and the stored entity unchanged
+            assert getattr(uow, name).get(example.id) == example, name
+        uow.commit()
+
+
+def test_adding_an_id_twice_in_one_unit_of_work_raises(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        uow.branches.add(BRANCH)
+        with pytest.raises(InvalidInput) as caught:
+            uow.branches.add(attrs.evolve(BRANCH, name="另一个"))
+        assert (caught.value.code, caught.value.path) == ("input.duplicate", "id")
+        uow.commit()
+    with uow:
+        assert uow.branches.list() == [BRANCH]
+
+
+def test_a_stored_idempotency_key_raises_invalid_input(uow: UnitOfWork) -> None:
+    with uow:
+        first = attrs.evolve(RECORD, id="r2")
+        uow.records.add(first, idempotency_key="import-1")
+        with pytest.raises(InvalidInput) as caught:
+            uow.records.add(attrs.evolve(RECORD, id="r3"), idempotency_key="import-1")
+        assert (caught.value.code, caught.value.path) == ("input.duplicate", "idempotency_key")
+        assert uow.records.by_idempotency_key("import-1") == first
+        uow.commit()
+    with uow:
+        assert uow.records.by_idempotency_key("import-1") == first
+        assert uow.records.by_idempotency_key("import-2") is None
+        with pytest.raises(InvalidInput) as caught:
+            uow.records.add(attrs.evolve(RECORD, id="r4"), idempotency_key="import-1")
+        assert caught.value.path == "idempotency_key"
+
+
+@pytest.mark.parametrize(
+    ("name", "entity", "path"),
+    [
+        ("members", attrs.evolve(MEMBER, id="m9", branch_id="b9"), "branch_id"),
+        ("teams", attrs.evolve(TEAM, id="t9", branch_id="b9"), "branch_id"),
+        ("activities", attrs.evolve(ACTIVITY, id="a9", team_id="t9"), "team_id"),
+        ("activities", attrs.evolve(ACTIVITY, id="a9", pairing_id="pr9"), "pairing_id"),
+        ("records", attrs.evolve(RECORD, id="r9", member_id="m9"), "member_id"),
+        ("records", attrs.evolve(RECORD, id="r9", activity_id="a9"), "activity_id"),
+        ("records", attrs.evolve(RECORD, id="r9", branch_id="b9"), "branch_id"),
+        ("records", attrs.evolve(RECORD, id="r9", minutes=-120, reverses="r8"), "reverses"),
+        ("records", attrs.evolve(RECORD, id="r9", adjusts="r8"), "adjusts"),
+        ("wishes", attrs.evolve(WISH, id="w9", beneficiary_id="p9"), "beneficiary_id"),
+        (
+            "wishes",
+            attrs.evolve(
+                WISH, id="w9", claims=(*WISH.claims[:1], attrs.evolve(WISH.claims[1], member_id="m9"))
+            ),
+            "claims[1].member_id",
+        ),
+        ("demands", attrs.evolve(DEMAND, id="d9", member_id="m9"), "member_id"),
+        ("demands", attrs.evolve(DEMAND, id="d9", activity_id="a9"), "activity_id"),
+        ("plans", attrs.evolve(PLAN, id="pl9", branch_id="b9"), "branch_id"),
+        ("reports", attrs.evolve(REPORT, id="h9", branch_id="b9"), "branch_id"),
+    ],
+)
+def test_a_dangling_reference_raises_invalid_input_naming_the_field(
+    uow: UnitOfWork, name: str, entity: Any, path: str
+) -> None:
+    with uow:
+        with pytest.raises(InvalidInput) as caught:
+            getattr(uow, name).add(entity)
+        assert (caught.value.code, caught.value.path) == ("input.reference", path)
+        with pytest.raises(NotFound):
+            getattr(uow, name).get(entity.id)
+        uow.commit()
+    with uow, pytest.raises(NotFound):
+        getattr(uow, name).get(entity.id)
+
+
+def test_a_new_record_cannot_adjust_itself(uow: UnitOfWork) -> None:
+    itself = attrs.evolve(RECORD, id="r9", minutes=30, adjusts="r9", decided_on=None)
+    with uow:
+        with pytest.raises(InvalidInput) as caught:
+            uow.records.add(itself)
+        assert (caught.value.code, caught.value.path) == ("input.reference", "adjusts")
+        with pytest.raises(InvalidInput) as caught:
+            uow.records.add(attrs.evolve(itself, id="r1", adjusts="r1"))
+        assert (caught.value.code, caught.value.path) == ("input.duplicate", "id")
+        with pytest.raises(InvalidInput) as caught:
+            uow.records.add(attrs.evolve(itself, member_id="m9"))
+        assert caught.value.path == "member_id"
+        assert uow.records.list() == [RECORD]
+
+
+def test_a_duplicate_is_reported_before_a_dangling_reference(uow: UnitOfWork) -> None:
+    with uow, pytest.raises(InvalidInput) as caught:
+        uow.members.add(attrs.evolve(MEMBER, branch_id="b9"))
+    assert (caught.value.code, caught.value.path) == ("input.duplicate", "id")
+
+
+def test_update_with_a_dangling_reference_is_refused(uow: UnitOfWork) -> None:
+    with uow:
+        member = uow.members.get("m1")
+        with pytest.raises(InvalidInput) as caught:
+            uow.members.update(attrs.evolve(member, branch_id="b9"))
+        assert (caught.value.code, caught.value.path) == ("input.reference", "branch_id")
+        wish = uow.wishes.get("w1")
+        bad_claim = attrs.evolve(wish.claims[0], member_id="m9")
+        with pytest.raises(InvalidInput) as caught:
+            uow.wishes.update(attrs.evolve(wish, claims=(bad_claim, *wish.claims[1:])))
+        assert caught.value.path == "claims[0].member_id"
+        assert uow.wishes.get("w1") == WISH  # claims untouched
+        assert uow.members.get("m1").version == 0
+
+
+def test_update_numbers_versions_and_refuses_a_stale_one(uow: UnitOfWork) -> None:
+    with uow:
+        member = uow.members.get("m1")
+        assert member.version == 0
+        first = uow.members.update(attrs.evolve(member, name="张三丰", skills={"书法"}))
+        assert first.version == 1
+        second = uow.members.update(attrs.evolve(first, community=None))
+        assert second.version == 2
+        with pytest.raises(ConcurrencyConflict):
+            uow.members.update(attrs.evolve(member, name="旧版本"))
+        with pytest.raises(ConcurrencyConflict):
+            uow.members.update(attrs.evolve(member, version=5))
+        assert uow.members.get("m1") == second
+        uow.commit()
+    with uow:
+        stored = uow.members.get("m1")
+    assert stored == second
+    assert stored.skills == frozenset({"书法"})
+    assert stored.version == 2
+
+
+def test_update_of_every_entity_type(uow: UnitOfWork) -> None:
+    with uow:
+        for name, example in EXAMPLES.items():
+            repo = getattr(uow, name)
+            updated = repo.update(example)
+            assert updated == attrs.evolve(example, version=1), name
+            assert repo.get(example.id) == updated, name
+        uow.commit()
+    with uow:
+        for name, example in EXAMPLES.items():
+            assert getattr(uow, name).get(example.id) == attrs.evolve(example, version=1), name
+
+
+def test_update_replaces_claims_and_plan_items(uow: UnitOfWork) -> None:
+    with uow:
+        wish = uow.wishes.get("w1")
+        withdrawn = wish.withdraw_claim("m1", date(2026, 5, 9))
+        stored = uow.wishes.update(withdrawn)
+        plan = uow.plans.get("pl1")
+        shorter = uow.plans.update(attrs.evolve(plan, items=plan.items[1:]))
+        uow.commit()
+    with uow:
+        assert uow.wishes.get("w1") == stored
+        assert uow.wishes.get("w1").claims[0].withdrawn_on == date(2026, 5, 9)
+        assert uow.plans.get("pl1") == shorter
+        assert len(uow.plans.get("pl1").items) == 1
+
+
+def test_update_of_an_unknown_id_raises_not_found(uow: UnitOfWork) -> None:
+    with uow:
+        for name, example in EXAMPLES.items():
+            with pytest.raises(NotFound):
+                getattr(uow, name).update(attrs.evolve(example, id="nope"))
+
+
+# -- transactions -------------------------------------------------------------------------------------
+
+
+def test_leaving_without_commit_rolls_back(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        uow.branches.add(BRANCH)
+        uow.members.add(MEMBER)
+        assert uow.members.get("m1") == MEMBER
+    with uow:
+        assert uow.branches.list() == []
+        with pytest.raises(NotFound):
+            uow.members.get("m1")
+
+
+def test_rollback_discards_and_the_object_can_be_entered_again(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        uow.branches.add(BRANCH)
+        uow.commit()
+    with uow:
+        uow.branches.update(attrs.evolve(BRANCH, name="改名"))
+        uow.rollback()
+        uow.rollback()  # harmless twice
+    with uow:
+        assert uow.branches.get("b1") == BRANCH
+    uow.rollback()  # harmless with nothing open
+
+
+def test_an_exception_inside_the_block_leaves_nothing_behind(make_uow: MakeUow) -> None:
+    uow = make_uow()
+
+    class Boom(Exception):
+        pass
+
+    def fail_half_way() -> None:
+        with uow:
+            uow.branches.add(BRANCH)
+            uow.members.add(MEMBER)
+            raise Boom
+
+    with pytest.raises(Boom):
+        fail_half_way()
+    with make_uow() as other:
+        assert other.branches.list() == []
+        assert other.members.list() == []
+
+
+def test_beginning_twice_is_refused_and_using_it_closed_too(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        with pytest.raises(StorageError):
+            uow.begin()
+        uow.commit()
+        with pytest.raises(StorageError):
+            uow.branches.list()
+
+
+def test_a_unit_of_work_sees_its_own_writes(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        uow.branches.add(BRANCH)
+        uow.members.add(MEMBER)
+        assert uow.branches.get("b1") == BRANCH
+        assert uow.members.in_branch("b1") == [MEMBER]
+        assert uow.members.list() == [MEMBER]
+        uow.commit()
+
+
+def _read_in_thread(make_uow: MakeUow, started: threading.Event) -> tuple[list[Branch], float]:
+    """List the branches in another thread's unit of work; return them and when the read ended."""
+    found: list[tuple[list[Branch], float]] = []
+
+    def read() -> None:
+        with make_uow() as other:
+            started.set()
+            found.append((other.branches.list(), time.monotonic()))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join(timeout=60)
+    assert found, "the reader did not finish"
+    return found[0]
+
+
+def test_another_unit_of_work_sees_writes_only_after_commit(make_uow: MakeUow) -> None:
+    writer = make_uow()
+    outcome: list[tuple[list[Branch], float]] = []
+    started = threading.Event()
+    with writer:
+        writer.branches.add(BRANCH)
+        reader = threading.Thread(target=lambda: outcome.append(_read_in_thread(make_uow, started)))
+        reader.start()
+        time.sleep(0.2)  # the reader reads now (memory, PostgreSQL) or waits for the lock (SQLite)
+        committed_at = time.monotonic()
+        writer.commit()
+    reader.join(timeout=60)
+    seen, read_at = outcome[0]
+    # either the reader read before the commit and saw nothing, or it could only read after it
+    assert seen == [] or read_at >= committed_at
+    with make_uow() as later:
+        assert later.branches.list() == [BRANCH]
+
+
+def test_another_unit_of_work_never_sees_rolled_back_writes(make_uow: MakeUow) -> None:
+    writer = make_uow()
+    outcome: list[tuple[list[Branch], float]] = []
+    started = threading.Event()
+    with writer:
+        writer.branches.add(BRANCH)
+        reader = threading.Thread(target=lambda: outcome.append(_read_in_thread(make_uow, started)))
+        reader.start()
+        time.sleep(0.2)
+    reader.join(timeout=60)
+    assert outcome[0][0] == []
+
+
+def test_a_lost_update_is_refused(make_uow: MakeUow) -> None:
+    uow = make_uow()
+    with uow:
+        uow.branches.add(BRANCH)
+        uow.commit()
+    with uow:
+        loaded = uow.branches.get("b1")
+    with make_uow() as first:
+        first.branches.update(attrs.evolve(loaded, name="第一"))
+        first.commit()
+    with uow, pytest.raises(ConcurrencyConflict):
+        uow.branches.update(attrs.evolve(loaded, name="第二"))
+    with uow:
+        assert uow.branches.get("b1").name == "第一"
+
+
+# -- list and the queries -----------------------------------------------------------------------------
+
+
+def test_list_is_ordered_by_id(make_uow: MakeUow) -> None:
+    ids = ["b10", "b2", "B1", "b1", "支部2", "支部10", "a-1", "a_1", "Z"]
+    uow = make_uow()
+    with uow:
+        for branch_id in ids:
+            uow.branches.add(Branch(id=branch_id, name=f"支部{branch_id}"))
+        uow.commit()
+    with uow:
+        assert [b.id for b in uow.branches.list()] == sorted(ids)
+
+
+def test_list_of_every_repository(uow: UnitOfWork) -> None:
+    with uow:
+        for name, entity in EXAMPLES.items():
+            listed = getattr(uow, name).list()
+            if name == "branches":
+                assert listed == [BRANCH, BRANCH2]
+            elif name == "members":
+                assert listed == [MEMBER, MEMBER2]
+            else:
+                assert listed == [entity]
+
+
+def _member(member_id: str, branch_id: str) -> Member:
+    return Member(id=member_id, name="某某", branch_id=branch_id, joined_on=date(2020, 1, 1))
+
+
+def test_members_in_branch(uow: UnitOfWork) -> None:
+    with uow:
+        uow.members.add(_member("m0", "b2"))
+        uow.members.add(_member("m3", "b1"))
+        assert [m.id for m in uow.members.in_branch("b1")] == ["m1", "m2", "m3"]
+        assert [m.id for m in uow.members.in_branch("b2")] == ["m0"]
+        assert uow.members.in_branch("b9") == []
+
+
+def test_pairings_for_target_and_for_branch(uow: UnitOfWork) -> None:
+    period = DateRange(date(2025, 1, 1), date(2025, 12, 31))
+    with uow:
+        uow.pairings.add(Pairing(id="pr0", branch_ids={"b2"}, target_id="u1", mode="solo", period=period))
+        uow.pairings.add(Pairing(id="pr2", branch_ids={"b1"}, target_id="p1", mode="solo", period=period))
+        assert [p.id for p in uow.pairings.for_target("u1")] == ["pr0", "pr1"]
+        assert [p.id for p in uow.pairings.for_target("p1")] == ["pr2"]
+        assert uow.pairings.for_target("x") == []
+        assert [p.id for p in uow.pairings.for_branch("b1")] == ["pr1", "pr2"]
+        assert [p.id for p in uow.pairings.for_branch("b2")] == ["pr0", "pr1"]
+        assert uow.pairings.for_branch("b9") == []
+        assert uow.pairings.get("pr1") == PAIRING
+
+
+def test_activities_in_year(uow: UnitOfWork) -> None:
+    with uow:
+        for activity_id, on in (
+            ("a0", date(2025, 12, 31)),
+            ("a3", date(2026, 1, 1)),
+            ("a2", date(2026, 12, 31)),
+        ):
+            uow.activities.add(attrs.evolve(ACTIVITY, id=activity_id, on=on))
+        uow.activities.add(attrs.evolve(ACTIVITY, id="a4", on=date(2027, 1, 1)))
+        assert [a.id for a in uow.activities.in_year(2026)] == ["a1", "a2", "a3"]
+        assert [a.id for a in uow.activities.in_year(2025)] == ["a0"]
+        assert uow.activities.in_year(2024) == []
+
+
+def _records(uow: UnitOfWork) -> list[ServiceRecord]:
+    dated = [
+        ("r0", "m1", date(2025, 12, 31)),
+        ("r5", "m2", date(2026, 1, 1)),
+        ("r4", "m1", date(2026, 1, 1)),
+        ("r3", "m2", date(2026, 12, 31)),
+        ("r6", "m1", date(2027, 1, 1)),
+        ("r2", "m1", date(2026, 7, 1)),
+    ]
+    added = []
+    for record_id, member_id, on in dated:
+        record = attrs.evolve(RECORD, id=record_id, member_id=member_id, on=on, recorded_on=on, decided_on=on)
+        added.append(uow.records.add(record))
+    return added
+
+
+def test_records_in_year_is_a_stream_of_exactly_the_year(uow: UnitOfWork) -> None:
+    with uow:
+        _records(uow)
+        uow.commit()
+    with uow:
+        stream = uow.records.in_year(2026)
+        assert isinstance(stream, Iterator)
+        assert iter(stream) is stream
+        got = list(stream)
+        assert [(r.id, r.on) for r in got] == [
+            ("r4", date(2026, 1, 1)),
+            ("r5", date(2026, 1, 1)),
+            ("r1", date(2026, 3, 5)),
+            ("r2", date(2026, 7, 1)),
+            ("r3", date(2026, 12, 31)),
+        ]
+        assert [r.id for r in uow.records.in_year(2025)] == ["r0"]
+        assert [r.id for r in uow.records.in_year(2027)] == ["r6"]
+        assert list(uow.records.in_year(2024)) == []
+
+
+def test_records_in_year_can_be_read_while_writing(uow: UnitOfWork) -> None:
+    with uow:
+        _records(uow)
+        stream = uow.records.in_year(2026)
+        first = next(stream)
+        uow.records.add(attrs.evolve(RECORD, id="r7", on=date(2026, 2, 1), recorded_on=date(2026, 2, 1)))
+        rest = list(stream)
+        assert first.id == "r4"
+        assert {r.id for r in rest} >= {"r5", "r1", "r2", "r3"}
+        uow.commit()
+
+
+def test_records_for_member(uow: UnitOfWork) -> None:
+    with uow:
+        _records(uow)
+        assert [r.id for r in uow.records.for_member("m1", 2026)] == ["r4", "r1", "r2"]
+        assert [r.id for r in uow.records.for_member("m2", 2026)] == ["r5", "r3"]
+        assert [r.id for r in uow.records.for_member("m1", 2025)] == ["r0"]
+        assert uow.records.for_member("m9", 2026) == []
+
+
+def test_reversal_of_and_adjustments(uow: UnitOfWork) -> None:
+    reversal = RECORD.reversal(id="r1-rev", recorded_on=date(2026, 3, 9))
+    adjustment = attrs.evolve(
+        RECORD, id="r1-adj", minutes=-30, adjusts="r1", on=date(2026, 4, 1), recorded_on=None, decided_on=None
+    )
+    with uow:
+        assert uow.records.reversal_of("r1") is None
+        uow.records.add(reversal)
+        uow.records.add(adjustment)
+        assert uow.records.reversal_of("r1") == reversal
+        assert uow.records.reversal_of("r1-rev") is None
+        uow.commit()
+    with uow:
+        assert uow.records.reversal_of("r1") == reversal
+        assert uow.records.get("r1-adj") == adjustment
+
+
+def test_wishes_with_status(uow: UnitOfWork) -> None:
+    with uow:
+        uow.wishes.add(
+            attrs.evolve(WISH, id="w0", status="collected", claims=(), screened_on=None, published_on=None)
+        )
+        assert [w.id for w in uow.wishes.with_status(WishStatus.CLAIMED)] == ["w1"]
+        assert [w.id for w in uow.wishes.with_status(WishStatus.COLLECTED)] == ["w0"]
+        assert uow.wishes.with_status(WishStatus.FULFILLED) == []
+        assert uow.wishes.with_status(WishStatus.CLAIMED)[0] == WISH
+
+
+def test_plans_and_reports_for_branch(uow: UnitOfWork) -> None:
+    with uow:
+        uow.plans.add(attrs.evolve(PLAN, id="pl0", submitted_on=date(2026, 5, 12)))
+        uow.plans.add(attrs.evolve(PLAN, id="pl2", submitted_on=date(2026, 5, 10)))
+        uow.plans.add(attrs.evolve(PLAN, id="pl3", year=2025))
+        uow.reports.add(attrs.evolve(REPORT, id="h0", half=2, submitted_on=date(2026, 12, 20)))
+        uow.reports.add(attrs.evolve(REPORT, id="h2", half=1, submitted_on=date(2026, 6, 1)))
+        uow.reports.add(attrs.evolve(REPORT, id="h3", branch_id="b2"))
+        assert [p.id for p in uow.plans.for_branch("b1", 2026)] == ["pl1", "pl2", "pl0"]
+        assert [p.id for p in uow.plans.for_branch("b1", 2025)] == ["pl3"]
+        assert uow.plans.for_branch("b2", 2026) == []
+        assert uow.plans.for_branch("b1", 2026)[0] == PLAN
+        assert [r.id for r in uow.reports.for_branch("b1", 2026)] == ["h2", "h1", "h0"]
+        assert [r.id for r in uow.reports.for_branch("b2", 2026)] == ["h3"]
+
+
+def test_locks(uow: UnitOfWork) -> None:
+    with uow:
+        assert not uow.locks.is_locked("b1", 2026)
+        uow.locks.lock("b1", 2026)
+        uow.locks.lock("b1", 2026)  # harmless twice
+        uow.locks.lock("b1", 2025)
+        uow.locks.lock("b0", 2027)
+        assert uow.locks.is_locked("b1", 2026)
+        assert uow.locks.list() == [("b0", 2027), ("b1", 2025), ("b1", 2026)]
+        uow.commit()
+    with uow:
+        assert uow.locks.is_locked("b1", 2026)
+        assert not uow.locks.is_locked("b2", 2026)
+        uow.locks.lock("b1", 2026)
+        assert uow.locks.list() == [("b0", 2027), ("b1", 2025), ("b1", 2026)]
