@@ -177,7 +177,10 @@ class RecordRepository(Repository[ServiceRecord]):
     @abc.abstractmethod
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
         """Append a record. With ``idempotency_key``, the key is stored with it; a key already stored
-        raises ``InvalidInput`` (code ``input.duplicate``, path ``idempotency_key``), atomically."""
+        raises ``InvalidInput`` (code ``input.duplicate``, path ``idempotency_key``), atomically. A record is
+        reversed once: a second record whose ``reverses`` names an already reversed record raises
+        ``InvalidInput`` (code ``input.duplicate``, path ``reverses``). Checks run in this order: key, id,
+        ``reverses``, references."""
 
     @abc.abstractmethod
     def in_year(self, year: int) -> Iterator[ServiceRecord]:

@@ -35,14 +35,6 @@ def _contract_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     engine.dispose()
 
 
-#: Why the comparison with the reference does not run on SQL yet (see the skip below).
-_REVERSED_ONCE = (
-    "the reference (storage.memory) accepts a second record reversing one record; the SQL schema refuses "
-    "it (UNIQUE(records.reverses): a record is reversed once) — the random comparison finds that "
-    "difference; it runs again once the reference enforces the rule too"
-)
-
-
 def _url(uow: UnitOfWork) -> str:
     assert isinstance(uow, SqlUnitOfWork)
     return uow.engine.url.render_as_string(hide_password=False)
@@ -65,9 +57,6 @@ class TestSqliteContract(UnitOfWorkContract):
     def process_factory(self, uow: UnitOfWork) -> Callable[[], UnitOfWork]:
         return functools.partial(SqlUnitOfWork, _url(uow))
 
-    def test_random_operations_agree_with_reference(self) -> None:
-        pytest.skip(_REVERSED_ONCE)
-
 
 class TestPostgresContract(UnitOfWorkContract):
     supports_serializable = True
@@ -88,6 +77,3 @@ class TestPostgresContract(UnitOfWorkContract):
 
     def process_factory(self, uow: UnitOfWork) -> Callable[[], UnitOfWork]:
         return functools.partial(SqlUnitOfWork, _url(uow))
-
-    def test_random_operations_agree_with_reference(self) -> None:
-        pytest.skip(_REVERSED_ONCE)

@@ -238,6 +238,14 @@ class DictRecords(DictRepository[ServiceRecord], ports.RecordRepository):
                 message_en="idempotency key already stored",
                 message_zh="幂等键已存在",
             )
+        if entity.reverses is not None and self.reversal_of(entity.reverses) is not None:
+            raise InvalidInput(
+                "reverses",
+                entity.reverses,
+                code="input.duplicate",
+                message_en="record already reversed",
+                message_zh="记录已被冲销",
+            )
         stored = super().add(entity)
         if idempotency_key is not None:
             self._uow.insert("idempotency", idempotency_key, entity.id, path="idempotency_key")

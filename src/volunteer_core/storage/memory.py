@@ -267,9 +267,13 @@ class _Repo(Generic[T]):
                 message_en=f"a {self.kind} with id {key!r} is already stored",
                 message_zh=f"编号为 {key!r} 的{self.kind}已存在",
             )
+        self._check_unique(entity)
         self._check_references(entity)
         tx.put(self.table, key, entity, fresh=True)
         return entity
+
+    def _check_unique(self, entity: Any) -> None:
+        """Uniqueness beyond the id (none by default)."""
 
     def update(self, entity: T) -> T:
         key = entity.id  # type: ignore[attr-defined]
@@ -353,6 +357,16 @@ class _Records(_Repo[ServiceRecord], RecordRepository):
             tx.put("idempotency", idempotency_key, entity.id, fresh=True)
             return stored
         return super().add(entity)
+
+    def _check_unique(self, entity: Any) -> None:
+        if entity.reverses is not None and self.reversal_of(entity.reverses) is not None:
+            raise InvalidInput(
+                "reverses",
+                entity.reverses,
+                code="input.duplicate",
+                message_en=f"record {entity.reverses!r} is already reversed",
+                message_zh=f"记录 {entity.reverses!r} 已被冲销",
+            )
 
     def in_year(self, year: int) -> Iterator[ServiceRecord]:
         return iter(sorted(self._tx.select(self.table, "year", year), key=lambda r: (r.on, r.id)))
