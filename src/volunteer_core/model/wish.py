@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from volunteer_core import _catalogue
+from volunteer_core._defaults import resolve_policy
 from volunteer_core.errors import InvalidInput, RuleViolation
 from volunteer_core.model import _fields as f
 from volunteer_core.model.enums import WishKind, WishStatus
@@ -163,7 +164,7 @@ class Wish:
     def _errors(self, policy: Policy | None) -> None:
         from volunteer_core.rules.wish import validate_wish
 
-        for found in validate_wish(self, _policy(policy)):
+        for found in validate_wish(self, resolve_policy(policy)):
             if found.is_error:
                 raise RuleViolation(found)
 
@@ -255,7 +256,7 @@ class Wish:
                     pledged=str(amount),
                     remaining=str(remaining),
                 )
-            cap = _policy(policy).wish_value_cap
+            cap = resolve_policy(policy).wish_value_cap
             total = self.pledged_total + amount
             if self.kind is WishKind.MATERIAL and cap is not None and total > cap:
                 raise _refuse(
@@ -331,11 +332,3 @@ class Wish:
             attrs.evolve(c, withdrawn_on=max(on, c.claimed_on)) if c.is_live else c for c in self.claims
         )
         return attrs.evolve(self, status=WishStatus.CANCELLED, cancelled_on=on, reason=reason, claims=claims)
-
-
-def _policy(policy: Policy | None) -> Policy:
-    if policy is None:
-        from volunteer_core.policy import DEFAULT
-
-        return DEFAULT
-    return policy

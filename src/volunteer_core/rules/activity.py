@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from volunteer_core import calendar
 from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core._defaults import resolve_policy
 from volunteer_core.model.activity import Activity
 from volunteer_core.model.enums import ActivityKind
 
@@ -26,19 +27,11 @@ if TYPE_CHECKING:
 __all__ = ["check_activity", "check_activity_summary", "check_festival_window"]
 
 
-def _default(policy: Policy | None) -> Policy:
-    if policy is None:
-        from volunteer_core.policy import DEFAULT
-
-        return DEFAULT
-    return policy
-
-
 @register("activity.festival_window")
 def check_festival_window(activity: Activity, policy: Policy | None = None) -> list[Violation]:
     """A FESTIVAL activity lies within ``policy.festival_window_days`` (inclusive) of one of the
     policy's festivals, looking across the turn of the year. Other kinds are not judged."""
-    policy = _default(policy)
+    policy = resolve_policy(policy)
     window = policy.festival_window_days
     if activity.kind is not ActivityKind.FESTIVAL or window is None:
         return []
@@ -86,7 +79,7 @@ def check_activity_summary(
     >>> check_activity_summary(a, policies.MCA_LEIFENG, evaluated_on=date(2026, 3, 8))
     []
     """
-    policy = _default(policy)
+    policy = resolve_policy(policy)
     if not policy.require_activity_summary or activity.summary.strip():
         return []
     on = evaluated_on or date(activity.on.year, 12, 31)

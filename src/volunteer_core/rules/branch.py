@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core._defaults import resolve_policy
 from volunteer_core.model.activity import Activity
 from volunteer_core.model.enums import ActivityKind
 from volunteer_core.model.people import Team
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
     from volunteer_core.policy import Policy
 
 __all__ = ["check_branch_team", "check_plan_due", "check_report_due", "check_team_campaign", "deadline"]
-
-
-def _default(policy: Policy | None) -> Policy:
-    if policy is None:
-        from volunteer_core.policy import DEFAULT
-
-        return DEFAULT
-    return policy
 
 
 def deadline(year: int, month_day: tuple[int, int]) -> date:
@@ -56,7 +49,7 @@ def check_branch_team(branch_id: str, teams: Iterable[Team], policy: Policy | No
     >>> [v.code for v in check_branch_team("b1", [])]
     ['branch.team']
     """
-    needed = _default(policy).min_teams_per_branch
+    needed = resolve_policy(policy).min_teams_per_branch
     if needed is None:
         return []
     count = sum(1 for t in teams if t.branch_id == branch_id)
@@ -79,7 +72,7 @@ def check_team_campaign(
     team: Team, activities: Iterable[Activity], year: int, policy: Policy | None = None
 ) -> list[Violation]:
     """A team holds at least ``policy.min_campaigns_per_team`` TEAM_CAMPAIGN activities in the year."""
-    needed = _default(policy).min_campaigns_per_team
+    needed = resolve_policy(policy).min_campaigns_per_team
     if needed is None:
         return []
     count = sum(
@@ -116,7 +109,7 @@ def check_plan_due(
     ``as_of`` is the evaluation date: a plan not yet due is not judged, and a plan submitted after
     ``as_of`` is not yet known. ``as_of=None`` judges the whole year.
     """
-    due_md = _default(policy).plan_due
+    due_md = resolve_policy(policy).plan_due
     if due_md is None:
         return []
     due = deadline(year, due_md)
@@ -173,7 +166,7 @@ def check_report_due(
     >>> [v.details["half"] for v in check_report_due("b1", 2026, [h1])]
     [2]
     """
-    dues = _default(policy).report_due
+    dues = resolve_policy(policy).report_due
     if dues is None:
         return []
     items = [

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core._defaults import resolve_policy
 from volunteer_core.model.enums import Severity
 from volunteer_core.model.people import Member
 
@@ -31,14 +32,6 @@ __all__ = [
     "check_monthly_community",
     "check_skill",
 ]
-
-
-def _default(policy: Policy | None) -> Policy:
-    if policy is None:
-        from volunteer_core.policy import DEFAULT
-
-        return DEFAULT
-    return policy
 
 
 def _hours(minutes: int) -> str:
@@ -86,7 +79,7 @@ def check_monthly_community(member: Member, *, months_missing: Sequence[int]) ->
 def check_branch_activities(member: Member, *, count: int, policy: Policy | None = None) -> list[Violation]:
     """Distinct PAIRING activities of the member's own branch: below the minimum is an ERROR, below the
     target a WARNING."""
-    policy = _default(policy)
+    policy = resolve_policy(policy)
     low, target = policy.branch_activities_min, policy.branch_activities_target
     if low is not None and count < low:
         severity, needed = Severity.ERROR, low
@@ -111,7 +104,7 @@ def check_branch_activities(member: Member, *, count: int, policy: Policy | None
 @register("member.caring_action")
 def check_caring_action(member: Member, *, count: int, policy: Policy | None = None) -> list[Violation]:
     """At least ``policy.min_caring_actions`` CARING_ACTION records a year."""
-    needed = _default(policy).min_caring_actions
+    needed = resolve_policy(policy).min_caring_actions
     if needed is None or count >= needed:
         return []
     return [
@@ -135,7 +128,7 @@ def check_skill(member: Member, policy: Policy | None = None) -> list[Violation]
     >>> [v.code for v in check_skill(Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1)))]
     ['member.skill']
     """
-    needed = _default(policy).min_skills
+    needed = resolve_policy(policy).min_skills
     if needed is None or len(member.skills) >= needed:
         return []
     return [

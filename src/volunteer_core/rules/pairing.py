@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core._defaults import resolve_policy
 from volunteer_core.model.pairing import Pairing
 
 if TYPE_CHECKING:
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["check_pairings", "check_single_target", "find_duplicate_pairings"]
 
 _FOREVER = date.max
-
-
-def _default(policy: Policy | None) -> Policy:
-    if policy is None:
-        from volunteer_core.policy import DEFAULT
-
-        return DEFAULT
-    return policy
 
 
 def _end(pairing: Pairing) -> date:
@@ -62,7 +55,7 @@ def find_duplicate_pairings(pairings: Iterable[Pairing], policy: Policy | None =
         pairings: any iterable of pairings (each id counted once).
         policy: ``forbid_duplicate_pairings`` switches the rule (default DEFAULT).
     """
-    if not _default(policy).forbid_duplicate_pairings:
+    if not resolve_policy(policy).forbid_duplicate_pairings:
         return []
     by_target: dict[str, list[Pairing]] = defaultdict(list)
     for pairing in _by_start(pairings):
@@ -109,7 +102,7 @@ def check_single_target(pairings: Iterable[Pairing], policy: Policy | None = Non
     group (the earliest start), ``details["pairing_ids"]`` the pairings concurrent when the limit was
     first exceeded.
     """
-    limit = _default(policy).max_pairing_targets_per_branch
+    limit = resolve_policy(policy).max_pairing_targets_per_branch
     if limit is None:
         return []
     by_branch: dict[str, list[Pairing]] = defaultdict(list)

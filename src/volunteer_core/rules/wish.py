@@ -14,6 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core._defaults import resolve_policy
 from volunteer_core.model.enums import WishKind
 
 if TYPE_CHECKING:
@@ -29,18 +30,10 @@ __all__ = [
 ]
 
 
-def _default(policy: Policy | None) -> Policy:
-    if policy is None:
-        from volunteer_core.policy import DEFAULT
-
-        return DEFAULT
-    return policy
-
-
 @register("wish.value_cap")
 def check_value_cap(wish: Wish, policy: Policy | None = None) -> list[Violation]:
     """A material wish's value is at most the policy's cap (inclusive): 300.00 passes, 300.01 fails."""
-    cap = _default(policy).wish_value_cap
+    cap = resolve_policy(policy).wish_value_cap
     if wish.kind is not WishKind.MATERIAL or wish.value is None or cap is None or wish.value <= cap:
         return []
     return [
@@ -118,7 +111,7 @@ def validate_wish(wish: Wish, policy: Policy | None = None) -> list[Violation]:
     Returns:
         The violations found, in a fixed order; empty when the wish is valid.
     """
-    policy = _default(policy)
+    policy = resolve_policy(policy)
     return [
         *check_content_required(wish, policy),
         *check_value_required(wish, policy),
