@@ -14,12 +14,7 @@ The PostgreSQL server comes from Debian's binaries (``initdb`` and ``pg_ctl`` on
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +23,7 @@ import pytest
 
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryStore, InMemoryUnitOfWork
+from volunteer_core.testing.postgres import server_binaries, temporary_postgres
 
 # readable assertion failures from the storage contract (before any test module imports it)
 pytest.register_assert_rewrite("volunteer_core.testing.contract")
@@ -35,61 +31,16 @@ pytest.register_assert_rewrite("volunteer_core.testing.contract")
 SKIP_POSTGRES_ENV = "VOLUNTEER_CORE_SKIP_POSTGRES"
 STORAGES = ("memory", "sqlite", "postgresql")
 SQL_STORAGES = ("sqlite", "postgresql")
-_PG_USER = "postgres"
-
-
-def _postgres_bindir() -> Path | None:
-    """Where ``initdb`` and ``pg_ctl`` live: the PATH, else the newest /usr/lib/postgresql/*/bin."""
-    initdb = shutil.which("initdb")
-    if initdb is not None and shutil.which("pg_ctl") is not None:
-        return Path(initdb).resolve().parent
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-    )
-    for bindir in reversed(candidates):
-        if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
-            return bindir
-    return None
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which PostgreSQL server binaries the storage tests will start (or why they will not)."""
     if os.environ.get(SKIP_POSTGRES_ENV) == "1":
         return f"postgresql: skipped ({SKIP_POSTGRES_ENV}=1)"
-    bindir = _postgres_bindir()
+    bindir = server_binaries()
     return (
         f"postgresql: {bindir}" if bindir else "postgresql: no server binaries (apt-get install postgresql)"
     )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _as_postgres_user() -> tuple[list[str], int | None, int | None]:
-    """The command prefix that runs a server binary unprivileged (initdb refuses root), and its ids."""
-    if os.geteuid() != 0:
-        return [], None, None
-    try:
-        entry = pwd.getpwnam(_PG_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _PG_USER],
-            check=True,
-            capture_output=True,
-        )
-        entry = pwd.getpwnam(_PG_USER)
-    return ["runuser", "-u", _PG_USER, "--"], entry.pw_uid, entry.pw_gid
-
-
-def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
 @pytest.fixture(scope="session")
@@ -97,78 +48,14 @@ def postgres_url() -> Iterator[str]:
     """Start a PostgreSQL server for this test run; yield the URL of its empty database ``volunteer``."""
     if os.environ.get(SKIP_POSTGRES_ENV) == "1":
         pytest.skip(f"{SKIP_POSTGRES_ENV}=1: PostgreSQL tests skipped on request")
-    bindir = _postgres_bindir()
-    if bindir is None:
+    if server_binaries() is None:
         pytest.fail(
             "PostgreSQL server binaries (initdb, pg_ctl) not found: install them — on Debian/Ubuntu "
             "`apt-get install postgresql` — or set VOLUNTEER_CORE_SKIP_POSTGRES=1 to skip these tests",
             pytrace=False,
         )
-    import psycopg
-
-    prefix, uid, gid = _as_postgres_user()
-    # as root, a TMPDIR under /root would be out of the server user's reach: use /tmp
-    base = Path(tempfile.mkdtemp(prefix="volunteer-core-pg-", dir="/tmp" if uid is not None else None))
-    data = base / "data"
-    log = base / "server.log"
-    if uid is not None and gid is not None:
-        os.chown(base, uid, gid)
-    pg_ctl = [*prefix, str(bindir / "pg_ctl"), "-D", str(data)]
-    started = False
-    try:
-        _run(
-            [
-                *prefix,
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                _PG_USER,
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ],
-            "initdb",
-        )
-        for _attempt in range(5):
-            port = _free_port()
-            options = (
-                f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off "
-                "-c full_page_writes=off -c max_connections=100"
-            )
-            done = subprocess.run(
-                [*pg_ctl, "-l", str(log), "-o", options, "-w", "-t", "60", "start"],
-                capture_output=True,
-                text=True,
-                timeout=90,
-                check=False,
-            )
-            if done.returncode == 0:
-                started = True
-                break
-        if not started:
-            text = log.read_text(errors="replace") if log.exists() else ""
-            raise RuntimeError(f"pg_ctl start failed:\n{done.stdout}\n{done.stderr}\n{text}")
-        deadline = time.monotonic() + 30
-        while True:  # ready once a client can connect
-            try:
-                with psycopg.connect(
-                    host="127.0.0.1", port=port, user=_PG_USER, dbname="postgres", autocommit=True
-                ) as conn:
-                    conn.execute("CREATE DATABASE volunteer")
-                break
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield f"postgresql+psycopg://{_PG_USER}@127.0.0.1:{port}/volunteer"
-    finally:
-        if started:
-            subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, timeout=60, check=False)
-        shutil.rmtree(base, ignore_errors=True)
+    with temporary_postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
