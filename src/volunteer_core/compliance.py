@@ -55,7 +55,17 @@ from volunteer_core.rules.member import (
 )
 from volunteer_core.rules.pairing import check_pairings
 
-__all__ = ["BranchYear", "MemberYear", "YearReport", "evaluate_member_year", "evaluate_year", "full_months"]
+__all__ = [
+    "BranchYear",
+    "MemberTotals",
+    "MemberYear",
+    "YearReport",
+    "evaluate_member_year",
+    "evaluate_year",
+    "evaluate_year_totals",
+    "full_months",
+    "member_year_totals",
+]
 
 _COMMUNITY = ActivityKind.COMMUNITY_SERVICE
 _PAIRING = ActivityKind.PAIRING
@@ -214,19 +224,61 @@ def _registered(
     return _Registered(activities, registrations).for_member(member)
 
 
+def _twelve_months(instance: object, attribute: attrs.Attribute[tuple[int, ...]], value: object) -> None:
+    if not isinstance(value, tuple) or len(value) != 12:
+        raise InvalidInput(
+            "community_sessions",
+            value,
+            code="input.invalid",
+            message_en="must be a tuple of 12 monthly counts",
+            message_zh="须为 12 个月的次数",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MemberTotals:
+    """What the member rules need from one member's records of a year — the per-member aggregates a
+    database can compute with ``GROUP BY`` (see :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`).
+
+    ``records`` counts every record of the member dated in the year (any status, also after ``as_of``);
+    the other fields count only CONFIRMED records dated in the year and not after ``as_of``:
+    ``net_minutes`` (reversals and adjustments included), ``community_sessions`` (12 counts, January
+    first: COMMUNITY_SERVICE records minus their reversals), ``branch_activities`` (distinct PAIRING
+    activities of ``own_branch`` whose records outnumber their reversals) and ``caring_actions``
+    (CARING_ACTION records minus their reversals). Adjustments count in ``net_minutes`` only.
+
+    >>> from datetime import date
+    >>> from volunteer_core import ServiceRecord
+    >>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
+    ...                   kind="pairing", on=date(2026, 3, 5), minutes=90)
+    >>> t = member_year_totals([r, r.reversal(id="r2", recorded_on=date(2026, 3, 9))], 2026,
+    ...                        branch_of={"m1": "b1"})["m1"]
+    >>> t.records, t.net_minutes, t.branch_activities
+    (2, 0, 0)
+    """
+
+    member_id: str
+    records: int = 0
+    net_minutes: int = 0
+    community_sessions: tuple[int, ...] = attrs.field(default=(0,) * 12, validator=_twelve_months)
+    branch_activities: int = 0
+    caring_actions: int = 0
+
+
 class _Tally:
     """The running totals of one member over one pass (private, mutable)."""
 
-    __slots__ = ("activities", "caring", "community", "minutes")
+    __slots__ = ("activities", "caring", "community", "minutes", "records")
 
     def __init__(self) -> None:
+        self.records = 0
         self.minutes = 0
         self.community = [0] * 12
         self.activities: dict[str, int] = {}
         self.caring = 0
 
     def add(
-        self, record: ServiceRecord, own_branch: str, registered: _MemberRegistered | None = None
+        self, record: ServiceRecord, own_branch: str | None, registered: _MemberRegistered | None = None
     ) -> None:
         self.minutes += record.minutes
         if record.adjusts is not None:
@@ -242,8 +294,48 @@ class _Tally:
         elif kind is _CARING:
             self.caring += step
 
+    def totals(self, member_id: str) -> MemberTotals:
+        return MemberTotals(
+            member_id=member_id,
+            records=self.records,
+            net_minutes=self.minutes,
+            community_sessions=tuple(self.community),
+            branch_activities=sum(1 for n in self.activities.values() if n > 0),
+            caring_actions=self.caring,
+        )
 
-def _judge(member: Member, tally: _Tally, year: int, policy: Policy, as_of: date | None) -> MemberYear:
+
+def member_year_totals(
+    records: Iterable[ServiceRecord],
+    year: int,
+    *,
+    branch_of: Mapping[str, str],
+    as_of: date | None = None,
+) -> dict[str, MemberTotals]:
+    """Fold ``records`` (one pass, any order) into one :class:`MemberTotals` per member met — the
+    reference for a storage's ``GROUP BY`` pushdown. ``branch_of`` maps a member id to the member's
+    own branch (for ``branch_activities``); a member missing from it has no own-branch activities.
+    Records of other years are skipped; the result is ordered by member id.
+
+    >>> member_year_totals([], 2026, branch_of={})
+    {}
+    """
+    year = _check_year(year)
+    as_of = _check_as_of(as_of)
+    tallies: dict[str, _Tally] = {}
+    for record in records:
+        if record.on.year != year:
+            continue
+        tally = tallies.get(record.member_id)
+        if tally is None:
+            tally = tallies[record.member_id] = _Tally()
+        tally.records += 1
+        if _counts(record, year, as_of):
+            tally.add(record, branch_of.get(record.member_id))
+    return {member_id: tallies[member_id].totals(member_id) for member_id in sorted(tallies)}
+
+
+def _judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_of: date | None) -> MemberYear:
     year_end = date(year, 12, 31)
     ended = as_of is None or as_of >= year_end
     months = full_months(member, year)
@@ -252,7 +344,8 @@ def _judge(member: Member, tally: _Tally, year: int, policy: Policy, as_of: date
     months_required = (
         tuple(m for m in months if last_day(year, m) <= judged_until) if rule_on_months is not None else ()
     )
-    months_missing = tuple(m for m in months_required if tally.community[m - 1] < (rule_on_months or 0))
+    community = totals.community_sessions
+    months_missing = tuple(m for m in months_required if community[m - 1] < (rule_on_months or 0))
 
     minimum = policy.min_annual_minutes
     if minimum is None:
@@ -261,8 +354,9 @@ def _judge(member: Member, tally: _Tally, year: int, policy: Policy, as_of: date
         required = math.ceil(minimum * len(months) / 12)
     else:
         required = minimum if months else 0
-    branch_activities = sum(1 for n in tally.activities.values() if n > 0)
-    caring = tally.caring
+    net_minutes = totals.net_minutes
+    branch_activities = totals.branch_activities
+    caring = totals.caring_actions
 
     violations: list[Violation] = []
     pending: list[str] = []
@@ -278,8 +372,8 @@ def _judge(member: Member, tally: _Tally, year: int, policy: Policy, as_of: date
     if minimum is not None:
         annual(
             "member.annual_hours",
-            tally.minutes >= required,
-            check_annual_hours(member, net_minutes=tally.minutes, required_minutes=required),
+            net_minutes >= required,
+            check_annual_hours(member, net_minutes=net_minutes, required_minutes=required),
         )
     violations.extend(check_monthly_community(member, months_missing=months_missing))
     if months:  # the annual count rules judge members with at least one full month in the year
@@ -303,11 +397,11 @@ def _judge(member: Member, tally: _Tally, year: int, policy: Policy, as_of: date
         branch_id=member.branch_id,
         year=year,
         as_of=as_of,
-        net_minutes=tally.minutes,
+        net_minutes=net_minutes,
         required_minutes=required,
         months_required=months_required,
         months_missing=months_missing,
-        community_sessions=tuple(tally.community),
+        community_sessions=community,
         branch_activities=branch_activities,
         caring_actions=caring,
         skills=len(member.skills),
@@ -354,7 +448,7 @@ def evaluate_member_year(
     for record in records:
         if record.member_id == member.id and _counts(record, year, as_of):
             tally.add(record, member.branch_id, registered)
-    return _judge(member, tally, year, policy, as_of)
+    return _judge(member, tally.totals(member.id), year, policy, as_of)
 
 
 @attrs.frozen(kw_only=True)
@@ -485,7 +579,112 @@ def evaluate_year(
         elif _counts(record, year, as_of):
             entry[0].add(record, entry[1], entry[2])
 
-    member_years = {m.id: _judge(m, tallies[m.id][0], year, policy, as_of) for m in judged}
+    member_years = {m.id: _judge(m, tallies[m.id][0].totals(m.id), year, policy, as_of) for m in judged}
+    return _report(
+        year,
+        as_of,
+        policy,
+        judged=judged,
+        member_years=member_years,
+        read=read,
+        unmatched=unmatched,
+        teams=teams,
+        activities=activities,
+        pairings=pairings,
+        plans=plans,
+        reports=reports,
+        branches=branches,
+    )
+
+
+def evaluate_year_totals(
+    year: int,
+    *,
+    members: Iterable[Member],
+    totals: Iterable[MemberTotals],
+    teams: Iterable[Team] = (),
+    activities: Iterable[Activity] = (),
+    pairings: Iterable[Pairing] = (),
+    plans: Iterable[BranchPlan] = (),
+    reports: Iterable[HalfYearReport] = (),
+    branches: Iterable[Branch] = (),
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+) -> YearReport:
+    """:func:`evaluate_year` from per-member aggregates instead of records — the same report, for a
+    storage that aggregates in the database (``GROUP BY``) instead of streaming every record.
+
+    ``totals`` must be what :func:`member_year_totals` gives for the year's records with the same
+    ``as_of`` and the members' own branches; a judged member without totals has no records. Not for
+    ``policy.community_service_where_registered`` (双报到 needs each record's community: use
+    :func:`evaluate_year`), which raises ``InvalidInput``. ``records_read`` sums ``totals.records``;
+    ``unmatched_records`` sums those of members not judged.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member
+    >>> m = Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1), skills={"急救"})
+    >>> report = evaluate_year_totals(2026, members=[m], totals=[MemberTotals(
+    ...     member_id="m1", records=40, net_minutes=1200, community_sessions=(1,) * 12,
+    ...     branch_activities=2, caring_actions=1)])
+    >>> report.members["m1"].compliant, report.records_read
+    (True, 40)
+    """
+    year = _check_year(year)
+    as_of = _check_as_of(as_of)
+    if policy.community_service_where_registered:
+        raise InvalidInput(
+            "policy",
+            "community_service_where_registered",
+            code="input.invalid",
+            message_en="双报到 counting needs every record's community: use evaluate_year with the records",
+            message_zh="双报到 计数需要逐条记录的社区，请用 evaluate_year 传入记录",
+        )
+    judged = [m for m in members if _overlaps_year(m, year)]
+    judged_ids = {m.id for m in judged}
+    by_member: dict[str, MemberTotals] = {}
+    read = unmatched = 0
+    for total in totals:
+        read += total.records
+        if total.member_id in judged_ids:
+            by_member[total.member_id] = total
+        else:
+            unmatched += total.records
+    nothing = MemberTotals(member_id="")
+    member_years = {m.id: _judge(m, by_member.get(m.id, nothing), year, policy, as_of) for m in judged}
+    return _report(
+        year,
+        as_of,
+        policy,
+        judged=judged,
+        member_years=member_years,
+        read=read,
+        unmatched=unmatched,
+        teams=teams,
+        activities=activities,
+        pairings=pairings,
+        plans=plans,
+        reports=reports,
+        branches=branches,
+    )
+
+
+def _report(
+    year: int,
+    as_of: date | None,
+    policy: Policy,
+    *,
+    judged: list[Member],
+    member_years: dict[str, MemberYear],
+    read: int,
+    unmatched: int,
+    teams: Iterable[Team],
+    activities: Iterable[Activity],
+    pairings: Iterable[Pairing],
+    plans: Iterable[BranchPlan],
+    reports: Iterable[HalfYearReport],
+    branches: Iterable[Branch],
+) -> YearReport:
+    """The rules beyond the members' (teams, branches, deadlines, activities, pairings), and the report."""
     ended = as_of is None or as_of >= date(year, 12, 31)
     teams = list(teams)
     known_branches = {b.id: b for b in branches}

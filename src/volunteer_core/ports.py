@@ -35,9 +35,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator
+from datetime import date
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
+from volunteer_core import compliance
+from volunteer_core.compliance import MemberTotals
 from volunteer_core.model import (
     Activity,
     Beneficiary,
@@ -289,3 +292,19 @@ class UnitOfWork(abc.ABC):
     @abc.abstractmethod
     def rollback(self) -> None:
         """Discard every write not yet committed; harmless after a commit or when nothing is open."""
+
+    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+        """The per-member aggregates of the records dated in ``year`` — one
+        :class:`~volunteer_core.compliance.MemberTotals` per member with at least one such record, keyed
+        by member id (in any order) — exactly what :func:`volunteer_core.compliance.member_year_totals` gives
+        for ``records.in_year(year)`` with each member's stored ``branch_id`` as the own branch and the
+        same ``as_of``. Read inside the open transaction.
+
+        :func:`volunteer_core.services.evaluate_year` calls it instead of streaming every record. This
+        default streams ``records.in_year(year)`` through that fold; a database overrides it with a
+        ``GROUP BY`` query (``storage.sql`` does) — the contract suite checks the two agree.
+        """
+        branch_of = {m.id: m.branch_id for m in self.members.list()}
+        return compliance.member_year_totals(
+            self.records.in_year(year), year, branch_of=branch_of, as_of=as_of
+        )

@@ -766,13 +766,40 @@ def evaluate_year(
     policy: Policy = DEFAULT,
     as_of: date | None = None,
     registrations: Iterable[CommunityRegistration] = (),
+    pushdown: bool = True,
 ) -> compliance.YearReport:
-    """Evaluate a stored year: streams ``records.in_year(year)`` into :func:`volunteer_core.evaluate_year`
-    inside one read-only transaction. With ``policy.community_service_where_registered`` (双报到) pass
-    the members' ``registrations``; every stored activity is then read for its community."""
+    """Evaluate a stored year inside one read-only transaction.
+
+    The per-member aggregates come from :meth:`UnitOfWork.member_year_totals
+    <volunteer_core.ports.UnitOfWork.member_year_totals>` — computed in the database by
+    ``storage.sql`` (``GROUP BY``), by streaming the records elsewhere — and are judged by
+    :func:`volunteer_core.compliance.evaluate_year_totals`. ``pushdown=False`` streams
+    ``records.in_year(year)`` into :func:`volunteer_core.evaluate_year` instead (same report). With
+    ``policy.community_service_where_registered`` (双报到) the records are always streamed: pass the
+    members' ``registrations``; every stored activity is then read for its community.
+
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> evaluate_year(InMemoryUnitOfWork(), 2026).records_read
+    0
+    """
     with uow:
         plans = [p for p in uow.plans.list() if p.year == year]
         reports = [r for r in uow.reports.list() if r.year == year]
+        if pushdown and not policy.community_service_where_registered:
+            totals = uow.member_year_totals(year, as_of=as_of)
+            return compliance.evaluate_year_totals(
+                year,
+                members=uow.members.list(),
+                totals=totals.values(),
+                teams=uow.teams.list(),
+                activities=uow.activities.in_year(year),
+                pairings=uow.pairings.list(),
+                plans=plans,
+                reports=reports,
+                branches=uow.branches.list(),
+                policy=policy,
+                as_of=as_of,
+            )
         return compliance.evaluate_year(
             year,
             members=uow.members.list(),

@@ -18,8 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
+from volunteer_core.compliance import MemberTotals
 from volunteer_core.model import ServiceRecord
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.testing.contract import PROFILE_ENV, UnitOfWorkContract
@@ -78,6 +80,20 @@ class AddOverwritesDuplicate(DictUnitOfWork):
         self.upsert(table, key, row)
 
 
+class TotalsOverCount(DictUnitOfWork):
+    """``member_year_totals`` over-counts: one branch activity too many, a cancelled month counted."""
+
+    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+        return {
+            member_id: attrs.evolve(
+                totals,
+                community_sessions=tuple(abs(n) for n in totals.community_sessions),
+                branch_activities=totals.branch_activities + 1,
+            )
+            for member_id, totals in super().member_year_totals(year, as_of=as_of).items()
+        }
+
+
 #: variant → the contract tests (name prefixes) that must catch it; the state machine must catch all.
 EXPECTED: dict[str, tuple[str, ...]] = {
     "UpdateIgnoresVersion": ("test_update_with_stale_version_conflicts[",),
@@ -91,6 +107,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "test_add_duplicate_in_the_same_transaction_is_refused[",
         "test_add_duplicate_of_committed_id_is_refused[",
     ),
+    "TotalsOverCount": ("test_member_year_totals_equal_the_reference_fold",),
 }
 MACHINE = "test_random_operations_agree_with_reference"
 VARIANTS: dict[str, type[DictUnitOfWork]] = {
@@ -100,6 +117,7 @@ VARIANTS: dict[str, type[DictUnitOfWork]] = {
     "InYearLeaksDecember": InYearLeaksDecember,
     "GetRaisesKeyError": GetRaisesKeyError,
     "AddOverwritesDuplicate": AddOverwritesDuplicate,
+    "TotalsOverCount": TotalsOverCount,
 }
 
 

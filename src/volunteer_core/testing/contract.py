@@ -61,7 +61,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from volunteer_core import services
+from volunteer_core import compliance, services
 from volunteer_core.dates import DateRange
 from volunteer_core.errors import (
     ConcurrencyConflict,
@@ -87,6 +87,7 @@ from volunteer_core.model import (
     PartnerUnit,
     PlanItem,
     PlanLine,
+    RecordStatus,
     ServiceRecord,
     Team,
     UnitKind,
@@ -428,7 +429,8 @@ def _dangling(repo: str, field: str, entity_id: str) -> Any:
 
 
 def _repo(uow: UnitOfWork, name: str) -> Any:
-    return getattr(uow, name)
+    """The repository ``name`` of ``uow`` — or ``uow`` itself for ``"uow"`` (its own queries)."""
+    return uow if name == "uow" else getattr(uow, name)
 
 
 def _store(uow: UnitOfWork, items: Iterable[tuple[str, Any]]) -> None:
@@ -862,6 +864,7 @@ def _calls() -> st.SearchStrategy[_Call]:
         call("records", "for_member", st.sampled_from(pools["members"]), years),
         call("records", "by_idempotency_key", st.sampled_from((*_KEYS, "k-none"))),
         call("records", "reversal_of", st.sampled_from(pools["records"])),
+        call("uow", "member_year_totals", years),
         call("wishes", "with_status", st.sampled_from(list(WishStatus))),
         call("plans", "for_branch", branches, years),
         call("reports", "for_branch", branches, years),
@@ -1750,6 +1753,58 @@ class UnitOfWorkContract:
             assert seeded.records.reversal_of("r-1") == reversal
             assert seeded.records.reversal_of("rv-1") is None
             assert seeded.records.reversal_of("r-2") is None
+
+    def test_member_year_totals_equal_the_reference_fold(self, seeded: UnitOfWork) -> None:
+        """``uow.member_year_totals`` (an override, e.g. a ``GROUP BY``) equals
+        ``compliance.member_year_totals`` over ``records.in_year`` with the members' own branches:
+        reversals, adjustments, unconfirmed records, another branch's activity, ``as_of``, other years,
+        and the unit's own uncommitted writes."""
+        community = Activity(
+            id="a-cs",
+            kind=ActivityKind.COMMUNITY_SERVICE,
+            branch_id="b-2",
+            on=date(2026, 1, 31),
+            title="社区",
+        )
+        caring = Activity(
+            id="a-ca", kind=ActivityKind.CARING_ACTION, branch_id="b-1", on=date(2026, 9, 1), title="献爱心"
+        )
+
+        def at(record_id: str, activity: Activity, member_id: str, **changes: Any) -> ServiceRecord:
+            return attrs.evolve(
+                _record(record_id, activity.on, member_id=member_id),
+                activity_id=activity.id,
+                branch_id=activity.branch_id,
+                kind=activity.kind,
+                **changes,
+            )
+
+        first = _record("rt-1", date(2026, 4, 1), member_id="m-2")  # b-1's pairing: not m-2's own
+        _store(
+            seeded,
+            [
+                ("activities", community),
+                ("activities", caring),
+                ("records", first),
+                ("records", at("rt-2", community, "m-2")),
+                ("records", at("rt-3", community, "m-1", status=RecordStatus.PENDING)),
+                ("records", at("rt-4", caring, "m-1")),
+                ("records", _record("rt-5", date(2025, 12, 31))),
+            ],
+        )
+        with seeded:
+            seeded.records.add(seeded.records.get("r-1").reversal(id="rt-r", recorded_on=date(2026, 3, 9)))
+            adjustment = attrs.evolve(_record("rt-adj", date(2026, 10, 8)), adjusts="rt-4", minutes=-15)
+            seeded.records.add(adjustment)
+            seeded.records.add(at("rt-6", caring, "m-2", on=date(2026, 12, 31)))
+            branch_of = {m.id: m.branch_id for m in seeded.members.list()}
+            for as_of in (None, date(2026, 1, 30), date(2026, 9, 1), date(2027, 2, 1)):
+                expected = compliance.member_year_totals(
+                    seeded.records.in_year(2026), 2026, branch_of=branch_of, as_of=as_of
+                )
+                found = seeded.member_year_totals(2026, as_of=as_of)
+                assert found == expected, f"member_year_totals(2026, as_of={as_of})"
+            assert seeded.member_year_totals(2024) == {}
 
     def test_members_in_branch(self, seeded: UnitOfWork) -> None:
         _store(

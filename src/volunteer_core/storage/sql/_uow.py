@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from volunteer_core.compliance import MemberTotals, _check_as_of, _check_year
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError, VolunteerError
 from volunteer_core.model import (
     Activity,
@@ -47,6 +48,7 @@ from volunteer_core.ports import (
     WishRepository,
 )
 from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql import _totals
 from volunteer_core.storage.sql._engine import EngineLike, begin, end, resolve_engine
 from volunteer_core.storage.sql._errors import integrity_info, translate
 from volunteer_core.storage.sql._mapping import SPECS, Child, Spec
@@ -840,3 +842,11 @@ class SqlUnitOfWork(UnitOfWork):
         tx, self._tx = self._tx, None
         if tx is not None:
             tx.finish(commit=False)
+
+    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+        """The per-member aggregates of the year computed in the database: two ``GROUP BY`` statements
+        instead of streaming every record (see :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`)."""
+        year, as_of = _check_year(year), _check_as_of(as_of)
+        tx = self._transaction()
+        with tx.io("aggregate the year's records") as conn:
+            return _totals.member_year_totals(conn, year, as_of)
