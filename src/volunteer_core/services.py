@@ -330,9 +330,47 @@ class RecordRequest:
     recorded_on: date | None = None
 
 
-def _refuse_locked(uow: UnitOfWork, record: ServiceRecord) -> None:
-    if uow.locks.is_locked(record.branch_id, record.on.year):
-        raise RuleViolation(check_year_locked(record, locked={(record.branch_id, record.on.year)})[0])
+def _refuse_locked(
+    uow: UnitOfWork, record: ServiceRecord, locked: dict[tuple[str, int], bool] | None = None
+) -> None:
+    """Refuse a record of a locked (branch, year) (``ledger.year_locked``); ``locked`` caches
+    ``locks.is_locked`` for a batch."""
+    key = (record.branch_id, record.on.year)
+    found = None if locked is None else locked.get(key)
+    if found is None:
+        found = uow.locks.is_locked(*key)
+        if locked is not None:
+            locked[key] = found
+    if found:
+        raise RuleViolation(check_year_locked(record, locked={key})[0])
+
+
+def _new_record(
+    activity: Activity, request: RecordRequest, recorded_on: date, status: RecordStatus
+) -> ServiceRecord:
+    """The ledger entry ``request`` asks for (not yet checked against the ledger)."""
+    on = activity.on if request.on is None else request.on
+    return ServiceRecord(
+        id=request.record_id or _new_id("rec"),
+        member_id=request.member_id,
+        activity_id=activity.id,
+        branch_id=activity.branch_id,
+        kind=activity.kind,
+        on=on,
+        minutes=request.minutes,
+        recorded_on=max(request.recorded_on or recorded_on, on),
+        status=status,
+    )
+
+
+def _refuse_entry(
+    record: ServiceRecord, activity: Activity, existing: list[ServiceRecord], policy: Policy
+) -> None:
+    """Refuse a record beyond the activity's length (``record.duration``) or past the sessions a day
+    (``record.sessions_per_day``) given the member's ``existing`` records of the year."""
+    for refused in (check_duration(record, activity), check_sessions_per_day(record, existing, policy)):
+        if refused:
+            raise RuleViolation(refused[0])
 
 
 def _entry(
@@ -354,19 +392,7 @@ def _entry(
         if first is not None:
             return first
     uow.members.get(request.member_id)
-    record = ServiceRecord(
-        id=request.record_id or _new_id("rec"),
-        member_id=request.member_id,
-        activity_id=activity.id,
-        branch_id=activity.branch_id,
-        kind=activity.kind,
-        on=activity.on if request.on is None else request.on,
-        minutes=request.minutes,
-        recorded_on=max(
-            request.recorded_on or recorded_on, activity.on if request.on is None else request.on
-        ),
-        status=status,
-    )
+    record = _new_record(activity, request, recorded_on, status)
     _refuse_locked(uow, record)
     key = (record.member_id, record.on.year)
     existing = None if member_years is None else member_years.get(key)
@@ -374,9 +400,7 @@ def _entry(
         existing = uow.records.for_member(*key)
         if member_years is not None:
             member_years[key] = existing
-    for refused in (check_duration(record, activity), check_sessions_per_day(record, existing, policy)):
-        if refused:
-            raise RuleViolation(refused[0])
+    _refuse_entry(record, activity, existing, policy)
     stored = uow.records.add(record, idempotency_key=request.idempotency_key)
     if member_years is not None:
         existing.append(stored)
@@ -518,6 +542,95 @@ def _requests(items: Iterable[RecordRequest | Mapping[str, Any]]) -> Iterator[Re
             ) from None
 
 
+def _record_batch(
+    uow: UnitOfWork, batch: list[RecordRequest], recorded_on: date, policy: Policy
+) -> list[ServiceRecord]:
+    """One batch of :func:`record_services` inside the open transaction: for each request in turn what
+    :func:`_entry` does — the same checks in the same order, the same errors, the same idempotency (a
+    key repeated in the batch returns the batch's first record) — but with the reads prefetched in bulk
+    (activities, idempotency keys, members, the members' records of the year; ``locks.is_locked`` once
+    per branch and year) and the entries stored by one ``records.add_many``: a handful of statements
+    per batch instead of several per record. When a request is refused, the entries before it are
+    added first, so that an earlier entry the storage refuses (a duplicate ``record_id``) raises first,
+    as one by one."""
+    if not all(_plain(request) for request in batch):  # odd input: exactly the one-by-one path
+        return _record_each(uow, batch, recorded_on, policy)
+    activities = uow.activities.get_many(r.activity_id for r in batch)
+    keys = [r.idempotency_key for r in batch if r.idempotency_key is not None]
+    by_key = uow.records.by_idempotency_keys(keys) if keys else {}
+    fresh = [r for r in batch if r.idempotency_key is None or r.idempotency_key not in by_key]
+    members = uow.members.get_many(r.member_id for r in fresh)
+    in_year: dict[int, dict[str, None]] = {}
+    for request in fresh:
+        activity = activities.get(request.activity_id)
+        on = request.on if request.on is not None or activity is None else activity.on
+        if isinstance(on, date):
+            in_year.setdefault(on.year, {})[request.member_id] = None
+    member_years = {
+        (member_id, year): records
+        for year, member_ids in in_year.items()
+        for member_id, records in uow.records.for_members(member_ids, year).items()
+    }
+    locked: dict[tuple[str, int], bool] = {}
+    entries: list[tuple[ServiceRecord, str | None]] = []
+    in_batch: dict[str, int] = {}  # idempotency key → its entry
+    done: list[ServiceRecord | int] = []  # a record stored before, or the index of an entry
+    for request in batch:
+        try:
+            activity = activities.get(request.activity_id) or uow.activities.get(request.activity_id)
+            key = request.idempotency_key
+            if key is not None:
+                first = by_key.get(key)
+                if first is not None or key in in_batch:
+                    done.append(in_batch[key] if first is None else first)
+                    continue
+            if request.member_id not in members:
+                uow.members.get(request.member_id)  # NotFound, as _entry raises it
+            record = _new_record(activity, request, recorded_on, RecordStatus.CONFIRMED)
+            _refuse_locked(uow, record, locked)
+            existing = member_years.get((record.member_id, record.on.year))
+            if existing is None:
+                existing = member_years[record.member_id, record.on.year] = uow.records.for_member(
+                    record.member_id, record.on.year
+                )
+            _refuse_entry(record, activity, existing, policy)
+        except Exception:
+            if entries:
+                uow.records.add_many(entries)  # an earlier entry the storage refuses comes first
+            raise
+        existing.append(record)
+        if key is not None:
+            in_batch[key] = len(entries)
+        done.append(len(entries))
+        entries.append((record, key))
+    stored = uow.records.add_many(entries) if entries else []
+    return [stored[d] if isinstance(d, int) else d for d in done]
+
+
+def _plain(request: RecordRequest) -> bool:
+    """Whether the ids and the key of ``request`` are strings (what the batched path assumes)."""
+    return (
+        isinstance(request.member_id, str)
+        and isinstance(request.activity_id, str)
+        and (request.idempotency_key is None or isinstance(request.idempotency_key, str))
+    )
+
+
+def _record_each(
+    uow: UnitOfWork, batch: list[RecordRequest], recorded_on: date, policy: Policy
+) -> list[ServiceRecord]:
+    """One batch of :func:`record_services`, request by request through :func:`_entry`."""
+    activities: dict[str, Activity] = {}
+    member_years: dict[tuple[str, int], list[ServiceRecord]] = {}
+    done: list[ServiceRecord] = []
+    for request in batch:
+        activity = activities.get(request.activity_id)
+        if activity is None:
+            activity = activities[request.activity_id] = uow.activities.get(request.activity_id)
+        done.append(_entry(uow, activity, request, recorded_on, policy=policy, member_years=member_years))
+    return done
+
+
 def record_services(
     uow: UnitOfWork,
     items: Iterable[RecordRequest | Mapping[str, Any]],
@@ -530,7 +643,12 @@ def record_services(
     """The bulk form of :func:`record_service` for imports: one transaction per ``batch_size`` items,
     the same idempotency (a key seen before, in an earlier batch or import, returns its first record).
     A bad item raises and rolls back its batch only; earlier batches stay committed. Returns the records
-    in the order of ``items``."""
+    in the order of ``items``.
+
+    Each batch is checked exactly as one-by-one calls would be, but read with the repositories' bulk
+    methods (``get_many``, ``records.by_idempotency_keys``, ``records.for_members``) and stored with one
+    ``records.add_many``: on ``storage.sql`` about ten statements per batch instead of several per
+    record."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InvalidInput(
             "batch_size", batch_size, message_en="must be an integer ≥ 1", message_zh="须为正整数"
@@ -540,18 +658,7 @@ def record_services(
     batch: list[RecordRequest] = []
 
     def flush() -> None:
-        def work() -> list[ServiceRecord]:
-            activities: dict[str, Activity] = {}
-            member_years: dict[tuple[str, int], list[ServiceRecord]] = {}
-            done: list[ServiceRecord] = []
-            for request in batch:
-                activity = activities.get(request.activity_id)
-                if activity is None:
-                    activity = activities[request.activity_id] = uow.activities.get(request.activity_id)
-                done.append(_entry(uow, activity, request, entered, policy=policy, member_years=member_years))
-            return done
-
-        stored.extend(_transaction(uow, work, retries))
+        stored.extend(_transaction(uow, lambda: _record_batch(uow, batch, entered, policy), retries))
         batch.clear()
 
     for request in _requests(items):

@@ -1754,6 +1754,141 @@ class UnitOfWorkContract:
             assert seeded.records.reversal_of("rv-1") is None
             assert seeded.records.reversal_of("r-2") is None
 
+    def test_bulk_reads_equal_the_single_item_reads(self, seeded: UnitOfWork) -> None:
+        """``get_many``, ``records.by_idempotency_keys`` and ``records.for_members`` (the bulk forms a
+        storage may override with one query) give what ``get``, ``by_idempotency_key`` and ``for_member``
+        give — committed data and the unit's own writes; missing ids and keys left out of ``get_many`` and
+        ``by_idempotency_keys``; an id given twice answered once."""
+        days = (date(2026, 5, 1), date(2026, 5, 1), date(2026, 1, 1), date(2025, 12, 31), date(2026, 12, 31))
+        with seeded:
+            seeded.members.add(_member("m-3", "b-1"))
+            for index, on in enumerate(days):
+                member_id = "m-1" if index < 4 else "m-3"
+                key = f"kb-{index}" if index % 2 == 0 else None
+                seeded.records.add(_record(f"rb-{9 - index}", on, member_id=member_id), idempotency_key=key)
+            seeded.commit()
+        with seeded:
+            seeded.records.add(_record("rb-own", date(2026, 7, 1), member_id="m-2"), idempotency_key="kb-own")
+            ids = ["rb-9", "r-1", _MISSING, "rb-own", "rb-9", "rb-5"]
+            assert seeded.records.get_many(ids) == {i: seeded.records.get(i) for i in ids if i != _MISSING}
+            members = ["m-2", "m-1", _MISSING, "m-1", "m-3"]
+            assert seeded.members.get_many(members) == {
+                m: seeded.members.get(m) for m in members if m != _MISSING
+            }
+            assert seeded.branches.get_many(["b-2", "b-1"]) == {
+                b: seeded.branches.get(b) for b in ("b-1", "b-2")
+            }
+            assert seeded.members.get_many([]) == {}
+            keys = ["kb-0", "kb-own", "k-missing", "kb-0", "kb-4", "kb-1"]
+            expected = {k: seeded.records.by_idempotency_key(k) for k in keys}
+            assert seeded.records.by_idempotency_keys(keys) == {k: r for k, r in expected.items() if r}
+            assert seeded.records.by_idempotency_keys([]) == {}
+            for year in (2025, 2026, 2027):
+                found = seeded.records.for_members(members, year)
+                assert found == {m: seeded.records.for_member(m, year) for m in members}, (
+                    f"for_members({year})"
+                )
+            assert _ids(seeded.records.for_members(["m-1"], 2026)["m-1"]) == ["rb-7", "r-1", "rb-8", "rb-9"]
+            assert seeded.records.for_members([], 2026) == {}
+
+    def test_records_add_many_adds_in_order_like_add(self, seeded: UnitOfWork) -> None:
+        """``records.add_many`` stores each ``(record, key)`` as ``add`` does, in order — an entry may name
+        an earlier one — and returns what ``add`` returns."""
+        first = _record("ra-1", _DAY)
+        second = _record("ra-2", date(2026, 5, 1), member_id="m-2")
+        entries: list[tuple[ServiceRecord, str | None]] = [
+            (first, "ka-1"),
+            (second, None),
+            (first.reversal(id="ra-3", recorded_on=date(2026, 3, 9)), "ka-3"),
+            (attrs.evolve(_record("ra-4", date(2026, 6, 1)), adjusts="ra-2", minutes=-30), None),
+        ]
+        with seeded:
+            assert seeded.records.add_many([]) == []
+            assert seeded.records.add_many(entries) == [record for record, _ in entries]
+            assert seeded.records.get("ra-3") == entries[2][0], "reads see the unit's own writes"
+            seeded.commit()
+        with seeded:
+            for record, key in entries:
+                assert seeded.records.get(record.id) == record
+                if key is not None:
+                    assert seeded.records.by_idempotency_key(key) == record
+            assert seeded.records.reversal_of("ra-1") == entries[2][0]
+            assert _ids(seeded.records.list()) == ["r-1", "ra-1", "ra-2", "ra-3", "ra-4"]
+
+    @pytest.mark.parametrize(
+        "clash",
+        [
+            "committed id",
+            "id in the call",
+            "committed key",
+            "key in the call",
+            "committed reversal",
+            "reversal in the call",
+            "dangling reference",
+        ],
+    )
+    def test_records_add_many_refuses_like_add(self, seeded: UnitOfWork, clash: str) -> None:
+        """The first entry ``add`` would refuse makes ``add_many`` raise the same ``InvalidInput`` (code
+        and path) as ``add`` one by one; the entries after it are not stored, and rolling back leaves
+        nothing of the call."""
+        with seeded:
+            seeded.records.add(_record("rc-0", _DAY), idempotency_key="kc-0")
+            seeded.records.add(seeded.records.get("r-1").reversal(id="rc-rv", recorded_on=_DAY))
+            seeded.commit()
+        head = _record("rc-1", _DAY)
+        extra: list[tuple[ServiceRecord, str | None]] = []
+        refused: tuple[ServiceRecord, str | None]
+        if clash == "committed id":
+            refused, expected = (_record("rc-0", _DAY, minutes=30), None), ("input.duplicate", "id")
+        elif clash == "id in the call":
+            refused, expected = (_record("rc-1", _DAY, minutes=30), None), ("input.duplicate", "id")
+        elif clash == "committed key":
+            refused, expected = (_record("rc-3", _DAY), "kc-0"), ("input.duplicate", "idempotency_key")
+        elif clash == "key in the call":
+            refused, expected = (_record("rc-3", _DAY), "kc-1"), ("input.duplicate", "idempotency_key")
+        elif clash == "committed reversal":
+            twice = _record("r-1", _DAY, minutes=120).reversal(id="rc-3", recorded_on=_DAY)
+            refused, expected = (twice, None), ("input.duplicate", "reverses")
+        elif clash == "reversal in the call":
+            extra = [(head.reversal(id="rc-4", recorded_on=_DAY), None)]
+            refused, expected = (
+                (head.reversal(id="rc-3", recorded_on=_DAY), None),
+                ("input.duplicate", "reverses"),
+            )
+        else:
+            refused, expected = (
+                (_record("rc-3", _DAY, member_id=_MISSING), None),
+                ("input.reference", "member_id"),
+            )
+        entries = [
+            (head, "kc-1"),
+            (_record("rc-2", _DAY), None),
+            *extra,
+            refused,
+            (_record("rc-9", _DAY), "kc-9"),
+        ]
+
+        def first_refusal(call: Callable[[], object]) -> tuple[str, str]:
+            with seeded:
+                with pytest.raises(InvalidInput) as raised:
+                    call()
+                assert seeded.records.get_many(["rc-9"]) == {}, (
+                    "the entries after the refused one are not stored"
+                )
+                assert seeded.records.by_idempotency_key("kc-9") is None
+            return raised.value.code, raised.value.path
+
+        one_by_one = first_refusal(lambda: [seeded.records.add(r, idempotency_key=k) for r, k in entries])
+        assert one_by_one == expected, f"add refuses the {clash} with {expected}"
+        assert first_refusal(lambda: seeded.records.add_many(entries)) == one_by_one, (
+            f"add_many must refuse the {clash} as add does"
+        )
+        with seeded:
+            stored = seeded.records.get_many(r.id for r, _ in entries)
+            assert sorted(stored) == (["rc-0"] if clash == "committed id" else []), (
+                "rolled back: nothing stored"
+            )
+
     def test_member_year_totals_equal_the_reference_fold(self, seeded: UnitOfWork) -> None:
         """``uow.member_year_totals`` (an override, e.g. a ``GROUP BY``) equals
         ``compliance.member_year_totals`` over ``records.in_year`` with the members' own branches:

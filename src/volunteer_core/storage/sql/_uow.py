@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -200,6 +200,53 @@ def _by_on_then_id() -> tuple[sa.ColumnElement[Any], ...]:
     return (s.records.c.on, s.records.c.id)
 
 
+#: How many values one ``IN (…)`` of a bulk read binds (SQLite allows 32766 variables, psycopg 65535).
+_IN_CHUNK = 2000
+
+
+def _distinct_ids(values: Iterable[object], postgres: bool) -> list[str]:
+    """The distinct strings of ``values``, in order, that could name a stored row (PostgreSQL stores no
+    NUL character: such a value matches nothing)."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if isinstance(value, str) and not (postgres and "\x00" in value):
+            seen[value] = None
+    return list(seen)
+
+
+def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield list(values[start : start + _IN_CHUNK])
+
+
+def _ids_in(column: sa.Column[Any], name: str = "ids") -> _Where:
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+#: The records of a chunk of idempotency keys, with their keys (``records.by_idempotency_keys``).
+_BY_KEYS = sa.select(s.records).where(_ids_in(s.records.c.idempotency_key, "keys"))
+
+
+@contextmanager
+def _unprepared(conn: sa.Connection) -> Iterator[None]:
+    """Run the block's statements unprepared on psycopg (no server-side prepared statement). A bulk
+    ``IN (…)`` read that psycopg prepares while a table is still small gets a generic plan — a
+    sequential scan — which PostgreSQL keeps reusing as the table grows, until the next ``ANALYZE``
+    (a fresh database's first import got several times slower); planned each time, it uses the index."""
+    raw: Any = None
+    with suppress(sa.exc.SQLAlchemyError):  # a closed connection: the statements will say so
+        raw = conn.connection.dbapi_connection
+    threshold = getattr(raw, "prepare_threshold", None)
+    if threshold is None:  # SQLite, or preparing already off
+        yield
+        return
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
+
+
 class _Transaction:
     """One open transaction: its connection, its open record streams, and whether it lost a race."""
 
@@ -312,6 +359,18 @@ class _Repo(Generic[T]):
     def list(self) -> builtins.list[T]:
         """Every stored entity, ordered by id."""
         return self._load("all", {})
+
+    def get_many(self, entity_ids: Iterable[str]) -> dict[str, T]:
+        """The stored entities with these ids, keyed by id: one ``id IN (…)`` query per chunk of ids
+        (and one per child table)."""
+        table = self.spec.table
+        found: dict[str, T] = {}
+        tx = self._tx
+        with _unprepared(tx.conn):
+            for chunk in _chunks(_distinct_ids(entity_ids, tx.postgres)):
+                for entity in self._load("ids", {"ids": chunk}, lambda: _ids_in(table.c.id)):
+                    found[entity.id] = entity  # type: ignore[attr-defined]
+        return found
 
     def _exists(self, table: sa.Table, column: str, value: Any) -> bool:
         query = _PREPARED_EXISTS.get((table.name, column))
@@ -663,6 +722,85 @@ class _Records(_Repo[ServiceRecord], RecordRepository):
             return None
         found = self._load("reverses", {"reverses": record_id}, _reversal_of)
         return found[0] if found else None
+
+    # -- bulk forms (see ports.RecordRepository): one statement per chunk instead of one per item
+
+    def by_idempotency_keys(self, keys: Iterable[str]) -> dict[str, ServiceRecord]:
+        """The records of these keys: one ``idempotency_key IN (…)`` query per chunk of keys."""
+        tx = self._tx
+        spec = self.spec
+        found: dict[str, ServiceRecord] = {}
+        with tx.io("read records") as conn, _unprepared(conn):
+            for chunk in _chunks(_distinct_ids(keys, tx.postgres)):
+                for row in conn.execute(_BY_KEYS, {"keys": chunk}).mappings():
+                    try:
+                        found[row["idempotency_key"]] = spec.from_row(row)
+                    except InvalidInput as err:
+                        raise StorageError(
+                            f"数据库中的服务记录无效；a stored record is invalid: {err}"
+                        ) from err
+        return found
+
+    def for_members(self, member_ids: Iterable[str], year: int) -> dict[str, list[ServiceRecord]]:
+        """The members' records of the year: one ``member_id IN (…)`` query per chunk of ids."""
+        found: dict[str, list[ServiceRecord]] = {m: [] for m in member_ids}
+        if not _is_year(year):
+            return found
+        r = s.records
+        tx = self._tx
+        with _unprepared(tx.conn):
+            for chunk in _chunks(_distinct_ids(found, tx.postgres)):
+                records = self._load(
+                    "members_year",
+                    {"ids": chunk, **_year(year)},
+                    lambda: sa.and_(_ids_in(r.c.member_id), _in_year(r.c.on)),
+                    _by_on_then_id,
+                )
+                for record in records:  # by on, then id: each member's list keeps that order
+                    found[record.member_id].append(record)
+        return found
+
+    def add_many(self, entries: Sequence[tuple[ServiceRecord, str | None]]) -> list[ServiceRecord]:
+        """Append the records with one ``executemany`` INSERT inside a savepoint. When it fails (a
+        duplicate, a dangling reference, a value the database cannot hold), the savepoint is rolled back
+        and the entries are added again one by one through :meth:`add`, so that the error raised is
+        exactly the one ``add`` gives for the first refused entry."""
+        entries = builtins.list(entries)
+        spec = self.spec
+        rows: builtins.list[dict[str, Any]] = []
+        for record, key in entries:
+            if (
+                not isinstance(record, ServiceRecord)
+                or (key is not None and not isinstance(key, str))
+                or any(
+                    target == "records" and value == record.id for _, target, value in spec.references(record)
+                )
+            ):
+                return super().add_many(entries)  # refused before any insert: add's own checks decide
+            row = spec.to_row(record)
+            row["idempotency_key"] = key
+            rows.append(row)
+        if len(rows) <= 1:
+            return super().add_many(entries)
+        tx = self._tx
+        with tx.io("add service records") as conn:
+            savepoint = conn.begin_nested()
+            try:
+                conn.execute(_statement("insert", spec.table), rows)
+            except (sa.exc.IntegrityError, sa.exc.DataError, OverflowError):
+                savepoint.rollback()
+                failed = True
+            except BaseException:
+                if savepoint.is_active:
+                    with suppress(sa.exc.SQLAlchemyError):
+                        savepoint.rollback()
+                raise
+            else:
+                savepoint.commit()
+                failed = False
+        if failed:  # one by one: the first refused entry raises what add raises for it
+            return super().add_many(entries)
+        return [record for record, _ in entries]
 
 
 class _Wishes(_Repo[Wish], WishRepository):
