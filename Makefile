@@ -1,11 +1,14 @@
-# Two commands a fresh machine needs: `make demo` and `make test`.
+# Two commands a fresh machine needs: `make demo` and `make test`. `make bench` measures (docs/performance.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.installed-demo
 STAMP_DEV  := $(VENV)/.installed-dev
+STAMP_BENCH := $(VENV)/.installed-bench
+# Extra arguments for every benchmark, e.g. `make bench BENCH_ARGS=--quick`.
+BENCH_ARGS ?=
 
-.PHONY: demo test lint typecheck imports pytest clean
+.PHONY: demo test lint typecheck imports pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,10 @@ $(STAMP_DEMO): pyproject.toml | $(BIN)/python
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_DEMO)
+
+$(STAMP_BENCH): pyproject.toml $(STAMP_DEV)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 demo: $(STAMP_DEMO)
 	$(BIN)/python -m volunteer_core demo
@@ -36,6 +43,13 @@ imports: $(STAMP_DEV)
 
 pytest: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q
+
+# Never part of `make test`: numbers, not pass/fail. Tables on stdout, JSON in bench/results/.
+bench: $(STAMP_BENCH)
+	$(BIN)/python bench/bench_core.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_sql.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_latency.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,64 +1,174 @@
-"""Core benchmarks: evaluate_year over a synthetic year, find_duplicate_pairings at growing sizes.
+"""The pure-Python core (issue 7, items 1, 2 and 4): ``evaluate_year`` in memory, against the pandas
+peer, and ``find_duplicate_pairings`` at growing sizes.
 
-Run: ``.venv/bin/python bench/bench_core.py`` (prints a table; median of 5 runs; writes JSON with ``--json``).
+``evaluate_year`` — for each size (``--members``; a synthetic year of
+``volunteer_core.testing.synthetic.generate_year``, seed 11, 50 members a branch, ~38 records a
+member):
+
+* the year's records are generated once (timed apart, "gen s") into a list, so the timed pass is the
+  evaluation alone; when the list would not fit in 60% of the free memory (~300 bytes a record) the
+  records are streamed from the generator instead and the generation time — measured the same way,
+  median of the runs — is subtracted (the table says which: "mode");
+* **ours**: ``volunteer_core.evaluate_year`` over the records with every other input of the year
+  (teams, activities, pairings, plans, reports): median of ``--runs``; records/s and µs/record, and
+  the deviation of µs/record from the smallest size (target: within ±25%);
+* **peak memory** of one pass, ``tracemalloc`` (allocations made during the pass only: the record
+  list exists before it starts), in MiB and in bytes a member; and, on the smallest size, the peak
+  when the pass sees only the records of the first 3, 6 and 12 months — the same members, 4× the
+  records (target: the peak does not grow with the records);
+* **pandas peer** (``bench/peers/pandas_peer.py``, sizes up to ``--pandas-max`` members): the member
+  rules written with groupby / pivot_table. Building its DataFrames from the records ("frame s") is
+  timed apart and not counted — an analyst's frames come from a file; its evaluation is timed (median
+  of ``--runs``) and the ratio ours / pandas reported (target at 100k members: ≤ 1). The results are
+  asserted equal member by member (net minutes, required minutes, months missing, branch activities,
+  caring actions, compliant). Ours judges more than the peer (teams, branches, plans, reports,
+  activities, pairings), so the ratio is conservative.
+
+``find_duplicate_pairings`` — ``--pairings`` random pairings (a third as many targets, 2,000
+branches, 20% open-ended) — median of ``--runs``; the growth of the time for 4× and 10× the pairings
+against n·log n (target: 4× the pairings in under 5× the time).
+
+``--profile``: pyinstrument over one ``evaluate_year`` pass of the smallest size, written as text to
+``bench/results/profile_evaluate_year.txt`` (``pip install -e '.[bench]'``).
+
+Run: ``.venv/bin/python bench/bench_core.py [--quick] [--members 10000 100000 1000000]
+[--pairings …] [--runs 5] [--pandas-max 100000] [--profile]``. ``--quick``: 2,000 and 20,000 members,
+10k and 40k pairings. Tables are printed; the results are written with ``_common.write_json("core", …)``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import gc
+import math
+import os
 import random
-import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from _common import RESULTS, median_seconds, print_table, write_json
+
 import volunteer_core as vc
-from volunteer_core.testing.synthetic import generate_year
+from volunteer_core.testing.synthetic import SyntheticYear, generate_year
+
+YEAR = 2026
+BYTES_PER_RECORD = 300  # a ServiceRecord in a list, measured ~270 bytes on CPython 3.11
+RECORDS_PER_MEMBER = 38
 
 
-def _median_seconds(func: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def world_of(members: int) -> SyntheticYear:
+    return generate_year(YEAR, members=members, branches=max(2, members // 50), seed=11)
 
 
-def bench_evaluate_year(members: int, runs: int) -> dict[str, Any]:
-    world = generate_year(2026, members=members, branches=max(2, members // 50), seed=11)
-    records = world.records()
+def ours(world: SyntheticYear, records: Iterable[vc.ServiceRecord]) -> vc.YearReport:
+    return vc.evaluate_year(
+        YEAR,
+        members=world.members,
+        records=records,
+        teams=world.teams,
+        activities=world.activities,
+        pairings=world.pairings,
+        plans=world.plans,
+        reports=world.reports,
+    )
 
-    def evaluate() -> vc.YearReport:
-        return vc.evaluate_year(
-            2026,
-            members=world.members,
-            records=iter(records),
-            teams=world.teams,
-            activities=world.activities,
-            pairings=world.pairings,
-            plans=world.plans,
-            reports=world.reports,
-        )
 
-    seconds = _median_seconds(evaluate, runs)
+def fits_in_memory(members: int) -> bool:
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return members <= 100_000
+    return members * RECORDS_PER_MEMBER * BYTES_PER_RECORD < 0.6 * free
+
+
+def peak_mib(func: Callable[[], object]) -> float:
+    gc.collect()
     tracemalloc.start()
-    vc.evaluate_year(2026, members=world.members, records=world.iter_records(), teams=world.teams)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {
-        "members": members,
-        "records": len(records),
-        "seconds": round(seconds, 4),
-        "records_per_second": round(len(records) / seconds),
-        "peak_mib_streamed": round(peak / 2**20, 2),
-    }
+    try:
+        func()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
 
 
-def _pairings(n: int, seed: int = 3) -> list[vc.Pairing]:
+def agree(report: vc.YearReport, frame: Any) -> None:
+    """Assert that our report and the pandas peer judge every member alike."""
+    assert set(report.members) == set(frame.index), "the same members are judged"
+    for member_id, row in frame.iterrows():
+        result = report.members[member_id]
+        mine = (
+            result.net_minutes,
+            result.required_minutes,
+            tuple(result.months_missing),
+            result.branch_activities,
+            result.caring_actions,
+            result.compliant,
+        )
+        theirs = (
+            int(row["net_minutes"]),
+            int(row["required_minutes"]),
+            tuple(int(m) for m in row["months_missing"]),
+            int(row["branch_activities"]),
+            int(row["caring_actions"]),
+            bool(row["compliant"]),
+        )
+        assert mine == theirs, f"{member_id}: ours {mine} ≠ pandas {theirs}"
+
+
+def bench_evaluate(members: int, runs: int, pandas_max: int, smallest: bool) -> dict[str, Any]:
+    world = world_of(members)
+    materialize = fits_in_memory(members)
+    row: dict[str, Any] = {"members": members, "mode": "list" if materialize else "streamed"}
+    if materialize:
+        started = time.perf_counter()
+        records = world.records()
+        row["gen_seconds"] = time.perf_counter() - started
+        row["records"] = len(records)
+        report = ours(world, records)
+        row["ours_seconds"] = median_seconds(lambda: ours(world, records), runs)
+        row["peak_mib"] = peak_mib(lambda: ours(world, records))
+    else:
+        records = []
+        row["records"] = sum(1 for _ in world.iter_records())
+        generation = median_seconds(lambda: sum(1 for _ in world.iter_records()), runs)
+        both = median_seconds(lambda: ours(world, world.iter_records()), runs)
+        row["gen_seconds"] = generation
+        row["ours_seconds"] = both - generation
+        report = ours(world, world.iter_records())
+        row["peak_mib"] = peak_mib(lambda: ours(world, world.iter_records()))
+    row["records_per_second"] = round(row["records"] / row["ours_seconds"])
+    row["us_per_record"] = row["ours_seconds"] / row["records"] * 1e6
+    row["peak_bytes_per_member"] = round(row["peak_mib"] * 2**20 / members)
+    row["compliant"] = sum(1 for r in report.members.values() if r.compliant)
+    if smallest and materialize:
+        row["peak_by_months"] = {
+            months: peak_mib(lambda months=months: ours(world, (r for r in records if r.on.month <= months)))
+            for months in (3, 6, 12)
+        }
+        row["records_by_months"] = {
+            months: sum(1 for r in records if r.on.month <= months) for months in (3, 6, 12)
+        }
+    if members <= pandas_max and materialize:
+        from peers import pandas_peer
+
+        started = time.perf_counter()
+        member_frame = pandas_peer.members_frame(world.members, YEAR)
+        record_frame = pandas_peer.records_frame(records)
+        row["frame_seconds"] = time.perf_counter() - started
+        agree(report, pandas_peer.evaluate(member_frame, record_frame, YEAR))
+        row["pandas_seconds"] = median_seconds(
+            lambda: pandas_peer.evaluate(member_frame, record_frame, YEAR), runs
+        )
+        row["ours_over_pandas"] = row["ours_seconds"] / row["pandas_seconds"]
+        row["agree"] = True
+    return row
+
+
+def random_pairings(n: int, seed: int = 3) -> list[vc.Pairing]:
     rng = random.Random(seed)
     targets = max(1, n // 3)
     out = []
@@ -78,40 +188,148 @@ def _pairings(n: int, seed: int = 3) -> list[vc.Pairing]:
 
 
 def bench_duplicates(n: int, runs: int) -> dict[str, Any]:
-    pairings = _pairings(n)
+    pairings = random_pairings(n)
     found: list[vc.Violation] = []
 
     def run() -> None:
         found[:] = vc.find_duplicate_pairings(pairings)
 
-    seconds = _median_seconds(run, runs)
-    return {"pairings": n, "seconds": round(seconds, 4), "groups": len(found)}
+    seconds = median_seconds(run, runs)
+    return {"pairings": n, "seconds": seconds, "violations": len(found), "us_per_pairing": seconds / n * 1e6}
+
+
+def growth(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For every pair of sizes 4× or 10× apart: the time ratio and what n·log n predicts."""
+    by_size = {r["pairings"]: r["seconds"] for r in rows}
+    out = []
+    for small in sorted(by_size):
+        for factor in (4, 10):
+            large = small * factor
+            if large in by_size:
+                predicted = factor * math.log(large) / math.log(small)
+                out.append(
+                    {
+                        "from": small,
+                        "to": large,
+                        "factor": factor,
+                        "time_ratio": by_size[large] / by_size[small],
+                        "n_log_n_ratio": predicted,
+                    }
+                )
+    return out
+
+
+def profile(members: int) -> None:
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        print("--profile needs pyinstrument: pip install -e '.[bench]'")
+        return
+    world = world_of(members)
+    records = world.records()
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    ours(world, records)
+    profiler.stop()
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "profile_evaluate_year.txt"
+    path.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    print(f"profile of evaluate_year ({members:,} members, {len(records):,} records) written to {path}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument(
+        "--pairings", type=int, nargs="+", default=[10_000, 40_000, 100_000, 400_000, 1_000_000]
+    )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--members", type=int, nargs="*", default=[2500, 10000])
-    parser.add_argument("--pairings", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument(
+        "--pandas-max", type=int, default=100_000, help="largest size the pandas peer runs at"
+    )
+    parser.add_argument("--quick", action="store_true", help="2,000 and 20,000 members; 10k and 40k pairings")
+    parser.add_argument("--profile", action="store_true", help="profile one pass with pyinstrument")
     args = parser.parse_args()
-    results: dict[str, list[dict[str, Any]]] = {"evaluate_year": [], "find_duplicate_pairings": []}
-    print(f"{'members':>10}{'records':>10}{'median s':>10}{'records/s':>12}{'peak MiB':>10}")
-    for members in args.members:
-        row = bench_evaluate_year(members, args.runs)
-        results["evaluate_year"].append(row)
-        print(
-            f"{row['members']:>10}{row['records']:>10}{row['seconds']:>10}{row['records_per_second']:>12}"
-            f"{row['peak_mib_streamed']:>10}"
+    sizes = [2_000, 20_000] if args.quick else sorted(args.members)
+    pairing_sizes = [10_000, 40_000] if args.quick else sorted(args.pairings)
+
+    if args.profile:
+        profile(sizes[0])
+    evaluated = []
+    for i, members in enumerate(sizes):
+        row = bench_evaluate(members, args.runs, args.pandas_max, smallest=i == 0)
+        evaluated.append(row)
+        print(f"evaluate_year {members:,} members: {row['ours_seconds']:.2f} s", flush=True)
+    base = evaluated[0]["us_per_record"]
+    for row in evaluated:
+        row["us_per_record_vs_smallest"] = f"{(row['us_per_record'] / base - 1) * 100:+.0f}%"
+    print_table(
+        f"evaluate_year in memory, one pass (median of {args.runs} runs; seconds)",
+        [
+            "members",
+            "records",
+            "mode",
+            "gen_seconds",
+            "ours_seconds",
+            "records_per_second",
+            "us_per_record",
+            "us_per_record_vs_smallest",
+            "peak_mib",
+            "peak_bytes_per_member",
+        ],
+        evaluated,
+    )
+    compared = [r for r in evaluated if "pandas_seconds" in r]
+    if compared:
+        print_table(
+            f"the pandas peer on the same records (median of {args.runs} runs; frames built beforehand; "
+            "results asserted equal member by member)",
+            [
+                "members",
+                "records",
+                "frame_seconds",
+                "pandas_seconds",
+                "ours_seconds",
+                "ours_over_pandas",
+                "agree",
+            ],
+            compared,
         )
-    print(f"\n{'pairings':>10}{'median s':>10}{'groups':>10}")
-    for n in args.pairings:
-        row = bench_duplicates(n, args.runs)
-        results["find_duplicate_pairings"].append(row)
-        print(f"{row['pairings']:>10}{row['seconds']:>10}{row['groups']:>10}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    first = evaluated[0]
+    if "peak_by_months" in first:
+        print_table(
+            f"peak memory of one pass, {first['members']:,} members, records of the first months only",
+            ["months", "records", "peak_mib"],
+            [[m, first["records_by_months"][m], first["peak_by_months"][m]] for m in (3, 6, 12)],
+        )
+
+    duplicates = []
+    for n in pairing_sizes:
+        duplicates.append(bench_duplicates(n, args.runs))
+        print(f"find_duplicate_pairings {n:,}: {duplicates[-1]['seconds']:.3f} s", flush=True)
+    print_table(
+        f"find_duplicate_pairings (median of {args.runs} runs)",
+        ["pairings", "seconds", "us_per_pairing", "violations"],
+        duplicates,
+    )
+    ratios = growth(duplicates)
+    if ratios:
+        print_table(
+            "growth: time ratio against n·log n (target: 4× the pairings in under 5× the time)",
+            ["from", "to", "factor", "time_ratio", "n_log_n_ratio"],
+            ratios,
+        )
+    write_json(
+        "core",
+        {
+            "runs": args.runs,
+            "evaluate_year": evaluated,
+            "find_duplicate_pairings": duplicates,
+            "growth": ratios,
+        },
+    )
 
 
 if __name__ == "__main__":

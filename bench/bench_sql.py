@@ -1,0 +1,179 @@
+"""SQL pushdown against a hand-written query, on the same PostgreSQL (issue 7, item 3).
+
+For each size (members; ~38 records each) a synthetic year (``volunteer_core.testing.synthetic``) is
+stored in a fresh PostgreSQL database that this script starts itself
+(``volunteer_core.testing.postgres.temporary_postgres``), then, median of ``--runs``:
+
+* ``peer``: the hand-written query of ``bench/peers/sql_peer.py`` (one statement, the member rules
+  computed in the database, rows fetched into Python);
+* ``totals``: our two ``GROUP BY`` statements alone (``SqlUnitOfWork.member_year_totals``);
+* ``pushdown``: ``services.evaluate_year(uow, year)`` — the whole report: the aggregates in the
+  database, the members judged in Python, plus every other rule (teams, branches, deadlines,
+  activities, pairings);
+* ``streamed``: ``services.evaluate_year(uow, year, pushdown=False)`` — every record to Python.
+
+The results are asserted equal member by member (net minutes, required minutes, months missing, branch
+activities, caring actions, compliant). Loading is not timed: master data and records are written
+with bulk INSERTs of the storage's own rows (``storage.sql``'s mapping), then ``ANALYZE``.
+
+Run: ``.venv/bin/python bench/bench_sql.py [--members 10000 100000] [--runs 5] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from _common import median_seconds, print_table, write_json
+from peers import sql_peer
+
+from volunteer_core import services
+from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
+from volunteer_core.storage.sql._mapping import SPECS
+from volunteer_core.testing.postgres import temporary_postgres
+from volunteer_core.testing.synthetic import SyntheticYear, generate_year
+
+YEAR = 2026
+CHUNK = 20_000
+
+
+def _bulk(conn: sa.Connection, repository: str, entities: Iterable[Any]) -> int:
+    """INSERT the entities of one repository (and their child rows) in chunks; return how many."""
+    spec = SPECS[repository]
+    count = 0
+    iterator = iter(entities)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        conn.execute(sa.insert(spec.table), [spec.to_row(e) for e in chunk])
+        for child in spec.children:
+            rows = [
+                {child.parent: e.id, **row} for e in chunk for row in child.to_rows(getattr(e, child.field))
+            ]
+            if rows:
+                conn.execute(sa.insert(child.table), rows)
+        count += len(chunk)
+    return count
+
+
+def load(engine: sa.Engine, world: SyntheticYear) -> int:
+    """Store the world's year (not timed); return the number of records."""
+    with engine.begin() as conn:
+        for repository, entities in (
+            ("branches", world.branches),
+            ("members", world.members),
+            ("teams", world.teams),
+            ("beneficiaries", world.beneficiaries),
+            ("units", world.units),
+            ("pairings", world.pairings),
+            ("activities", world.activities),
+            ("plans", world.plans),
+            ("reports", world.reports),
+        ):
+            _bulk(conn, repository, entities)
+        records = _bulk(conn, "records", world.iter_records())
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    return records
+
+
+def _agree(report: Any, peer: dict[str, dict[str, Any]]) -> None:
+    assert set(report.members) == set(peer), "the same members are judged"
+    for member_id, ours in report.members.items():
+        theirs = peer[member_id]
+        mine = (
+            ours.net_minutes,
+            ours.required_minutes,
+            ours.months_missing,
+            ours.branch_activities,
+            ours.caring_actions,
+            ours.compliant,
+        )
+        other = (
+            theirs["net_minutes"],
+            theirs["required_minutes"],
+            theirs["months_missing"],
+            theirs["branch_activities"],
+            theirs["caring_actions"],
+            theirs["compliant"],
+        )
+        assert mine == other, f"{member_id}: ours {mine} ≠ hand-written {other}"
+
+
+def bench_size(url: str, members: int, runs: int) -> dict[str, Any]:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    create_schema(engine)
+    world = generate_year(YEAR, members=members, branches=max(2, members // 50), seed=11)
+    started = time.perf_counter()
+    records = load(engine, world)
+    loaded = time.perf_counter() - started
+    uow = SqlUnitOfWork(engine)
+
+    def totals() -> None:
+        with uow:
+            uow.member_year_totals(YEAR)
+
+    peer = sql_peer.member_rules(engine, YEAR)
+    pushed = services.evaluate_year(uow, YEAR)
+    streamed = services.evaluate_year(uow, YEAR, pushdown=False)
+    _agree(pushed, peer)
+    _agree(streamed, peer)
+    timings = {
+        "peer": median_seconds(lambda: sql_peer.member_rules(engine, YEAR), runs),
+        "totals": median_seconds(totals, runs),
+        "pushdown": median_seconds(lambda: services.evaluate_year(uow, YEAR), runs),
+        "streamed": median_seconds(lambda: services.evaluate_year(uow, YEAR, pushdown=False), runs),
+    }
+    engine.dispose()
+    return {
+        "members": members,
+        "records": records,
+        "load_seconds": round(loaded, 1),
+        **{f"{name}_seconds": round(value, 3) for name, value in timings.items()},
+        "pushdown_over_peer": round(timings["pushdown"] / timings["peer"], 2),
+        "totals_over_peer": round(timings["totals"] / timings["peer"], 2),
+        "streamed_over_peer": round(timings["streamed"] / timings["peer"], 2),
+        "agree": True,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="2,000 members only")
+    args = parser.parse_args()
+    sizes = [2_000] if args.quick else args.members
+    rows = []
+    with temporary_postgres(settings=("work_mem=64MB", "shared_buffers=1GB")) as url:
+        with sa.create_engine(url).connect() as conn:
+            version = conn.exec_driver_sql("SHOW server_version").scalar()
+        for members in sizes:
+            rows.append(bench_size(url, members, args.runs))
+    print_table(
+        f"evaluate_year on PostgreSQL {version}: SQL pushdown vs a hand-written query "
+        f"(median of {args.runs} runs, seconds; results agree member by member)",
+        [
+            "members",
+            "records",
+            "peer_seconds",
+            "totals_seconds",
+            "pushdown_seconds",
+            "streamed_seconds",
+            "pushdown_over_peer",
+            "totals_over_peer",
+            "streamed_over_peer",
+        ],
+        rows,
+    )
+    write_json("sql", {"postgresql": version, "runs": args.runs, "results": rows})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The member rules of a year as one hand-written SQL query on PostgreSQL — what a database developer
+would write instead of using volunteer_core.
+
+Same definitions as volunteer_core (domain.md, DEFAULT policy): confirmed records only; a reversal
+(``reverses`` set) cancels its original's minutes, month and activity; an adjustment (``adjusts`` set)
+changes minutes only; 20 hours pro-rated by full months of membership (``ceil(1200 × months / 12)``);
+community service in every full month; distinct PAIRING activities of the member's own branch (≥ 1 or
+it is an error); one caring action; one skill. Members whose membership overlaps the year are judged;
+the count rules only for members with at least one full month. Whole year (no ``as_of``).
+
+The query runs on the schema of ``volunteer_core.storage.sql`` and returns one row per judged member:
+``member_id, net_minutes, required_minutes, months_missing (int[]), branch_activities,
+caring_actions, compliant``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+QUERY = """
+WITH counted AS (
+    SELECT r.member_id, r.activity_id, r.branch_id, r.kind, r.on, r.minutes,
+           r.adjusts IS NULL AS is_session,
+           CASE WHEN r.reverses IS NULL THEN 1 ELSE -1 END AS step
+    FROM records r
+    WHERE r.on BETWEEN :start AND :end AND r.status = 'confirmed'
+),
+per_member AS (
+    SELECT member_id,
+           SUM(minutes) AS net_minutes,
+           SUM(CASE WHEN is_session AND kind = 'caring_action' THEN step ELSE 0 END) AS caring_actions
+    FROM counted
+    GROUP BY member_id
+),
+community AS (
+    SELECT member_id, EXTRACT(MONTH FROM "on")::int AS month, SUM(step) AS sessions
+    FROM counted
+    WHERE is_session AND kind = 'community_service'
+    GROUP BY 1, 2
+),
+attended AS (
+    SELECT c.member_id, c.activity_id
+    FROM counted c JOIN members m ON m.id = c.member_id AND m.branch_id = c.branch_id
+    WHERE c.is_session AND c.kind = 'pairing'
+    GROUP BY 1, 2
+    HAVING SUM(c.step) > 0
+),
+activities AS (
+    SELECT member_id, COUNT(*) AS branch_activities FROM attended GROUP BY member_id
+),
+judged AS (
+    SELECT id, joined_on, left_on FROM members
+    WHERE joined_on <= :end AND (left_on IS NULL OR left_on >= :start)
+),
+full_months AS (
+    SELECT j.id AS member_id, g.month
+    FROM judged j CROSS JOIN generate_series(1, 12) AS g(month)
+    WHERE j.joined_on <= make_date(:year, g.month, 1)
+      AND (j.left_on IS NULL
+           OR j.left_on >= (make_date(:year, g.month, 1) + INTERVAL '1 month' - INTERVAL '1 day')::date)
+),
+months AS (
+    SELECT f.member_id, COUNT(*) AS full_months,
+           COALESCE(ARRAY_AGG(f.month ORDER BY f.month) FILTER (WHERE COALESCE(c.sessions, 0) < 1),
+                    '{}') AS missing
+    FROM full_months f LEFT JOIN community c ON c.member_id = f.member_id AND c.month = f.month
+    GROUP BY f.member_id
+),
+skills AS (
+    SELECT member_id, COUNT(*) AS skills FROM member_skills GROUP BY member_id
+)
+SELECT j.id AS member_id,
+       COALESCE(p.net_minutes, 0) AS net_minutes,
+       CEIL(1200 * COALESCE(mo.full_months, 0) / 12.0)::int AS required_minutes,
+       COALESCE(mo.missing, '{}') AS months_missing,
+       COALESCE(a.branch_activities, 0) AS branch_activities,
+       COALESCE(p.caring_actions, 0) AS caring_actions,
+       (COALESCE(p.net_minutes, 0) >= CEIL(1200 * COALESCE(mo.full_months, 0) / 12.0)
+        AND CARDINALITY(COALESCE(mo.missing, '{}')) = 0
+        AND (COALESCE(mo.full_months, 0) = 0
+             OR (COALESCE(a.branch_activities, 0) >= 1 AND COALESCE(p.caring_actions, 0) >= 1))
+        AND COALESCE(s.skills, 0) >= 1) AS compliant
+FROM judged j
+LEFT JOIN per_member p ON p.member_id = j.id
+LEFT JOIN months mo ON mo.member_id = j.id
+LEFT JOIN activities a ON a.member_id = j.id
+LEFT JOIN skills s ON s.member_id = j.id
+"""
+
+
+def member_rules(engine: sa.Engine, year: int) -> dict[str, dict[str, Any]]:
+    """Run the query; member id → the row (``months_missing`` as a tuple)."""
+    params = {"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31)}
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(QUERY), params).mappings().all()
+    return {row["member_id"]: {**row, "months_missing": tuple(row["months_missing"])} for row in rows}
