@@ -327,12 +327,15 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
         )
 
     # one team per branch, except the last branch (so branch.team has something to find)
+    in_branch: dict[str, list[str]] = {}
+    for member in member_list:
+        in_branch.setdefault(member.branch_id, []).append(member.id)
     teams = tuple(
         Team(
             id=f"t{b.id[1:]}",
             branch_id=b.id,
             name=f"{b.name[:-3]}志愿服务队",
-            member_ids=frozenset(m.id for m in member_list if m.branch_id == b.id),
+            member_ids=frozenset(in_branch.get(b.id, ())),
         )
         for b in branch_list[: max(1, branches - 1)]
     )
