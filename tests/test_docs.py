@@ -1,6 +1,9 @@
 """The documentation that is generated from code stays equal to the code."""
 
+import re
 from pathlib import Path
+
+import pytest
 
 from volunteer_core import RULES
 from volunteer_core.cli import render_rules_markdown
@@ -22,3 +25,16 @@ def test_rules_page_names_every_rule_with_its_source_and_statement() -> None:
         assert rule.statement in page
         assert rule.source in page
         assert rule.title_zh in page
+
+
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)\s]*)?\)")
+
+
+@pytest.mark.parametrize(
+    "page", [DOCS.parent / "README.md", *sorted(DOCS.glob("*.md"))], ids=lambda p: p.name
+)
+def test_relative_links_resolve(page: Path) -> None:
+    """Every relative link of the README and of docs/ names a file of the checkout."""
+    targets = [t for t in _LINK.findall(page.read_text(encoding="utf-8")) if "://" not in t]
+    missing = [t for t in targets if not (page.parent / t).exists()]
+    assert not missing, f"{page.name} links to missing files: {missing}"

@@ -21,6 +21,7 @@ minutes only, in its own year.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -83,12 +84,19 @@ def full_months(member: Member, year: int) -> tuple[int, ...]:
     ...                    left_on=date(2026, 5, 30)), 2026)
     (3, 4)
     """
+    joined, left = member.joined_on, member.left_on
     return tuple(
         month
-        for month in range(1, 13)
-        if member.joined_on <= first_day(year, month)
-        and (member.left_on is None or member.left_on >= last_day(year, month))
+        for month, (first, last) in enumerate(_month_bounds(year), start=1)
+        if joined <= first and (left is None or left >= last)
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _month_bounds(year: int) -> tuple[tuple[date, date], ...]:
+    """(first day, last day) of each month of ``year``, computed once a year: the judge asks for them
+    for every member, and ``calendar.monthrange`` was a third of the judging time (bench_core.py)."""
+    return tuple((first_day(year, month), last_day(year, month)) for month in range(1, 13))
 
 
 def _check_year(year: object) -> int:
@@ -339,10 +347,11 @@ def _judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_o
     year_end = date(year, 12, 31)
     ended = as_of is None or as_of >= year_end
     months = full_months(member, year)
+    bounds = _month_bounds(year)
     judged_until = year_end if as_of is None else as_of
     rule_on_months = policy.min_community_sessions_per_month
     months_required = (
-        tuple(m for m in months if last_day(year, m) <= judged_until) if rule_on_months is not None else ()
+        tuple(m for m in months if bounds[m - 1][1] <= judged_until) if rule_on_months is not None else ()
     )
     community = totals.community_sessions
     months_missing = tuple(m for m in months_required if community[m - 1] < (rule_on_months or 0))
