@@ -11,11 +11,13 @@ import gc
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -127,9 +129,33 @@ def write_json(name: str, payload: Mapping[str, Any]) -> Path:
     document = {
         "benchmark": name,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
         **payload,
+        "machine": {**machine(), **payload.get("machine", {})},  # a benchmark may add to it
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     print(f"results written to {path}")
     return path
+
+
+@contextlib.contextmanager
+def fresh_storage(kind: str, *, durable: bool = False) -> Iterator[str]:
+    """The URL of a fresh, empty storage with the schema, removed afterwards: ``sqlite`` — a file in a
+    temporary directory; ``postgresql`` — a throwaway server
+    (``volunteer_core.testing.postgres.temporary_postgres(durable=durable)``)."""
+    from volunteer_core.storage.sql import create_schema
+    from volunteer_core.testing.postgres import temporary_postgres
+
+    if kind == "sqlite":
+        directory = tempfile.mkdtemp(prefix="volunteer-bench-")
+        try:
+            url = f"sqlite:///{os.path.join(directory, 'volunteer.db')}"
+            create_schema(url).dispose()
+            yield url
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        return
+    if kind != "postgresql":
+        raise ValueError(f"unknown storage {kind!r}: sqlite or postgresql")
+    with temporary_postgres(durable=durable) as url:
+        create_schema(url).dispose()
+        yield url

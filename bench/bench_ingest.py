@@ -31,21 +31,18 @@ import contextlib
 import math
 import os
 import platform
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
-from _common import median_seconds, print_table, write_json
+from _common import fresh_storage, median_seconds, print_table, write_json
 
 from volunteer_core import ServiceRecord, compliance, services
 from volunteer_core.errors import RuleViolation
 from volunteer_core.ports import UnitOfWork
-from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
-from volunteer_core.testing.postgres import temporary_postgres
-from volunteer_core.testing.synthetic import SyntheticYear, generate_year
+from volunteer_core.storage.sql import SqlUnitOfWork
+from volunteer_core.testing.synthetic import SyntheticYear, generate_year, record_request
 
 YEAR = 2026
 RECORDS_PER_MEMBER = 37  # ordinary records a member of the synthetic year has, about (38 with reversals)
@@ -59,21 +56,9 @@ def world_for(records: int) -> SyntheticYear:
     return generate_year(YEAR, members=members, branches=max(2, members // MEMBERS_PER_BRANCH), seed=3)
 
 
-@contextlib.contextmanager
-def storage(kind: str) -> Iterator[str]:
-    """The URL of a fresh, empty storage with the schema."""
-    if kind == "sqlite":
-        directory = tempfile.mkdtemp(prefix="bench-ingest-")
-        try:
-            url = f"sqlite:///{os.path.join(directory, 'volunteer.db')}"
-            create_schema(url).dispose()
-            yield url
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        return
-    with temporary_postgres(durable=kind == "postgresql-durable") as url:
-        create_schema(url).dispose()
-        yield url
+def storage(kind: str) -> contextlib.AbstractContextManager[str]:
+    """A fresh storage: ``sqlite``, ``postgresql`` (the fast test settings) or ``postgresql-durable``."""
+    return fresh_storage("sqlite" if kind == "sqlite" else "postgresql", durable=kind == "postgresql-durable")
 
 
 def load_master_data(uow: UnitOfWork, world: SyntheticYear) -> None:
@@ -106,17 +91,7 @@ def requests(world: SyntheticYear, count: int) -> tuple[list[services.RecordRequ
             continue
         if len(ordinary) == count:
             break
-        ordinary.append(
-            services.RecordRequest(
-                member_id=record.member_id,
-                activity_id=record.activity_id,
-                minutes=record.minutes,
-                on=record.on,
-                record_id=record.id,
-                recorded_on=record.recorded_on,
-                idempotency_key=record.id,
-            )
-        )
+        ordinary.append(record_request(record))
     if len(ordinary) < count:
         raise SystemExit(f"the synthetic year has only {len(ordinary)} records, not {count}")
     return ordinary, reversals

@@ -50,15 +50,12 @@ Run: ``.venv/bin/python bench/bench_latency.py [--quick] [--calls N] [--runs R]
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import math
 import os
 import platform
 import random
-import shutil
 import statistics
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -68,14 +65,13 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from _common import print_table, write_json
+from _common import fresh_storage, print_table, write_json
 
 from volunteer_core import Beneficiary, Wish, services
 from volunteer_core.errors import RuleViolation, VolunteerError
 from volunteer_core.model import Activity
-from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
+from volunteer_core.storage.sql import SqlUnitOfWork
 from volunteer_core.storage.sql._engine import POSTGRES_LOCK_TIMEOUT_MS
-from volunteer_core.testing.postgres import temporary_postgres
 from volunteer_core.testing.synthetic import SyntheticYear, generate_year
 
 YEAR = 2026
@@ -330,23 +326,6 @@ def wishes_needed(calls: int, runs: int) -> int:
 # -- set-up -------------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def storage(kind: str) -> Iterator[str]:
-    """The URL of a fresh, empty storage with the schema."""
-    if kind == "sqlite":
-        directory = tempfile.mkdtemp(prefix="bench-latency-")
-        try:
-            url = f"sqlite:///{os.path.join(directory, 'bench.db')}"
-            create_schema(url).dispose()
-            yield url
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        return
-    with temporary_postgres(durable=True) as url:
-        create_schema(url).dispose()
-        yield url
-
-
 def set_up(url: str, world: SyntheticYear, wishes: int) -> tuple[list[str], dict[str, float]]:
     """Store the world and ``wishes`` published wishes through the use-cases (not timed); the wish ids
     and how long each step took."""
@@ -424,7 +403,7 @@ CELLS = (  # operation, clients, contention
 def bench_storage(
     kind: str, world: SyntheticYear, calls: int, runs: int, pool_size: int | None
 ) -> tuple[list[dict[str, Any]], Any]:
-    with storage(kind) as url:
+    with fresh_storage(kind, durable=True) as url:
         wish_ids, took = set_up(url, world, wishes_needed(calls, runs))
         print(f"{kind}: set up in {took}", flush=True)
         engine = bench_engine(url, pool_size)

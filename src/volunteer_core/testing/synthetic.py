@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -50,7 +51,10 @@ from volunteer_core.model import (
 from volunteer_core.model.wish import Claim
 from volunteer_core.ports import UnitOfWork
 
-__all__ = ["LoadSummary", "SyntheticYear", "generate_year"]
+if TYPE_CHECKING:
+    from volunteer_core import services
+
+__all__ = ["LoadSummary", "SyntheticYear", "generate_year", "record_request"]
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
@@ -167,15 +171,7 @@ class SyntheticYear:
                 if record.reverses is not None:
                     reversals.append(record)
                     continue
-                yield services.RecordRequest(
-                    member_id=record.member_id,
-                    activity_id=record.activity_id,
-                    minutes=record.minutes,
-                    on=record.on,
-                    record_id=record.id,
-                    recorded_on=record.recorded_on,
-                    idempotency_key=record.id,
-                )
+                yield record_request(record)
 
         count = len(services.record_services(uow, ordinary(), batch_size=batch_size))
         for reversal in reversals:
@@ -183,6 +179,23 @@ class SyntheticYear:
             assert reversal.recorded_on is not None
             services.reverse_service(uow, reversal.reverses, on=reversal.recorded_on, reversal_id=reversal.id)
         return LoadSummary(records=count, reversals=len(reversals), refused_pairings=tuple(refused))
+
+
+def record_request(record: ServiceRecord) -> services.RecordRequest:
+    """What :meth:`SyntheticYear.load_into` asks ``record_services`` for to store an ordinary (not
+    reversing) generated ``record``: the same member, activity, minutes, day, id and entry date, with the
+    record's id as its idempotency key (a second load stores nothing twice)."""
+    from volunteer_core import services
+
+    return services.RecordRequest(
+        member_id=record.member_id,
+        activity_id=record.activity_id,
+        minutes=record.minutes,
+        on=record.on,
+        record_id=record.id,
+        recorded_on=record.recorded_on,
+        idempotency_key=record.id,
+    )
 
 
 @attrs.frozen(kw_only=True)
