@@ -363,6 +363,20 @@ def _new_record(
     )
 
 
+def _year_records(
+    uow: UnitOfWork, record: ServiceRecord, member_years: dict[tuple[str, int], list[ServiceRecord]] | None
+) -> list[ServiceRecord]:
+    """The records of ``record``'s member in its year, from ``member_years`` (a batch's cache, filled on a
+    miss) or the repository."""
+    key = (record.member_id, record.on.year)
+    existing = None if member_years is None else member_years.get(key)
+    if existing is None:
+        existing = uow.records.for_member(*key)
+        if member_years is not None:
+            member_years[key] = existing
+    return existing
+
+
 def _refuse_entry(
     record: ServiceRecord, activity: Activity, existing: list[ServiceRecord], policy: Policy
 ) -> None:
@@ -394,12 +408,7 @@ def _entry(
     uow.members.get(request.member_id)
     record = _new_record(activity, request, recorded_on, status)
     _refuse_locked(uow, record)
-    key = (record.member_id, record.on.year)
-    existing = None if member_years is None else member_years.get(key)
-    if existing is None:
-        existing = uow.records.for_member(*key)
-        if member_years is not None:
-            member_years[key] = existing
+    existing = _year_records(uow, record, member_years)
     _refuse_entry(record, activity, existing, policy)
     stored = uow.records.add(record, idempotency_key=request.idempotency_key)
     if member_years is not None:
@@ -588,11 +597,7 @@ def _record_batch(
                 uow.members.get(request.member_id)  # NotFound, as _entry raises it
             record = _new_record(activity, request, recorded_on, RecordStatus.CONFIRMED)
             _refuse_locked(uow, record, locked)
-            existing = member_years.get((record.member_id, record.on.year))
-            if existing is None:
-                existing = member_years[record.member_id, record.on.year] = uow.records.for_member(
-                    record.member_id, record.on.year
-                )
+            existing = _year_records(uow, record, member_years)
             _refuse_entry(record, activity, existing, policy)
         except Exception:
             if entries:

@@ -39,10 +39,13 @@ def _start_key(pairing: Pairing) -> tuple[date, str]:
     return pairing.period.start, pairing.id
 
 
-def _by_start(pairings: Iterable[Pairing]) -> list[Pairing]:
+def _latest(pairings: Iterable[Pairing]) -> Iterable[Pairing]:
     # One entry per id (the last wins, as a later version replaces an earlier one).
-    latest = {p.id: p for p in pairings}
-    return sorted(latest.values(), key=_start_key)
+    return {p.id: p for p in pairings}.values()
+
+
+def _by_start(pairings: Iterable[Pairing]) -> list[Pairing]:
+    return sorted(_latest(pairings), key=_start_key)
 
 
 @register("pairing.duplicate")
@@ -65,7 +68,7 @@ def find_duplicate_pairings(pairings: Iterable[Pairing], policy: Policy | None =
     # for k pairings a target, and it skips the targets paired once. One global sort by start was 2-3×
     # slower per pairing from 40,000 pairings on (bench/bench_core.py: cache misses of the sorted walk).
     by_target: dict[str, list[Pairing]] = defaultdict(list)
-    for pairing in {p.id: p for p in pairings}.values():
+    for pairing in _latest(pairings):
         by_target[pairing.target_id].append(pairing)
     found: list[Violation] = []
     for target_id, of_target in by_target.items():
