@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import volunteer_core as vc
 from volunteer_core import (
@@ -761,3 +763,45 @@ def test_pairings_are_judged_in_evaluate_year() -> None:
 def test_member_violations_are_in_the_report() -> None:
     report = evaluate_year(YEAR, **_compliant_branch(records=full_year("m1", caring_minutes=119)))
     assert [v.code for v in report.violations] == ["member.annual_hours"]
+
+
+def _whole_year_member(joined: date, left: date | None) -> vc.Member:
+    return vc.Member(id="m", name="甲", branch_id="b", joined_on=joined, left_on=left)
+
+
+@pytest.mark.parametrize(
+    ("joined", "left", "months"),
+    [
+        (date(2026, 1, 1), None, tuple(range(1, 13))),
+        (date(2026, 1, 1), date(2026, 12, 31), tuple(range(1, 13))),
+        (date(2020, 5, 6), date(2030, 1, 1), tuple(range(1, 13))),
+        (date(2026, 1, 2), None, tuple(range(2, 13))),
+        (date(2026, 1, 1), date(2026, 12, 30), tuple(range(1, 12))),
+        (date(2026, 2, 1), date(2026, 2, 28), (2,)),
+        (date(2026, 2, 1), date(2026, 2, 27), ()),
+        (date(2025, 1, 1), date(2025, 12, 31), ()),
+        (date(2027, 1, 1), None, ()),
+    ],
+)
+def test_full_months_at_the_edges_of_the_year_and_of_a_month(
+    joined: date, left: date | None, months: tuple[int, ...]
+) -> None:
+    assert vc.compliance.full_months(_whole_year_member(joined, left), 2026) == months
+
+
+@given(
+    joined=st.dates(date(2024, 1, 1), date(2028, 12, 31)),
+    stay=st.one_of(st.none(), st.integers(0, 1500)),
+    year=st.integers(2025, 2027),
+)
+def test_full_months_is_every_month_whose_first_and_last_day_are_member_days(
+    joined: date, stay: int | None, year: int
+) -> None:
+    left = None if stay is None else joined + timedelta(days=stay)
+    member = _whole_year_member(joined, left)
+    expected = tuple(
+        month
+        for month in range(1, 13)
+        if joined <= date(year, month, 1) and (left is None or left >= vc.dates.last_day(year, month))
+    )
+    assert vc.compliance.full_months(member, year) == expected

@@ -72,6 +72,7 @@ _COMMUNITY = ActivityKind.COMMUNITY_SERVICE
 _PAIRING = ActivityKind.PAIRING
 _CARING = ActivityKind.CARING_ACTION
 _CONFIRMED = RecordStatus.CONFIRMED
+_ALL_MONTHS = tuple(range(1, 13))
 
 
 def full_months(member: Member, year: int) -> tuple[int, ...]:
@@ -85,9 +86,12 @@ def full_months(member: Member, year: int) -> tuple[int, ...]:
     (3, 4)
     """
     joined, left = member.joined_on, member.left_on
+    bounds = _month_bounds(year)
+    if joined <= bounds[0][0] and (left is None or left >= bounds[11][1]):
+        return _ALL_MONTHS  # most members: the whole year, without a test per month
     return tuple(
         month
-        for month, (first, last) in enumerate(_month_bounds(year), start=1)
+        for month, (first, last) in enumerate(bounds, start=1)
         if joined <= first and (left is None or left >= last)
     )
 
