@@ -328,6 +328,22 @@ def test_a_dangling_reference_raises_invalid_input_naming_the_field(
         getattr(uow, name).get(entity.id)
 
 
+@pytest.mark.parametrize(
+    ("name", "entity", "named"),
+    [
+        ("members", attrs.evolve(MEMBER, id="m9", branch_id="b9"), "branch_id names no stored branch ('b9')"),
+        ("wishes", attrs.evolve(WISH, id="w9", beneficiary_id="p9"), "no stored beneficiary ('p9')"),
+        ("records", attrs.evolve(RECORD, id="r9", activity_id="a9"), "no stored activity ('a9')"),
+    ],
+)
+def test_a_dangling_reference_names_the_kind_of_entity_in_the_singular(
+    uow: UnitOfWork, name: str, entity: Any, named: str
+) -> None:
+    with uow, pytest.raises(InvalidInput) as caught:
+        getattr(uow, name).add(entity)
+    assert named in caught.value.message_en
+
+
 def test_a_new_record_cannot_adjust_itself(uow: UnitOfWork) -> None:
     itself = attrs.evolve(RECORD, id="r9", minutes=30, adjusts="r9", decided_on=None)
     with uow:

@@ -252,7 +252,7 @@ class _Repo(Generic[T]):
                     field,
                     ref,
                     code="input.reference",
-                    message_en=f"{field} names no stored {target[:-1]} ({ref!r})",
+                    message_en=f"{field} names no stored {_KIND_OF[target]} ({ref!r})",
                     message_zh=f"{field} 引用的 {ref!r} 不存在",
                 )
 
@@ -414,6 +414,25 @@ class _Reports(_Repo[HalfYearReport], ReportRepository):
             self._tx.select(self.table, "branch_year", (branch_id, year)),
             key=lambda r: (r.half, r.submitted_on, r.id),
         )
+
+
+_KIND_OF: dict[str, str] = {
+    repo.table: repo.kind
+    for repo in (
+        _Branches,
+        _Members,
+        _Teams,
+        _Beneficiaries,
+        _Units,
+        _Pairings,
+        _Activities,
+        _Records,
+        _Wishes,
+        _Demands,
+        _Plans,
+        _Reports,
+    )
+}  # "branches" → "branch": how an error names one entity of a table
 
 
 class _Locks(LockRepository):
