@@ -35,6 +35,7 @@ import attrs
 
 from volunteer_core import compliance
 from volunteer_core._catalogue import violation
+from volunteer_core._gcpause import paused_collector
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, RuleViolation
 from volunteer_core.model import (
     Activity,
@@ -890,11 +891,14 @@ def evaluate_year(
     ``policy.community_service_where_registered`` (双报到) the records are always streamed: pass the
     members' ``registrations``; every stored activity is then read for its community.
 
+    CPython's cyclic garbage collector is paused for the call (the pass builds hundreds of thousands of
+    long-lived objects and no reference cycle; see ``volunteer_core._gcpause``) and restored after it.
+
     >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
     >>> evaluate_year(InMemoryUnitOfWork(), 2026).records_read
     0
     """
-    with uow:
+    with paused_collector(), uow:
         plans = [p for p in uow.plans.list() if p.year == year]
         reports = [r for r in uow.reports.list() if r.year == year]
         if pushdown and not policy.community_service_where_registered:
