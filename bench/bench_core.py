@@ -25,24 +25,32 @@ member):
   activities, pairings), so the ratio is conservative.
 
 ``find_duplicate_pairings`` — ``--pairings`` random pairings (a third as many targets, 2,000
-branches, 20% open-ended) — median of ``--runs``; the growth of the time for 4× and 10× the pairings
-against n·log n (target: 4× the pairings in under 5× the time).
+branches, 20% open-ended). Each size runs in a fresh interpreter (``--duplicates-worker N``: generate,
+then the median of ``--runs`` calls), so that no size inherits the heap an earlier size — or the 1M-member
+evaluation, ~12 GB — left behind; the sizes are run ``--rounds`` times, in alternating order, and each
+size's time is the median of its rounds, so a slow spell of a shared machine does not land on one size
+only. Reported: the growth of the time for 4× and 10× the pairings against n·log n (target: 4× the
+pairings in under 5× the time).
 
 ``--profile``: pyinstrument over one ``evaluate_year`` pass of the smallest size, written as text to
 ``bench/results/profile_evaluate_year.txt`` (``pip install -e '.[bench]'``).
 
 Run: ``.venv/bin/python bench/bench_core.py [--quick] [--members 10000 100000 1000000]
-[--pairings …] [--runs 5] [--pandas-max 100000] [--profile]``. ``--quick``: 2,000 and 20,000 members,
-10k and 40k pairings. Tables are printed; the results are written with ``_common.write_json("core", …)``.
+[--pairings …] [--runs 5] [--rounds 3] [--pandas-max 100000] [--profile] [--skip-evaluate]``.
+``--quick``: 2,000 and 20,000 members, 10k and 40k pairings, one round. Tables are printed; the results are written with ``_common.write_json("core", …)``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
 import os
 import random
+import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
@@ -195,7 +203,39 @@ def bench_duplicates(n: int, runs: int) -> dict[str, Any]:
         found[:] = vc.find_duplicate_pairings(pairings)
 
     seconds = median_seconds(run, runs)
-    return {"pairings": n, "seconds": seconds, "violations": len(found), "us_per_pairing": seconds / n * 1e6}
+    return {"pairings": n, "seconds": seconds, "violations": len(found)}
+
+
+def duplicates_in_fresh_processes(sizes: list[int], runs: int, rounds: int) -> list[dict[str, Any]]:
+    """``bench_duplicates`` for each size in its own interpreter, ``rounds`` times in alternating order;
+    a size's time is the median of its rounds."""
+    by_size: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
+    for turn in range(rounds):
+        for n in sizes if turn % 2 == 0 else sizes[::-1]:
+            done = subprocess.run(
+                [sys.executable, __file__, "--duplicates-worker", str(n), "--runs", str(runs)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            by_size[n].append(json.loads(done.stdout.splitlines()[-1]))
+            print(
+                f"find_duplicate_pairings {n:,} (round {turn + 1}): {by_size[n][-1]['seconds']:.3f} s",
+                flush=True,
+            )
+    rows = []
+    for n in sizes:
+        seconds = statistics.median(r["seconds"] for r in by_size[n])
+        rows.append(
+            {
+                "pairings": n,
+                "seconds": seconds,
+                "us_per_pairing": seconds / n * 1e6,
+                "violations": by_size[n][0]["violations"],
+                "rounds": " / ".join(f"{r['seconds']:.3f}" for r in by_size[n]),
+            }
+        )
+    return rows
 
 
 def growth(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -250,37 +290,46 @@ def main() -> None:
         "--pandas-max", type=int, default=100_000, help="largest size the pandas peer runs at"
     )
     parser.add_argument("--quick", action="store_true", help="2,000 and 20,000 members; 10k and 40k pairings")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the duplicate-detection sizes")
     parser.add_argument("--profile", action="store_true", help="profile one pass with pyinstrument")
+    parser.add_argument("--skip-evaluate", action="store_true", help="duplicate detection only")
+    parser.add_argument("--duplicates-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.duplicates_worker is not None:
+        print(json.dumps(bench_duplicates(args.duplicates_worker, args.runs)))
+        return
     sizes = [2_000, 20_000] if args.quick else sorted(args.members)
     pairing_sizes = [10_000, 40_000] if args.quick else sorted(args.pairings)
+    rounds = 1 if args.quick else args.rounds
 
     if args.profile:
         profile(sizes[0])
     evaluated = []
-    for i, members in enumerate(sizes):
+    for i, members in enumerate([] if args.skip_evaluate else sizes):
         row = bench_evaluate(members, args.runs, args.pandas_max, smallest=i == 0)
         evaluated.append(row)
         print(f"evaluate_year {members:,} members: {row['ours_seconds']:.2f} s", flush=True)
-    base = evaluated[0]["us_per_record"]
     for row in evaluated:
-        row["us_per_record_vs_smallest"] = f"{(row['us_per_record'] / base - 1) * 100:+.0f}%"
-    print_table(
-        f"evaluate_year in memory, one pass (median of {args.runs} runs; seconds)",
-        [
-            "members",
-            "records",
-            "mode",
-            "gen_seconds",
-            "ours_seconds",
-            "records_per_second",
-            "us_per_record",
-            "us_per_record_vs_smallest",
-            "peak_mib",
-            "peak_bytes_per_member",
-        ],
-        evaluated,
-    )
+        row["us_per_record_vs_smallest"] = (
+            f"{(row['us_per_record'] / evaluated[0]['us_per_record'] - 1) * 100:+.0f}%"
+        )
+    if evaluated:
+        print_table(
+            f"evaluate_year in memory, one pass (median of {args.runs} runs; seconds)",
+            [
+                "members",
+                "records",
+                "mode",
+                "gen_seconds",
+                "ours_seconds",
+                "records_per_second",
+                "us_per_record",
+                "us_per_record_vs_smallest",
+                "peak_mib",
+                "peak_bytes_per_member",
+            ],
+            evaluated,
+        )
     compared = [r for r in evaluated if "pandas_seconds" in r]
     if compared:
         print_table(
@@ -297,7 +346,7 @@ def main() -> None:
             ],
             compared,
         )
-    first = evaluated[0]
+    first = evaluated[0] if evaluated else {}
     if "peak_by_months" in first:
         print_table(
             f"peak memory of one pass, {first['members']:,} members, records of the first months only",
@@ -305,13 +354,11 @@ def main() -> None:
             [[m, first["records_by_months"][m], first["peak_by_months"][m]] for m in (3, 6, 12)],
         )
 
-    duplicates = []
-    for n in pairing_sizes:
-        duplicates.append(bench_duplicates(n, args.runs))
-        print(f"find_duplicate_pairings {n:,}: {duplicates[-1]['seconds']:.3f} s", flush=True)
+    duplicates = duplicates_in_fresh_processes(pairing_sizes, args.runs, rounds)
     print_table(
-        f"find_duplicate_pairings (median of {args.runs} runs)",
-        ["pairings", "seconds", "us_per_pairing", "violations"],
+        f"find_duplicate_pairings (each size in a fresh interpreter, median of {args.runs} runs; "
+        f"seconds: median of {rounds} rounds in alternating order)",
+        ["pairings", "seconds", "us_per_pairing", "violations", "rounds"],
         duplicates,
     )
     ratios = growth(duplicates)
@@ -325,6 +372,7 @@ def main() -> None:
         "core",
         {
             "runs": args.runs,
+            "rounds": rounds,
             "evaluate_year": evaluated,
             "find_duplicate_pairings": duplicates,
             "growth": ratios,
