@@ -41,6 +41,22 @@ def median_seconds(func: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(funcs: Mapping[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """The median wall time of ``runs`` calls of each function, the calls taken in turns (a, b, c, a, b,
+    c, …) so that a slow spell of a shared machine falls on every function alike — what a ratio of two
+    of them needs. A full garbage collection runs before each call (not timed)."""
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, not {runs}")
+    times: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(runs):
+        for name, func in funcs.items():
+            gc.collect()
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
