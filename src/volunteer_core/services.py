@@ -91,6 +91,8 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+K = TypeVar("K")
+V = TypeVar("V")
 DEFAULT_RETRIES = 8
 
 
@@ -337,12 +339,7 @@ def _refuse_locked(
     """Refuse a record of a locked (branch, year) (``ledger.year_locked``); ``locked`` caches
     ``locks.is_locked`` for a batch."""
     key = (record.branch_id, record.on.year)
-    found = None if locked is None else locked.get(key)
-    if found is None:
-        found = uow.locks.is_locked(*key)
-        if locked is not None:
-            locked[key] = found
-    if found:
+    if _cached(locked, key, lambda: uow.locks.is_locked(*key)):
         raise RuleViolation(check_year_locked(record, locked={key})[0])
 
 
@@ -370,12 +367,17 @@ def _year_records(
     """The records of ``record``'s member in its year, from ``member_years`` (a batch's cache, filled on a
     miss) or the repository."""
     key = (record.member_id, record.on.year)
-    existing = None if member_years is None else member_years.get(key)
-    if existing is None:
-        existing = uow.records.for_member(*key)
-        if member_years is not None:
-            member_years[key] = existing
-    return existing
+    return _cached(member_years, key, lambda: uow.records.for_member(*key))
+
+
+def _cached(cache: dict[K, V] | None, key: K, load: Callable[[], V]) -> V:
+    """``load()``, kept in ``cache`` (a batch's) under ``key`` and taken from it next time; without a
+    cache, ``load()`` every time."""
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
 
 
 def _refuse_entry(
