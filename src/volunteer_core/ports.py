@@ -34,12 +34,14 @@ The contract, stated once for every repository:
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from types import TracebackType
-from typing import Generic, Self, TypeVar
+from functools import cache
+from types import MappingProxyType, TracebackType
+from typing import Any, Generic, Self, TypeVar, get_type_hints
 
 from volunteer_core import compliance
+from volunteer_core.aggregates import AGGREGATES
 from volunteer_core.compliance import MemberTotals
 from volunteer_core.errors import NotFound
 from volunteer_core.model import (
@@ -75,33 +77,18 @@ __all__ = [
     "TeamRepository",
     "UnitOfWork",
     "WishRepository",
+    "port_of",
 ]
 
 T = TypeVar("T")
 
-#: Which field of which entity must name a stored entity of which repository (``None`` allowed).
-#: A storage refuses ``add``/``update`` of an entity whose reference is dangling with ``InvalidInput``
-#: (code ``input.reference``). Claims of a wish reference members (``claims[i].member_id``).
-REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "branches": (),
-    "members": (("branch_id", "branches"),),
-    "teams": (("branch_id", "branches"),),
-    "beneficiaries": (),
-    "units": (),
-    "pairings": (),
-    "activities": (("branch_id", "branches"), ("team_id", "teams"), ("pairing_id", "pairings")),
-    "records": (
-        ("member_id", "members"),
-        ("activity_id", "activities"),
-        ("branch_id", "branches"),
-        ("reverses", "records"),
-        ("adjusts", "records"),
-    ),
-    "wishes": (("beneficiary_id", "beneficiaries"),),
-    "demands": (("member_id", "members"), ("team_id", "teams"), ("activity_id", "activities")),
-    "plans": (("branch_id", "branches"),),
-    "reports": (("branch_id", "branches"),),
-}
+#: Which field of which entity must name a stored entity of which repository (``None`` allowed), read
+#: from the table of aggregates (:data:`volunteer_core.aggregates.AGGREGATES`). A storage refuses
+#: ``add``/``update`` of an entity whose reference is dangling with ``InvalidInput`` (code
+#: ``input.reference``). ``"claims[].member_id"`` is the ``member_id`` of each claim of a wish.
+REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
+    {a.name: tuple((r.field, r.target) for r in a.references) for a in AGGREGATES}
+)
 
 
 class Repository(abc.ABC, Generic[T]):
@@ -378,3 +365,18 @@ class UnitOfWork(abc.ABC):
         return compliance.member_year_totals(
             self.records.in_year(year), year, branch_of=branch_of, as_of=as_of
         )
+
+
+@cache
+def port_of(name: str) -> type[Repository[Any]]:
+    """The repository interface of the aggregate ``name``: the type of that attribute of
+    :class:`UnitOfWork` (``uow.members`` is a :class:`MemberRepository`). A storage builds one
+    repository per row of :data:`volunteer_core.aggregates.AGGREGATES` implementing it.
+
+    >>> port_of("members").__name__
+    'MemberRepository'
+    """
+    port = get_type_hints(UnitOfWork).get(name)
+    if not (isinstance(port, type) and issubclass(port, Repository)):
+        raise KeyError(name)
+    return port

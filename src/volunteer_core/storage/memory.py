@@ -27,38 +27,29 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from volunteer_core.aggregates import AGGREGATES, AGGREGATES_BY_NAME, Aggregate
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
 from volunteer_core.model import (
     Activity,
-    Beneficiary,
-    Branch,
     BranchPlan,
-    Demand,
     HalfYearReport,
     Member,
     Pairing,
-    PartnerUnit,
     ServiceRecord,
-    Team,
     Wish,
     WishStatus,
 )
 from volunteer_core.ports import (
-    REFERENCES,
     ActivityRepository,
-    BeneficiaryRepository,
-    BranchRepository,
-    DemandRepository,
     LockRepository,
     MemberRepository,
     PairingRepository,
-    PartnerUnitRepository,
     PlanRepository,
     RecordRepository,
     ReportRepository,
-    TeamRepository,
     UnitOfWork,
     WishRepository,
+    port_of,
 )
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -66,32 +57,11 @@ __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 T = TypeVar("T")
 _Key = tuple[str, str, Hashable]  # (table, index, value): what a read depended on / a write touched
 
-#: index name → function giving the values an entity is found under (for queries)
+#: table → index name → function giving the values an entity is found under (for queries)
 _INDEXES: dict[str, dict[str, Callable[[Any], Iterable[Hashable]]]] = {
-    "members": {"branch": lambda m: (m.branch_id,)},
-    "pairings": {"target": lambda p: (p.target_id,), "branch": lambda p: tuple(p.branch_ids)},
-    "activities": {"year": lambda a: (a.on.year,)},
-    "records": {
-        "year": lambda r: (r.on.year,),
-        "member_year": lambda r: ((r.member_id, r.on.year),),
-        "reverses": lambda r: () if r.reverses is None else (r.reverses,),
-    },
-    "wishes": {"status": lambda w: (w.status,)},
-    "plans": {"branch_year": lambda p: ((p.branch_id, p.year),)},
-    "reports": {"branch_year": lambda r: ((r.branch_id, r.year),)},
+    a.name: {index.name: index.values for index in a.indexes} for a in AGGREGATES
 }
-_TABLES = (*REFERENCES, "idempotency", "locks")
-
-
-def _references(table: str, entity: Any) -> Iterator[tuple[str, str, str]]:
-    """(field path, referenced table, id) for every non-null reference of ``entity``."""
-    for field, target in REFERENCES.get(table, ()):
-        value = getattr(entity, field)
-        if value is not None:
-            yield field, target, value
-    if table == "wishes":
-        for index, claim in enumerate(entity.claims):
-            yield f"claims[{index}].member_id", "members", claim.member_id
+_TABLES = (*(a.name for a in AGGREGATES), "idempotency", "locks")
 
 
 class InMemoryStore:
@@ -228,11 +198,13 @@ class _Transaction:
 
 
 class _Repo(Generic[T]):
-    table: str = ""
-    kind: str = ""
+    """The operations every repository has, for the entities of one row of the table of aggregates."""
 
-    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+    def __init__(self, uow: InMemoryUnitOfWork, aggregate: Aggregate) -> None:
         self._uow = uow
+        self._aggregate = aggregate
+        self.table = aggregate.name
+        self.kind = aggregate.label_en
 
     @property
     def _tx(self) -> _Transaction:
@@ -246,13 +218,13 @@ class _Repo(Generic[T]):
 
     def _check_references(self, entity: Any) -> None:
         tx = self._tx
-        for field, target, ref in _references(self.table, entity):
+        for field, target, ref in self._aggregate.references_of(entity):
             if tx.get(target, ref) is None:
                 raise InvalidInput(
                     field,
                     ref,
                     code="input.reference",
-                    message_en=f"{field} names no stored {_KIND_OF[target]} ({ref!r})",
+                    message_en=f"{field} names no stored {AGGREGATES_BY_NAME[target].label_en} ({ref!r})",
                     message_zh=f"{field} 引用的 {ref!r} 不存在",
                 )
 
@@ -299,31 +271,13 @@ class _Repo(Generic[T]):
         return sorted(self._tx.select(self.table, index, value), key=lambda e: e.id)
 
 
-class _Branches(_Repo[Branch], BranchRepository):
-    table, kind = "branches", "branch"
-
-
 class _Members(_Repo[Member], MemberRepository):
-    table, kind = "members", "member"
 
     def in_branch(self, branch_id: str) -> list[Member]:
         return self._find("branch", branch_id)
 
 
-class _Teams(_Repo[Team], TeamRepository):
-    table, kind = "teams", "team"
-
-
-class _Beneficiaries(_Repo[Beneficiary], BeneficiaryRepository):
-    table, kind = "beneficiaries", "beneficiary"
-
-
-class _Units(_Repo[PartnerUnit], PartnerUnitRepository):
-    table, kind = "units", "partner unit"
-
-
 class _Pairings(_Repo[Pairing], PairingRepository):
-    table, kind = "pairings", "pairing"
 
     def for_target(self, target_id: str) -> list[Pairing]:
         return self._find("target", target_id)
@@ -333,14 +287,12 @@ class _Pairings(_Repo[Pairing], PairingRepository):
 
 
 class _Activities(_Repo[Activity], ActivityRepository):
-    table, kind = "activities", "activity"
 
     def in_year(self, year: int) -> list[Activity]:
         return self._find("year", year)
 
 
 class _Records(_Repo[ServiceRecord], RecordRepository):
-    table, kind = "records", "service record"
 
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
         if idempotency_key is not None:
@@ -386,18 +338,12 @@ class _Records(_Repo[ServiceRecord], RecordRepository):
 
 
 class _Wishes(_Repo[Wish], WishRepository):
-    table, kind = "wishes", "wish"
 
     def with_status(self, status: WishStatus) -> list[Wish]:
         return self._find("status", WishStatus(status))
 
 
-class _Demands(_Repo[Demand], DemandRepository):
-    table, kind = "demands", "demand"
-
-
 class _Plans(_Repo[BranchPlan], PlanRepository):
-    table, kind = "plans", "branch plan"
 
     def for_branch(self, branch_id: str, year: int) -> list[BranchPlan]:
         return sorted(
@@ -407,7 +353,6 @@ class _Plans(_Repo[BranchPlan], PlanRepository):
 
 
 class _Reports(_Repo[HalfYearReport], ReportRepository):
-    table, kind = "reports", "half-year report"
 
     def for_branch(self, branch_id: str, year: int) -> list[HalfYearReport]:
         return sorted(
@@ -416,23 +361,27 @@ class _Reports(_Repo[HalfYearReport], ReportRepository):
         )
 
 
-_KIND_OF: dict[str, str] = {
-    repo.table: repo.kind
-    for repo in (
-        _Branches,
-        _Members,
-        _Teams,
-        _Beneficiaries,
-        _Units,
-        _Pairings,
-        _Activities,
-        _Records,
-        _Wishes,
-        _Demands,
-        _Plans,
-        _Reports,
-    )
-}  # "branches" → "branch": how an error names one entity of a table
+#: The repositories with queries of their own; every other aggregate gets the plain one.
+_WITH_QUERIES: dict[str, type[_Repo[Any]]] = {
+    "members": _Members,
+    "pairings": _Pairings,
+    "activities": _Activities,
+    "records": _Records,
+    "wishes": _Wishes,
+    "plans": _Plans,
+    "reports": _Reports,
+}
+
+
+def _repository_class(aggregate: Aggregate) -> type[_Repo[Any]]:
+    """The class of the aggregate's repository: its own, or the plain one implementing its port."""
+    own = _WITH_QUERIES.get(aggregate.name)
+    if own is not None:
+        return own
+    return type(f"_Plain{aggregate.entity.__name__}Repository", (_Repo, port_of(aggregate.name)), {})
+
+
+_REPOSITORY_CLASSES = {aggregate.name: _repository_class(aggregate) for aggregate in AGGREGATES}
 
 
 class _Locks(LockRepository):
@@ -461,18 +410,8 @@ class InMemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: InMemoryStore | None = None) -> None:
         self.store = store if store is not None else InMemoryStore()
         self._tx: _Transaction | None = None
-        self.branches = _Branches(self)
-        self.members = _Members(self)
-        self.teams = _Teams(self)
-        self.beneficiaries = _Beneficiaries(self)
-        self.units = _Units(self)
-        self.pairings = _Pairings(self)
-        self.activities = _Activities(self)
-        self.records = _Records(self)
-        self.wishes = _Wishes(self)
-        self.demands = _Demands(self)
-        self.plans = _Plans(self)
-        self.reports = _Reports(self)
+        for aggregate in AGGREGATES:
+            setattr(self, aggregate.name, _REPOSITORY_CLASSES[aggregate.name](self, aggregate))
         self.locks = _Locks(self)
 
     def _transaction(self) -> _Transaction:

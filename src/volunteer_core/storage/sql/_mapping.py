@@ -1,9 +1,12 @@
 """Entities ↔ rows: which table holds which entity, how each field becomes a column, and back.
 
-A plain field is a column of the same name (an enum stored as its value); money becomes integer fen
-(``value_fen``, ``pledged_fen``); a :class:`~volunteer_core.DateRange` two dates; a set one row per
-element in a child table; a sequence (claims, plan items) one row per element with its ``position``.
-Reading builds the entity through its constructor, so a stored row is validated again.
+Every row of the table of aggregates (:data:`volunteer_core.aggregates.AGGREGATES`) is stored in the
+table of the same name (``_schema.py``); its columns are derived from the entity's fields: a plain field
+is a column of the same name (an enum stored as its value); money (:class:`~volunteer_core.Yuan`) an
+integer column ``<field>_fen``; a :class:`~volunteer_core.DateRange` two dates ``<field>_start`` and
+``<field>_end``. A collection field is declared here as a child table: a set one row per element, a
+sequence (claims, plan items) one row per element with its ``position``. Reading builds the entity
+through its constructor, so a stored row is validated again.
 """
 
 from __future__ import annotations
@@ -15,25 +18,10 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+from volunteer_core.aggregates import AGGREGATES, Aggregate
 from volunteer_core.dates import DateRange
-from volunteer_core.model import (
-    Activity,
-    Beneficiary,
-    Branch,
-    BranchPlan,
-    Claim,
-    Demand,
-    HalfYearReport,
-    Member,
-    Pairing,
-    PartnerUnit,
-    PlanItem,
-    ServiceRecord,
-    Team,
-    Wish,
-)
+from volunteer_core.model import Claim, PlanItem
 from volunteer_core.money import Yuan
-from volunteer_core.ports import REFERENCES
 from volunteer_core.storage.sql import _schema as s
 
 __all__ = ["SPECS", "Child", "Spec"]
@@ -70,44 +58,116 @@ def _set_child(field: str, table: sa.Table, parent: str, column: str) -> Child:
 
 
 @attrs.frozen
-class Spec:
-    """How one repository's entities are stored."""
+class _Column:
+    """How one field of an entity is stored in its main table, and read back."""
 
-    name: str  # the repository / ports.REFERENCES name
-    kind: str  # how NotFound and messages name one entity
-    cls: type[Any]
+    field: str
+    to_row: Callable[[Any], dict[str, Any]]
+    from_row: Callable[[Row], Any]
+
+
+def _plain(name: str) -> _Column:
+    def to_row(entity: Any) -> dict[str, Any]:
+        return {name: _db(getattr(entity, name))}
+
+    def from_row(row: Row) -> Any:
+        return row[name]
+
+    return _Column(name, to_row, from_row)
+
+
+def _money(name: str) -> _Column:
+    def to_row(entity: Any) -> dict[str, Any]:
+        return {f"{name}_fen": _fen(getattr(entity, name))}
+
+    def from_row(row: Row) -> Any:
+        return _yuan(row[f"{name}_fen"])
+
+    return _Column(name, to_row, from_row)
+
+
+def _period(name: str) -> _Column:
+    def to_row(entity: Any) -> dict[str, Any]:
+        period = getattr(entity, name)
+        return {f"{name}_start": period.start, f"{name}_end": period.end}
+
+    def from_row(row: Row) -> Any:
+        return DateRange(row[f"{name}_start"], row[f"{name}_end"])
+
+    return _Column(name, to_row, from_row)
+
+
+def _columns(cls: type[Any], table: sa.Table, children: Sequence[Child]) -> tuple[_Column, ...]:
+    """The main-table columns of every field of ``cls`` that is not a child table, by naming convention:
+    the column of the same name, else ``<field>_fen`` (money), else ``<field>_start``/``_end`` (a period)."""
+    in_children = {child.field for child in children}
+    columns = []
+    for field in attrs.fields(cls):
+        name = field.name
+        if name in in_children:
+            continue
+        if name in table.c:
+            columns.append(_plain(name))
+        elif f"{name}_fen" in table.c:
+            columns.append(_money(name))
+        elif f"{name}_start" in table.c:
+            columns.append(_period(name))
+        else:
+            raise TypeError(f"table {table.name} has no column for {cls.__name__}.{name}")
+    return tuple(columns)
+
+
+@attrs.frozen
+class Spec:
+    """How one aggregate's entities are stored: its main table and its child tables."""
+
+    aggregate: Aggregate
     table: sa.Table
-    fields: tuple[str, ...]  # fields stored as the column of the same name
     children: tuple[Child, ...] = ()
-    extra_row: Callable[[Any], dict[str, Any]] | None = None
-    extra_fields: Callable[[Row], dict[str, Any]] | None = None
+    columns: tuple[_Column, ...] = attrs.field(init=False)
+
+    @columns.default
+    def _derive_columns(self) -> tuple[_Column, ...]:
+        return _columns(self.aggregate.entity, self.table, self.children)
+
+    @property
+    def name(self) -> str:
+        """The repository / table name (``"members"``)."""
+        return self.aggregate.name
+
+    @property
+    def kind(self) -> str:
+        """How ``NotFound`` and messages name one entity."""
+        return self.aggregate.label_en
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields stored as the column of the same name (money, periods and children aside)."""
+        return tuple(c.field for c in self.columns if c.field in self.table.c)
+
+    @property
+    def cls(self) -> type[Any]:
+        """The entity class."""
+        return self.aggregate.entity
 
     def to_row(self, entity: Any) -> dict[str, Any]:
         """The main table's row for ``entity`` (children excluded)."""
-        row = {name: _db(getattr(entity, name)) for name in self.fields}
-        if self.extra_row is not None:
-            row.update(self.extra_row(entity))
+        row: dict[str, Any] = {}
+        for column in self.columns:
+            row.update(column.to_row(entity))
         return row
 
     def from_row(self, row: Row, children: Mapping[str, Any] | None = None) -> Any:
         """The entity for a main-table row and its children's values (field → value)."""
-        values = {name: row[name] for name in self.fields}
-        if self.extra_fields is not None:
-            values.update(self.extra_fields(row))
+        values = {column.field: column.from_row(row) for column in self.columns}
         if children:
             values.update(children)
         return self.cls(**values)
 
     def references(self, entity: Any) -> Iterator[tuple[str, str, str]]:
-        """(field path, referenced repository, id) for every non-null reference, in the reference
-        implementation's order (``ports.REFERENCES``, then ``claims[i].member_id``)."""
-        for field, target in REFERENCES.get(self.name, ()):
-            value = getattr(entity, field)
-            if value is not None:
-                yield field, target, value
-        if self.name == "wishes":
-            for index, claim in enumerate(entity.claims):
-                yield f"claims[{index}].member_id", "members", claim.member_id
+        """(field path, referenced repository, id) for every non-null reference, in the table of
+        aggregates' order (the reference implementation's)."""
+        return self.aggregate.references_of(entity)
 
 
 def _fen(money: Yuan | None) -> int | None:
@@ -172,163 +232,24 @@ def _items(rows: Sequence[Row]) -> tuple[PlanItem, ...]:
     )
 
 
-_SPEC_LIST = (
-    Spec("branches", "branch", Branch, s.branches, ("id", "name", "version")),
-    Spec(
-        "members",
-        "member",
-        Member,
-        s.members,
-        ("id", "name", "branch_id", "joined_on", "left_on", "phone", "community", "version"),
-        children=(_set_child("skills", s.member_skills, "member_id", "skill"),),
+#: The collection fields stored in child tables, by aggregate; every other field is a column.
+_CHILDREN: dict[str, tuple[Child, ...]] = {
+    "members": (_set_child("skills", s.member_skills, "member_id", "skill"),),
+    "teams": (_set_child("member_ids", s.team_members, "team_id", "member_id"),),
+    "beneficiaries": (_set_child("subtypes", s.beneficiary_subtypes, "beneficiary_id", "subtype"),),
+    "pairings": (
+        _set_child("branch_ids", s.pairing_branches, "pairing_id", "branch_id"),
+        _set_child("member_ids", s.pairing_members, "pairing_id", "member_id"),
     ),
-    Spec(
-        "teams",
-        "team",
-        Team,
-        s.teams,
-        ("id", "branch_id", "name", "version"),
-        children=(_set_child("member_ids", s.team_members, "team_id", "member_id"),),
+    "wishes": (
+        Child("claims", s.wish_claims, "wish_id", to_rows=_claim_rows, build=_claims, order=("position",)),
     ),
-    Spec(
-        "beneficiaries",
-        "beneficiary",
-        Beneficiary,
-        s.beneficiaries,
-        (
-            "id",
-            "name",
-            "category",
-            "community",
-            "id_number",
-            "phone",
-            "address",
-            "gender",
-            "birth_date",
-            "version",
-        ),
-        children=(_set_child("subtypes", s.beneficiary_subtypes, "beneficiary_id", "subtype"),),
+    "plans": (
+        Child("items", s.plan_items, "plan_id", to_rows=_item_rows, build=_items, order=("position",)),
     ),
-    Spec("units", "partner unit", PartnerUnit, s.units, ("id", "name", "kind", "credit_code", "version")),
-    Spec(
-        "pairings",
-        "pairing",
-        Pairing,
-        s.pairings,
-        ("id", "target_id", "mode", "measures", "version"),
-        children=(
-            _set_child("branch_ids", s.pairing_branches, "pairing_id", "branch_id"),
-            _set_child("member_ids", s.pairing_members, "pairing_id", "member_id"),
-        ),
-        extra_row=lambda p: {"period_start": p.period.start, "period_end": p.period.end},
-        extra_fields=lambda r: {"period": DateRange(r["period_start"], r["period_end"])},
-    ),
-    Spec(
-        "activities",
-        "activity",
-        Activity,
-        s.activities,
-        (
-            "id",
-            "kind",
-            "branch_id",
-            "on",
-            "title",
-            "team_id",
-            "pairing_id",
-            "summary",
-            "duration_minutes",
-            "community",
-            "version",
-        ),
-    ),
-    Spec(
-        "records",
-        "service record",
-        ServiceRecord,
-        s.records,
-        (
-            "id",
-            "member_id",
-            "activity_id",
-            "branch_id",
-            "kind",
-            "on",
-            "minutes",
-            "recorded_on",
-            "reverses",
-            "status",
-            "adjusts",
-            "decided_by",
-            "decided_on",
-            "reason",
-            "version",
-        ),
-    ),
-    Spec(
-        "wishes",
-        "wish",
-        Wish,
-        s.wishes,
-        (
-            "id",
-            "beneficiary_id",
-            "kind",
-            "content",
-            "collected_on",
-            "status",
-            "screened_on",
-            "published_on",
-            "fulfilled_on",
-            "cancelled_on",
-            "reason",
-            "evidence",
-            "version",
-        ),
-        children=(
-            Child(
-                "claims", s.wish_claims, "wish_id", to_rows=_claim_rows, build=_claims, order=("position",)
-            ),
-        ),
-        extra_row=lambda w: {"value_fen": _fen(w.value)},
-        extra_fields=lambda r: {"value": _yuan(r["value_fen"])},
-    ),
-    Spec(
-        "demands",
-        "demand",
-        Demand,
-        s.demands,
-        (
-            "id",
-            "community",
-            "content",
-            "ordered_on",
-            "status",
-            "member_id",
-            "team_id",
-            "activity_id",
-            "reason",
-            "version",
-        ),
-    ),
-    Spec(
-        "plans",
-        "branch plan",
-        BranchPlan,
-        s.plans,
-        ("id", "branch_id", "year", "submitted_on", "version"),
-        children=(
-            Child("items", s.plan_items, "plan_id", to_rows=_item_rows, build=_items, order=("position",)),
-        ),
-    ),
-    Spec(
-        "reports",
-        "half-year report",
-        HalfYearReport,
-        s.reports,
-        ("id", "branch_id", "year", "half", "submitted_on", "summary", "version"),
-    ),
-)
+}
 
-#: repository name → its storage
-SPECS: dict[str, Spec] = {spec.name: spec for spec in _SPEC_LIST}
+#: repository name → its storage: the table of the same name, for every row of the table of aggregates
+SPECS: dict[str, Spec] = {
+    a.name: Spec(a, s.metadata.tables[a.name], _CHILDREN.get(a.name, ())) for a in AGGREGATES
+}

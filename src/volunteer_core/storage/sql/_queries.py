@@ -1,0 +1,168 @@
+"""Prepared statements of the SQL storage: built once per process, executed with bound parameters,
+and the small helpers the repositories share to build and bind them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import date
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql._mapping import Child, Spec
+
+Where = sa.ColumnElement[bool]
+
+
+def is_year(year: object) -> bool:
+    return isinstance(year, int) and not isinstance(year, bool) and 1 <= year <= 9999
+
+
+def year_params(year: int) -> dict[str, date]:
+    """The bound parameters of a year: its first and last day."""
+    return {"start": date(year, 1, 1), "end": date(year, 12, 31)}
+
+
+def within_year(column: sa.Column[Any]) -> Where:
+    return sa.and_(
+        column >= sa.bindparam("start", type_=sa.Date), column <= sa.bindparam("end", type_=sa.Date)
+    )
+
+
+# -- prepared statements: built once per process, executed with bound parameters ---------------------
+
+
+@attrs.frozen
+class Query:
+    """A prepared query of a repository: its main rows, and for each child table the rows that belong to
+    them (for more than one; one owner uses :func:`child_rows_of_one`)."""
+
+    main: sa.Select[Any]
+    children: tuple[tuple[Child, sa.Select[Any]], ...]
+
+
+_PREPARED: dict[tuple[str, str], Query] = {}
+PREPARED_EXISTS: dict[tuple[str, str], sa.Select[Any]] = {}
+_STATEMENTS: dict[tuple[str, str, str], Any] = {}
+
+
+def prepared(
+    spec: Spec,
+    name: str,
+    where: Callable[[], Where] | None,
+    order: Callable[[], tuple[sa.ColumnElement[Any], ...]] | None,
+) -> Query:
+    """The query ``name`` of ``spec``, built on first use (``where`` and ``order`` are only called then)."""
+    query = _PREPARED.get((spec.name, name))
+    if query is not None:
+        return query
+    table = spec.table
+    condition = None if where is None else where()
+    main = sa.select(table)
+    if condition is not None:
+        main = main.where(condition)
+    main = main.order_by(*(order() if order is not None else (table.c.id,)))
+    children = []
+    for child in spec.children:
+        parent = child.table.c[child.parent]
+        of_many = sa.select(child.table)
+        if condition is not None:
+            of_many = of_many.where(parent.in_(sa.select(table.c.id).where(condition)))
+        children.append((child, of_many.order_by(parent, *(child.table.c[c] for c in child.order))))
+    query = _PREPARED[spec.name, name] = Query(main, tuple(children))
+    return query
+
+
+def child_rows_of_one(spec: Spec, child: Child) -> Any:
+    """The child rows of one owner (bound parameter ``parent``), in order."""
+    statement = _STATEMENTS.get(("children", spec.name, child.field))
+    if statement is None:
+        parent = child.table.c[child.parent]
+        statement = (
+            sa.select(child.table)
+            .where(parent == sa.bindparam("parent"))
+            .order_by(*(child.table.c[c] for c in child.order))
+        )
+        _STATEMENTS["children", spec.name, child.field] = statement
+    return statement
+
+
+def statement(kind: str, table: sa.Table, column: str = "") -> Any:
+    """A prepared INSERT, UPDATE (by ``_id`` and ``_version``), version look-up or DELETE (by ``parent``)."""
+    key = (kind, table.name, column)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        if kind == "insert":
+            statement = sa.insert(table)
+        elif kind == "update":
+            statement = sa.update(table).where(
+                table.c.id == sa.bindparam("_id"), table.c.version == sa.bindparam("_version")
+            )
+        elif kind == "version":
+            statement = sa.select(table.c.version).where(table.c.id == sa.bindparam("_id"))
+        else:
+            statement = sa.delete(table).where(table.c[column] == sa.bindparam("parent"))
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def has_nul(params: dict[str, Any]) -> bool:
+    return any(isinstance(v, str) and "\x00" in v for v in params.values())
+
+
+def reversal_condition() -> Where:
+    return s.records.c.reverses == sa.bindparam("reverses")
+
+
+def by_on_then_id() -> tuple[sa.ColumnElement[Any], ...]:
+    return (s.records.c.on, s.records.c.id)
+
+
+#: How many values one ``IN (…)`` of a bulk read binds (SQLite allows 32766 variables, psycopg 65535).
+_IN_CHUNK = 2000
+
+
+def distinct_ids(values: Iterable[object], postgres: bool) -> list[str]:
+    """The distinct strings of ``values``, in order, that could name a stored row (PostgreSQL stores no
+    NUL character: such a value matches nothing)."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if isinstance(value, str) and not (postgres and "\x00" in value):
+            seen[value] = None
+    return list(seen)
+
+
+def chunks(values: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield list(values[start : start + _IN_CHUNK])
+
+
+def ids_in(column: sa.Column[Any], name: str = "ids") -> Where:
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+#: The records of a chunk of idempotency keys, with their keys (``records.by_idempotency_keys``).
+BY_KEYS = sa.select(s.records).where(ids_in(s.records.c.idempotency_key, "keys"))
+
+
+@contextmanager
+def unprepared(conn: sa.Connection) -> Iterator[None]:
+    """Run the block's statements unprepared on psycopg (no server-side prepared statement). A bulk
+    ``IN (…)`` read that psycopg prepares while a table is still small gets a generic plan — a
+    sequential scan — which PostgreSQL keeps reusing as the table grows, until the next ``ANALYZE``
+    (a fresh database's first import got several times slower); planned each time, it uses the index."""
+    raw: Any = None
+    with suppress(sa.exc.SQLAlchemyError):  # a closed connection: the statements will say so
+        raw = conn.connection.dbapi_connection
+    threshold = getattr(raw, "prepare_threshold", None)
+    if threshold is None:  # SQLite, or preparing already off
+        yield
+        return
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
