@@ -1,0 +1,387 @@
+"""One member's year: the totals a pass over the records gathers, and the judgement of them.
+
+The private half of :mod:`volunteer_core.compliance` (its names are re-exported there).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+
+from volunteer_core._catalogue import Violation
+from volunteer_core.dates import first_day, last_day
+from volunteer_core.dual_registration import MemberRegistrations, registered_for
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model.activity import Activity, ServiceRecord
+from volunteer_core.model.enums import ActivityKind, RecordStatus, Severity
+from volunteer_core.model.people import Member
+from volunteer_core.model.registration import CommunityRegistration
+from volunteer_core.policy import DEFAULT, Policy
+from volunteer_core.rules.member import (
+    check_annual_hours,
+    check_branch_activities,
+    check_caring_action,
+    check_monthly_community,
+    check_skill,
+)
+
+_COMMUNITY = ActivityKind.COMMUNITY_SERVICE
+_PAIRING = ActivityKind.PAIRING
+_CARING = ActivityKind.CARING_ACTION
+_CONFIRMED = RecordStatus.CONFIRMED
+_ALL_MONTHS = tuple(range(1, 13))
+
+
+def full_months(member: Member, year: int) -> tuple[int, ...]:
+    """The months of ``year`` that are full months of membership: joined on or before the first day and
+    not left before the last day.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member
+    >>> full_months(Member(id="m", name="甲", branch_id="b", joined_on=date(2026, 3, 1),
+    ...                    left_on=date(2026, 5, 30)), 2026)
+    (3, 4)
+    """
+    joined, left = member.joined_on, member.left_on
+    bounds = _month_bounds(year)
+    if joined <= bounds[0][0] and (left is None or left >= bounds[11][1]):
+        return _ALL_MONTHS  # most members: the whole year, without a test per month
+    return tuple(
+        month
+        for month, (first, last) in enumerate(bounds, start=1)
+        if joined <= first and (left is None or left >= last)
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _month_bounds(year: int) -> tuple[tuple[date, date], ...]:
+    """(first day, last day) of each month of ``year``, computed once a year: the judge asks for them
+    for every member, and ``calendar.monthrange`` was a third of the judging time (bench_core.py)."""
+    return tuple((first_day(year, month), last_day(year, month)) for month in range(1, 13))
+
+
+def valid_year(year: object) -> int:
+    """``year`` when it is a year the evaluation can judge (an ``int`` from 1 to 9998), else
+    ``InvalidInput`` (code ``input.type``, path ``year``) — the argument check every evaluation entry
+    point shares, storages' pushdowns included.
+
+    >>> valid_year(2026)
+    2026
+    """
+    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
+        raise InvalidInput(
+            "year", year, code="input.type", message_en="must be a year (int)", message_zh="须为年份（整数）"
+        )
+    return year
+
+
+def valid_as_of(as_of: object) -> date | None:
+    """``as_of`` when it is ``None`` or a ``datetime.date`` (not a datetime), else ``InvalidInput``
+    (code ``input.type``, path ``as_of``).
+
+    >>> valid_as_of(None) is None
+    True
+    """
+    if as_of is not None and type(as_of) is not date:
+        raise InvalidInput(
+            "as_of", as_of, code="input.type", message_en="must be a date or None", message_zh="须为日期"
+        )
+    return as_of
+
+
+@attrs.frozen(kw_only=True)
+class MemberYear:
+    """One member's year: the facts gathered and the violations found.
+
+    ``months_required`` are the judged months (full months of membership that have ended by ``as_of``),
+    ``months_missing`` those among them without enough community service; both ascending.
+    ``pending`` lists the annual rules not yet met in a year that has not ended (not violations yet).
+    """
+
+    member_id: str
+    member_name: str
+    branch_id: str
+    year: int
+    as_of: date | None
+    net_minutes: int
+    required_minutes: int
+    months_required: tuple[int, ...]
+    months_missing: tuple[int, ...]
+    community_sessions: tuple[int, ...]
+    branch_activities: int
+    caring_actions: int
+    skills: int
+    pending: tuple[str, ...]
+    violations: tuple[Violation, ...]
+
+    @property
+    def compliant(self) -> bool:
+        """True when no ERROR violation was found."""
+        return not any(v.severity is Severity.ERROR for v in self.violations)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of the violations, in order."""
+        return tuple(v.code for v in self.violations)
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict (one row of :meth:`YearReport.to_records`)."""
+        errors = [v.code for v in self.violations if v.severity is Severity.ERROR]
+        warnings = [v.code for v in self.violations if v.severity is Severity.WARNING]
+        return {
+            "year": self.year,
+            "as_of": self.as_of,
+            "member_id": self.member_id,
+            "member_name": self.member_name,
+            "branch_id": self.branch_id,
+            "net_minutes": self.net_minutes,
+            "required_minutes": self.required_minutes,
+            "months_required": self.months_required,
+            "months_missing": self.months_missing,
+            "branch_activities": self.branch_activities,
+            "caring_actions": self.caring_actions,
+            "skills": self.skills,
+            "compliant": self.compliant,
+            "errors": ",".join(errors),
+            "warnings": ",".join(warnings),
+            "pending": ",".join(self.pending),
+        }
+
+    def _repr_html_(self) -> str:
+        """The member's year as an HTML table (notebooks)."""
+        from volunteer_core._html import member_year_html
+
+        return member_year_html(self)
+
+
+def _twelve_months(instance: object, attribute: attrs.Attribute[tuple[int, ...]], value: object) -> None:
+    if not isinstance(value, tuple) or len(value) != 12:
+        raise InvalidInput(
+            "community_sessions",
+            value,
+            code="input.invalid",
+            message_en="must be a tuple of 12 monthly counts",
+            message_zh="须为 12 个月的次数",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MemberTotals:
+    """What the member rules need from one member's records of a year — the per-member aggregates a
+    database can compute with ``GROUP BY`` (see :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`).
+
+    ``records`` counts every record of the member dated in the year (any status, also after ``as_of``);
+    the other fields count only CONFIRMED records dated in the year and not after ``as_of``:
+    ``net_minutes`` (reversals and adjustments included), ``community_sessions`` (12 counts, January
+    first: COMMUNITY_SERVICE records minus their reversals), ``branch_activities`` (distinct PAIRING
+    activities of ``own_branch`` whose records outnumber their reversals) and ``caring_actions``
+    (CARING_ACTION records minus their reversals). Adjustments count in ``net_minutes`` only.
+
+    >>> from datetime import date
+    >>> from volunteer_core import ServiceRecord
+    >>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
+    ...                   kind="pairing", on=date(2026, 3, 5), minutes=90)
+    >>> t = member_year_totals([r, r.reversal(id="r2", recorded_on=date(2026, 3, 9))], 2026,
+    ...                        branch_of={"m1": "b1"})["m1"]
+    >>> t.records, t.net_minutes, t.branch_activities
+    (2, 0, 0)
+    """
+
+    member_id: str
+    records: int = 0
+    net_minutes: int = 0
+    community_sessions: tuple[int, ...] = attrs.field(default=(0,) * 12, validator=_twelve_months)
+    branch_activities: int = 0
+    caring_actions: int = 0
+
+
+class Tally:
+    """The running totals of one member over one pass (private, mutable)."""
+
+    __slots__ = ("activities", "caring", "community", "minutes", "records")
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.minutes = 0
+        self.community = [0] * 12
+        self.activities: dict[str, int] = {}
+        self.caring = 0
+
+    def add(
+        self, record: ServiceRecord, own_branch: str | None, registered: MemberRegistrations | None = None
+    ) -> None:
+        self.minutes += record.minutes
+        if record.adjusts is not None:
+            return  # an adjustment corrects minutes only
+        step = -1 if record.reverses is not None else 1
+        kind = record.kind
+        if kind is _COMMUNITY:
+            if registered is None or registered.counts(record):
+                self.community[record.on.month - 1] += step
+        elif kind is _PAIRING:
+            if record.branch_id == own_branch:
+                self.activities[record.activity_id] = self.activities.get(record.activity_id, 0) + step
+        elif kind is _CARING:
+            self.caring += step
+
+    def totals(self, member_id: str) -> MemberTotals:
+        return MemberTotals(
+            member_id=member_id,
+            records=self.records,
+            net_minutes=self.minutes,
+            community_sessions=tuple(self.community),
+            branch_activities=sum(1 for n in self.activities.values() if n > 0),
+            caring_actions=self.caring,
+        )
+
+
+def member_year_totals(
+    records: Iterable[ServiceRecord],
+    year: int,
+    *,
+    branch_of: Mapping[str, str],
+    as_of: date | None = None,
+) -> dict[str, MemberTotals]:
+    """Fold ``records`` (one pass, any order) into one :class:`MemberTotals` per member met — the
+    reference for a storage's ``GROUP BY`` pushdown. ``branch_of`` maps a member id to the member's
+    own branch (for ``branch_activities``); a member missing from it has no own-branch activities.
+    Records of other years are skipped; the result is ordered by member id.
+
+    >>> member_year_totals([], 2026, branch_of={})
+    {}
+    """
+    year = valid_year(year)
+    as_of = valid_as_of(as_of)
+    tallies: dict[str, Tally] = {}
+    for record in records:
+        if record.on.year != year:
+            continue
+        tally = tallies.get(record.member_id)
+        if tally is None:
+            tally = tallies[record.member_id] = Tally()
+        tally.records += 1
+        if counts(record, year, as_of):
+            tally.add(record, branch_of.get(record.member_id))
+    return {member_id: tallies[member_id].totals(member_id) for member_id in sorted(tallies)}
+
+
+def judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_of: date | None) -> MemberYear:
+    year_end = date(year, 12, 31)
+    ended = as_of is None or as_of >= year_end
+    months = full_months(member, year)
+    bounds = _month_bounds(year)
+    judged_until = year_end if as_of is None else as_of
+    rule_on_months = policy.min_community_sessions_per_month
+    months_required = (
+        tuple(m for m in months if bounds[m - 1][1] <= judged_until) if rule_on_months is not None else ()
+    )
+    community = totals.community_sessions
+    months_missing = tuple(m for m in months_required if community[m - 1] < (rule_on_months or 0))
+
+    minimum = policy.min_annual_minutes
+    if minimum is None:
+        required = 0
+    elif policy.prorate_annual_minutes:
+        required = math.ceil(minimum * len(months) / 12)
+    else:
+        required = minimum if months else 0
+    net_minutes = totals.net_minutes
+    branch_activities = totals.branch_activities
+    caring = totals.caring_actions
+
+    violations: list[Violation] = []
+    pending: list[str] = []
+
+    def annual(code: str, met: bool, found: list[Violation]) -> None:
+        if met:
+            return
+        if ended:
+            violations.extend(found)
+        else:
+            pending.append(code)
+
+    if minimum is not None:
+        annual(
+            "member.annual_hours",
+            net_minutes >= required,
+            check_annual_hours(member, net_minutes=net_minutes, required_minutes=required),
+        )
+    violations.extend(check_monthly_community(member, months_missing=months_missing))
+    if months:  # the annual count rules judge members with at least one full month in the year
+        target = policy.branch_activities_target or policy.branch_activities_min
+        if target is not None:
+            annual(
+                "member.branch_activities",
+                branch_activities >= target,
+                check_branch_activities(member, count=branch_activities, policy=policy),
+            )
+        if policy.min_caring_actions is not None:
+            annual(
+                "member.caring_action",
+                caring >= policy.min_caring_actions,
+                check_caring_action(member, count=caring, policy=policy),
+            )
+    violations.extend(check_skill(member, policy))
+    return MemberYear(
+        member_id=member.id,
+        member_name=member.name,
+        branch_id=member.branch_id,
+        year=year,
+        as_of=as_of,
+        net_minutes=net_minutes,
+        required_minutes=required,
+        months_required=months_required,
+        months_missing=months_missing,
+        community_sessions=community,
+        branch_activities=branch_activities,
+        caring_actions=caring,
+        skills=len(member.skills),
+        pending=tuple(pending),
+        violations=tuple(violations),
+    )
+
+
+def counts(record: ServiceRecord, year: int, as_of: date | None) -> bool:
+    return record.status is _CONFIRMED and record.on.year == year and (as_of is None or record.on <= as_of)
+
+
+def evaluate_member_year(
+    member: Member,
+    records: Iterable[ServiceRecord],
+    year: int,
+    *,
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+    activities: Iterable[Activity] = (),
+    registrations: Iterable[CommunityRegistration] = (),
+) -> MemberYear:
+    """Judge one member's year under ``policy``.
+
+    Args:
+        member: the member.
+        records: ledger entries; those of other members, other years, after ``as_of`` or not CONFIRMED
+            are ignored.
+        year: the calendar year.
+        policy: thresholds and switches.
+        as_of: evaluate part of the year: only months ended on or before ``as_of`` are judged, and annual
+            totals not yet met are *pending* until the year has ended.
+        activities, registrations: with ``policy.community_service_where_registered`` (双报到), the
+            activities (for their ``community``) and the member's ``CommunityRegistration`` s; community
+            service counts toward ``member.monthly_community`` only where the member was registered.
+
+    Returns:
+        A :class:`MemberYear`.
+    """
+    year = valid_year(year)
+    as_of = valid_as_of(as_of)
+    tally = Tally()
+    registered = registered_for(member, policy, activities, registrations)
+    for record in records:
+        if record.member_id == member.id and counts(record, year, as_of):
+            tally.add(record, member.branch_id, registered)
+    return judge(member, tally.totals(member.id), year, policy, as_of)

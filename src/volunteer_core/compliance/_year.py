@@ -1,0 +1,355 @@
+"""A whole organ's year: one pass over the records, the branches' results and the report.
+
+The private half of :mod:`volunteer_core.compliance` (its names are re-exported there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from volunteer_core._catalogue import Violation
+from volunteer_core.compliance._member import (
+    MemberTotals,
+    MemberYear,
+    Tally,
+    counts,
+    judge,
+    valid_as_of,
+    valid_year,
+)
+from volunteer_core.dual_registration import MemberRegistrations, RegisteredCommunities
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model.activity import Activity, ServiceRecord
+from volunteer_core.model.pairing import Pairing
+from volunteer_core.model.people import Branch, Member, Team
+from volunteer_core.model.plan import BranchPlan, HalfYearReport
+from volunteer_core.model.registration import CommunityRegistration
+from volunteer_core.policy import DEFAULT, Policy
+from volunteer_core.rules.activity import check_activity
+from volunteer_core.rules.branch import (
+    check_branch_team,
+    check_plan_due,
+    check_report_due,
+    check_team_campaign,
+)
+from volunteer_core.rules.pairing import check_pairings
+
+
+@attrs.frozen(kw_only=True)
+class BranchYear:
+    """A branch's year: its members' results summed, and the branch's own violations."""
+
+    branch_id: str
+    name: str | None
+    members: int
+    compliant_members: int
+    net_minutes: int
+    teams: int
+    violations: tuple[Violation, ...]
+
+    @property
+    def compliance_rate(self) -> float | None:
+        """Share of compliant members (a ratio for display; None without members)."""
+        return self.compliant_members / self.members if self.members else None
+
+
+@attrs.frozen(kw_only=True)
+class YearReport:
+    """The result of :func:`evaluate_year`."""
+
+    year: int
+    as_of: date | None
+    policy: Policy
+    members: Mapping[str, MemberYear]
+    branches: Mapping[str, BranchYear]
+    violations: tuple[Violation, ...]
+    records_read: int
+    unmatched_records: int
+
+    @property
+    def compliant_members(self) -> int:
+        """How many members have no ERROR violation."""
+        return sum(1 for m in self.members.values() if m.compliant)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per member, in member order — ready for ``pandas.DataFrame``.
+
+        Keys include ``year``, ``member_id``, ``member_name``, ``branch_id``, ``net_minutes``,
+        ``required_minutes``, ``months_missing``, ``branch_activities``, ``caring_actions``, ``compliant``.
+        """
+        return [m.to_record() for m in self.members.values()]
+
+    def to_dataframe(self) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (one row per member, the same columns).
+
+        Needs pandas (``pip install pandas``); without it, raises ``ImportError`` saying so —
+        :meth:`to_records` needs nothing.
+        """
+        from volunteer_core._html import records_frame
+
+        return records_frame(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The report as HTML (notebooks): headline numbers, branches, violations by rule, members."""
+        from volunteer_core._html import year_report_html
+
+        return year_report_html(self)
+
+    def violations_of(self, subject_id: str) -> tuple[Violation, ...]:
+        """The violations whose subject is ``subject_id``."""
+        return tuple(v for v in self.violations if v.subject_id == subject_id)
+
+    def __iter__(self) -> Iterator[MemberYear]:
+        return iter(self.members.values())
+
+
+def _overlaps_year(member: Member, year: int) -> bool:
+    return member.joined_on <= date(year, 12, 31) and (
+        member.left_on is None or member.left_on >= date(year, 1, 1)
+    )
+
+
+def evaluate_year(
+    year: int,
+    *,
+    members: Iterable[Member],
+    records: Iterable[ServiceRecord],
+    teams: Iterable[Team] = (),
+    activities: Iterable[Activity] = (),
+    pairings: Iterable[Pairing] = (),
+    plans: Iterable[BranchPlan] = (),
+    reports: Iterable[HalfYearReport] = (),
+    branches: Iterable[Branch] = (),
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+    registrations: Iterable[CommunityRegistration] = (),
+) -> YearReport:
+    """Judge a whole year in one pass over ``records``.
+
+    Members whose membership overlaps the year are judged (each as :func:`evaluate_member_year` would);
+    teams (``team.campaign``), branches (``branch.team``, ``branch.plan_due``, ``branch.report_due``) —
+    every branch of a judged member, plus ``branches`` — activities of the year (``activity.*``) and
+    pairings overlapping the year (``pairing.*``) are judged too. ``records`` may be any iterable (a
+    database cursor, a generator) and is consumed once; records of unknown members are counted in
+    ``unmatched_records``. With ``policy.community_service_where_registered`` (双报到), ``registrations``
+    (``CommunityRegistration`` s) and the activities' ``community`` decide which community service counts
+    toward ``member.monthly_community`` (pass every activity the year's records refer to).
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member, evaluate_year
+    >>> report = evaluate_year(2026, members=[Member(id="m1", name="甲", branch_id="b1",
+    ...                        joined_on=date(2020, 1, 1), skills={"急救"})], records=[])
+    >>> sorted({v.code for v in report.violations})  # doctest: +NORMALIZE_WHITESPACE
+    ['branch.plan_due', 'branch.report_due', 'branch.team', 'member.annual_hours',
+     'member.branch_activities', 'member.caring_action', 'member.monthly_community']
+    """
+    year = valid_year(year)
+    as_of = valid_as_of(as_of)
+    judged = [m for m in members if _overlaps_year(m, year)]
+    registry: RegisteredCommunities | None = None
+    if policy.community_service_where_registered:
+        activities = list(activities)
+        registry = RegisteredCommunities(activities, registrations)
+    tallies: dict[str, tuple[Tally, str, MemberRegistrations | None]] = {
+        m.id: (Tally(), m.branch_id, registry.for_member(m) if registry else None) for m in judged
+    }
+    read = unmatched = 0
+    lookup = tallies.get
+    for record in records:
+        read += 1
+        entry = lookup(record.member_id)
+        if entry is None:
+            unmatched += 1
+        elif counts(record, year, as_of):
+            entry[0].add(record, entry[1], entry[2])
+
+    member_years = {m.id: judge(m, tallies[m.id][0].totals(m.id), year, policy, as_of) for m in judged}
+    return _report(
+        year,
+        as_of,
+        policy,
+        judged=judged,
+        member_years=member_years,
+        read=read,
+        unmatched=unmatched,
+        teams=teams,
+        activities=activities,
+        pairings=pairings,
+        plans=plans,
+        reports=reports,
+        branches=branches,
+    )
+
+
+def evaluate_year_totals(
+    year: int,
+    *,
+    members: Iterable[Member],
+    totals: Iterable[MemberTotals],
+    teams: Iterable[Team] = (),
+    activities: Iterable[Activity] = (),
+    pairings: Iterable[Pairing] = (),
+    plans: Iterable[BranchPlan] = (),
+    reports: Iterable[HalfYearReport] = (),
+    branches: Iterable[Branch] = (),
+    policy: Policy = DEFAULT,
+    as_of: date | None = None,
+) -> YearReport:
+    """:func:`evaluate_year` from per-member aggregates instead of records — the same report, for a
+    storage that aggregates in the database (``GROUP BY``) instead of streaming every record.
+
+    ``totals`` must be what :func:`member_year_totals` gives for the year's records with the same
+    ``as_of`` and the members' own branches; a judged member without totals has no records. Not for
+    ``policy.community_service_where_registered`` (双报到 needs each record's community: use
+    :func:`evaluate_year`), which raises ``InvalidInput``. ``records_read`` sums ``totals.records``;
+    ``unmatched_records`` sums those of members not judged.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member
+    >>> m = Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1), skills={"急救"})
+    >>> report = evaluate_year_totals(2026, members=[m], totals=[MemberTotals(
+    ...     member_id="m1", records=40, net_minutes=1200, community_sessions=(1,) * 12,
+    ...     branch_activities=2, caring_actions=1)])
+    >>> report.members["m1"].compliant, report.records_read
+    (True, 40)
+    """
+    year = valid_year(year)
+    as_of = valid_as_of(as_of)
+    if policy.community_service_where_registered:
+        raise InvalidInput(
+            "policy",
+            "community_service_where_registered",
+            code="input.invalid",
+            message_en="双报到 counting needs every record's community: use evaluate_year with the records",
+            message_zh="双报到 计数需要逐条记录的社区，请用 evaluate_year 传入记录",
+        )
+    judged = [m for m in members if _overlaps_year(m, year)]
+    judged_ids = {m.id for m in judged}
+    by_member: dict[str, MemberTotals] = {}
+    read = unmatched = 0
+    for total in totals:
+        read += total.records
+        if total.member_id in judged_ids:
+            by_member[total.member_id] = total
+        else:
+            unmatched += total.records
+    nothing = MemberTotals(member_id="")
+    member_years = {m.id: judge(m, by_member.get(m.id, nothing), year, policy, as_of) for m in judged}
+    return _report(
+        year,
+        as_of,
+        policy,
+        judged=judged,
+        member_years=member_years,
+        read=read,
+        unmatched=unmatched,
+        teams=teams,
+        activities=activities,
+        pairings=pairings,
+        plans=plans,
+        reports=reports,
+        branches=branches,
+    )
+
+
+def _report(
+    year: int,
+    as_of: date | None,
+    policy: Policy,
+    *,
+    judged: list[Member],
+    member_years: dict[str, MemberYear],
+    read: int,
+    unmatched: int,
+    teams: Iterable[Team],
+    activities: Iterable[Activity],
+    pairings: Iterable[Pairing],
+    plans: Iterable[BranchPlan],
+    reports: Iterable[HalfYearReport],
+    branches: Iterable[Branch],
+) -> YearReport:
+    """The rules beyond the members' (teams, branches, deadlines, activities, pairings), and the report."""
+    ended = as_of is None or as_of >= date(year, 12, 31)
+    teams = list(teams)
+    known_branches = {b.id: b for b in branches}
+    branch_ids = sorted({m.branch_id for m in judged} | set(known_branches))
+
+    in_year = [a for a in activities if a.on.year == year and (as_of is None or a.on <= as_of)]
+    evaluated_on = as_of or date(year, 12, 31)
+    # group once so that each rule sees only its subject's items (no teams × activities scan)
+    campaigns: dict[str, list[Activity]] = {}
+    for activity in in_year:
+        if activity.team_id is not None:
+            campaigns.setdefault(activity.team_id, []).append(activity)
+    team_violations: list[Violation] = []
+    for team in teams:
+        found = check_team_campaign(team, campaigns.get(team.id, ()), year, policy)
+        if found and ended:
+            team_violations.extend(found)
+    teams_by_branch: dict[str, list[Team]] = {}
+    for team in teams:
+        teams_by_branch.setdefault(team.branch_id, []).append(team)
+    plans_by_branch: dict[str, list[BranchPlan]] = {}
+    for plan in plans:
+        plans_by_branch.setdefault(plan.branch_id, []).append(plan)
+    reports_by_branch: dict[str, list[HalfYearReport]] = {}
+    for report in reports:
+        reports_by_branch.setdefault(report.branch_id, []).append(report)
+    branch_violations: dict[str, list[Violation]] = {
+        branch_id: [
+            *check_branch_team(branch_id, teams_by_branch.get(branch_id, ()), policy),
+            *check_plan_due(branch_id, year, plans_by_branch.get(branch_id, ()), policy, as_of=as_of),
+            *check_report_due(branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of),
+        ]
+        for branch_id in branch_ids
+    }
+    activity_violations = [v for a in in_year for v in check_activity(a, policy, evaluated_on=evaluated_on)]
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    pairing_violations = check_pairings(
+        (
+            p
+            for p in pairings
+            if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
+        ),
+        policy,
+    )
+
+    by_branch: dict[str, list[MemberYear]] = {b: [] for b in branch_ids}
+    for member_year in member_years.values():
+        by_branch[member_year.branch_id].append(member_year)
+    branch_years: dict[str, BranchYear] = {}
+    for branch_id in branch_ids:
+        mine = by_branch[branch_id]
+        known = known_branches.get(branch_id)
+        branch_years[branch_id] = BranchYear(
+            branch_id=branch_id,
+            name=known.name if known else None,
+            members=len(mine),
+            compliant_members=sum(1 for y in mine if y.compliant),
+            net_minutes=sum(y.net_minutes for y in mine),
+            teams=len(teams_by_branch.get(branch_id, ())),
+            violations=tuple(branch_violations[branch_id]),
+        )
+
+    everything = [
+        *(v for y in member_years.values() for v in y.violations),
+        *team_violations,
+        *(v for b in branch_ids for v in branch_violations[b]),
+        *activity_violations,
+        *pairing_violations,
+    ]
+    return YearReport(
+        year=year,
+        as_of=as_of,
+        policy=policy,
+        members=MappingProxyType(member_years),
+        branches=MappingProxyType(branch_years),
+        violations=tuple(everything),
+        records_read=read,
+        unmatched_records=unmatched,
+    )
