@@ -14,7 +14,7 @@ import attrs
 
 from volunteer_core.model.enums import Severity
 
-__all__ = ["RULES", "Rule", "Violation", "Violations", "violation"]
+__all__ = ["RULES", "Rule", "Violation", "Violations", "validate", "validator", "violation"]
 
 
 def _freeze_details(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -126,6 +126,41 @@ def register(code: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return func
 
     return attach
+
+
+#: entity class → the function that judges every rule of that entity (registered by ``rules/``)
+_VALIDATORS: dict[type[Any], Callable[[Any, Any], list[Violation]]] = {}
+
+_Validator = Callable[[Any, Any], list[Violation]]
+
+
+def validator(entity: type[Any]) -> Callable[[_Validator], _Validator]:
+    """Register the decorated function as the one that judges every rule of ``entity`` — e.g.
+    :func:`volunteer_core.rules.validate_wish` for ``Wish``. The model's transitions reach it through
+    :func:`validate`, so that the model never imports ``rules/`` (the arrows point from rules to model).
+    """
+
+    def attach(func: _Validator) -> _Validator:
+        _VALIDATORS[entity] = func
+        return func
+
+    return attach
+
+
+def validate(entity: object, policy: Any) -> list[Violation]:
+    """The violations the validator registered for ``type(entity)`` finds under ``policy``.
+
+    The validators are registered when ``volunteer_core.rules`` is imported, which importing any part of
+    ``volunteer_core`` does (the package imports it first).
+
+    >>> from datetime import date
+    >>> from volunteer_core import Wish, policies
+    >>> w = Wish(id="w1", beneficiary_id="p1", kind="material", content="轮椅",
+    ...          collected_on=date(2026, 5, 1), value="300.01")
+    >>> [v.code for v in validate(w, policies.DEFAULT)]
+    ['wish.value_cap']
+    """
+    return _VALIDATORS[type(entity)](entity, policy)
 
 
 def _rule(

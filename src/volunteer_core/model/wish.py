@@ -162,9 +162,7 @@ class Wish:
             )
 
     def _errors(self, policy: Policy | None) -> None:
-        from volunteer_core.rules.wish import validate_wish
-
-        for found in validate_wish(self, resolve_policy(policy)):
+        for found in _catalogue.validate(self, resolve_policy(policy)):
             if found.is_error:
                 raise RuleViolation(found)
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core._catalogue import Violation, register, validator, violation
 from volunteer_core._defaults import resolve_policy
 from volunteer_core.model.enums import WishKind
+from volunteer_core.model.wish import Wish
 
 if TYPE_CHECKING:
-    from volunteer_core.model.wish import Wish
     from volunteer_core.policy import Policy
 
 __all__ = [
@@ -101,6 +101,7 @@ def check_claim_total(wish: Wish, policy: Policy | None = None) -> list[Violatio
     return found
 
 
+@validator(Wish)
 def validate_wish(wish: Wish, policy: Policy | None = None) -> list[Violation]:
     """Every wish rule at once: content, value required, value cap, claim total.
 
