@@ -32,8 +32,8 @@ demo: $(STAMP_DEMO)
 test: $(STAMP_DEV) lint typecheck imports pytest
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
