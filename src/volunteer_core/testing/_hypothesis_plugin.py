@@ -50,7 +50,7 @@ def _hypothesis_setup_hook() -> None:
 
     # Deferred: hypothesis runs this hook while it is being imported — possibly from inside
     # ``import volunteer_core.testing.strategies`` itself — so the strategies module is looked up only
-    # when a strategy is first drawn. (Dataset registers itself at the end of that module.)
+    # when a strategy is first drawn. (Dataset registers itself at the end of strategies/dataset.py.)
     factories = {
         Yuan: "yuan",
         DateRange: "date_ranges",

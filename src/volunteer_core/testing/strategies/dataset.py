@@ -1,0 +1,234 @@
+"""The strategy for whole datasets: a year of a small organisation whose references all resolve.
+
+>>> from hypothesis import find
+>>> find(datasets(max_records=0), lambda d: True).records
+()
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import attrs
+from hypothesis import strategies as st
+
+from volunteer_core import calendar
+from volunteer_core.model import (
+    Activity,
+    ActivityKind,
+    Beneficiary,
+    Branch,
+    Member,
+    Pairing,
+    PartnerUnit,
+    ServiceRecord,
+    Team,
+    Wish,
+)
+from volunteer_core.policy import DEFAULT, Policy
+from volunteer_core.testing.strategies._common import recording_dates
+from volunteer_core.testing.strategies.activity import activities, with_reversals
+from volunteer_core.testing.strategies.pairing import pairing_lists
+from volunteer_core.testing.strategies.people import beneficiaries, branches, members, partner_units, teams
+from volunteer_core.testing.strategies.wish import wishes
+
+__all__ = ["Dataset", "datasets"]
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """A year of a small organisation whose references all resolve: members, teams, activities and
+    records point to drawn branches; teams, pairings, records and claims to drawn members; pairings to
+    drawn units or beneficiaries; activities to their branch's teams and pairings; records to drawn
+    activities, copying their kind, branch and date; wishes to drawn beneficiaries.
+    Ids are unique per entity type (``b-1``, ``m-1``, ``t-1``, ``bf-1``, ``u-1``, ``pr-1``, ``a-1``,
+    ``r-1``, ``w-1``).
+    """
+
+    year: int
+    branches: tuple[Branch, ...]
+    members: tuple[Member, ...]
+    teams: tuple[Team, ...]
+    beneficiaries: tuple[Beneficiary, ...]
+    units: tuple[PartnerUnit, ...]
+    pairings: tuple[Pairing, ...]
+    activities: tuple[Activity, ...]
+    records: tuple[ServiceRecord, ...]
+    wishes: tuple[Wish, ...]
+
+
+def datasets(
+    year: int = 2026,
+    *,
+    max_branches: int = 4,
+    max_members: int = 12,
+    max_activities: int = 12,
+    max_records: int = 60,
+    max_wishes: int = 4,
+    reversals: bool = False,
+    policy: Policy | None = None,
+) -> st.SearchStrategy[Dataset]:
+    """A :class:`Dataset` for ``year``: 1 … ``max_branches`` branches each with one or two teams,
+    1 … ``max_members`` members whose membership overlaps the year, partner units and beneficiaries,
+    duplicate-free pairings, activities and ordinary records dated in the year (a member at most once per
+    activity and at most ``policy.max_sessions_per_day`` times a day, only while a member), and wishes in
+    any state. ``reversals=True`` adds the reversals of some records (they count in ``max_records``).
+
+    >>> from hypothesis import find
+    >>> d = find(datasets(), lambda d: len(d.records) > 0)
+    >>> {r.activity_id for r in d.records} <= {a.id for a in d.activities}
+    True
+    """
+    for name, value in (
+        ("max_branches", max_branches),
+        ("max_members", max_members),
+        ("max_activities", max_activities),
+    ):
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1")
+    if max_records < 0 or max_wishes < 0:
+        raise ValueError("max_records and max_wishes must be >= 0")
+    if not calendar.MIN_YEAR <= year <= calendar.MAX_YEAR:
+        raise ValueError(f"year must be within {calendar.MIN_YEAR}..{calendar.MAX_YEAR}")
+    return _dataset(
+        year,
+        max_branches,
+        max_members,
+        max_activities,
+        max_records,
+        max_wishes,
+        reversals,
+        DEFAULT if policy is None else policy,
+    )
+
+
+@st.composite
+def _dataset(
+    draw: st.DrawFn,
+    year: int,
+    max_branches: int,
+    max_members: int,
+    max_activities: int,
+    max_records: int,
+    max_wishes: int,
+    with_reversal: bool,
+    policy: Policy,
+) -> Dataset:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+
+    branch_count = draw(st.integers(1, max_branches))
+    branch_ids = [f"b-{i}" for i in range(1, branch_count + 1)]
+    branch_list = [draw(branches(id=b)) for b in branch_ids]
+
+    member_count = draw(st.integers(1, max_members))
+    member_list = [
+        draw(members(branch_id=branch_ids, year=year, id=f"m-{i}")) for i in range(1, member_count + 1)
+    ]
+    by_branch: dict[str, list[str]] = {b: [m.id for m in member_list if m.branch_id == b] for b in branch_ids}
+
+    team_list: list[Team] = []
+    for b in branch_ids:
+        for _ in range(draw(st.integers(1, 2))):
+            pool = by_branch[b]
+            team_list.append(draw(teams(branch_id=b, id=f"t-{len(team_list) + 1}", member_ids=pool)))
+    teams_of = {b: [t.id for t in team_list if t.branch_id == b] for b in branch_ids}
+
+    beneficiary_list = [draw(beneficiaries(id=f"bf-{i}")) for i in range(1, draw(st.integers(0, 4)) + 1)]
+    unit_list = [draw(partner_units(id=f"u-{i}")) for i in range(1, draw(st.integers(0, 3)) + 1)]
+    target_ids = [u.id for u in unit_list] + [b.id for b in beneficiary_list]
+    pairing_list: list[Pairing] = []
+    if target_ids:
+        pairing_list = draw(
+            pairing_lists(
+                target_ids=target_ids,
+                branch_ids=branch_ids,
+                member_ids=[m.id for m in member_list],
+                min_start=date(year - 2, 1, 1),
+                max_start=last,
+                max_size=4,
+            )
+        )
+        pairing_list = sorted(pairing_list, key=lambda p: int(p.id.split("-")[1]))
+    pairings_of = {b: [p.id for p in pairing_list if b in p.branch_ids] for b in branch_ids}
+
+    activity_list: list[Activity] = []
+    for i in range(1, draw(st.integers(1, max_activities)) + 1):
+        b = draw(st.sampled_from(branch_ids))
+        kind = draw(st.sampled_from(list(ActivityKind)))
+        team = teams_of[b] if kind is ActivityKind.TEAM_CAMPAIGN else None
+        paired = pairings_of[b] if kind is ActivityKind.PAIRING and pairings_of[b] else None
+        activity_list.append(
+            draw(
+                activities(
+                    id=f"a-{i}",
+                    kind=kind,
+                    branch_id=b,
+                    team_id=team,
+                    pairing_id=paired,
+                    year=year,
+                    policy=policy,
+                )
+            )
+        )
+
+    record_list: list[ServiceRecord] = []
+    seen: set[tuple[str, str]] = set()
+    per_day: Counter[tuple[str, date]] = Counter()
+    wanted = draw(st.integers(0, max_records))
+    for _ in range(wanted):
+        activity = draw(st.sampled_from(activity_list))
+        present = [m.id for m in member_list if m.is_member_on(activity.on)]
+        if not present:
+            continue
+        member = draw(st.sampled_from(present))
+        if (member, activity.id) in seen or per_day[(member, activity.on)] >= policy.max_sessions_per_day:
+            continue
+        seen.add((member, activity.id))
+        per_day[(member, activity.on)] += 1
+        record_list.append(
+            ServiceRecord.for_activity(
+                activity,
+                id=f"r-{len(record_list) + 1}",
+                member_id=member,
+                minutes=draw(st.integers(30, 480)),
+                recorded_on=draw(recording_dates(activity.on, None)),
+            )
+        )
+    if with_reversal and record_list:
+        room = max_records - len(record_list)
+        record_list = draw(with_reversals(record_list, max_reversals=room))
+
+    wish_list: list[Wish] = []
+    if beneficiary_list:
+        member_ids = [m.id for m in member_list]
+        for i in range(1, draw(st.integers(0, max_wishes)) + 1):
+            wish_list.append(
+                draw(
+                    wishes(
+                        id=f"w-{i}",
+                        beneficiary_id=[b.id for b in beneficiary_list],
+                        member_ids=member_ids,
+                        min_date=first,
+                        max_date=last,
+                        policy=policy,
+                    )
+                )
+            )
+
+    return Dataset(
+        year=year,
+        branches=tuple(branch_list),
+        members=tuple(member_list),
+        teams=tuple(team_list),
+        beneficiaries=tuple(beneficiary_list),
+        units=tuple(unit_list),
+        pairings=tuple(pairing_list),
+        activities=tuple(activity_list),
+        records=tuple(record_list),
+        wishes=tuple(wish_list),
+    )
+
+
+# ``st.from_type(Dataset)`` (the other types are registered by the hypothesis entry point).
+st.register_type_strategy(Dataset, datasets())
