@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import attrs
 
-from volunteer_core import compliance, privacy
+from volunteer_core import privacy
 from volunteer_core.errors import InvalidInput
 from volunteer_core.forms._headers import HEADERS, KINDS, TITLES
 from volunteer_core.forms._sheet import Cell, format_of, require_openpyxl, write_table
@@ -27,10 +27,14 @@ from volunteer_core.model import (
 )
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
+from volunteer_core.services.evaluation import evaluate_in_transaction
 
 __all__ = ["evaluate_open", "export", "export_all"]
 
 Row = list[Cell]
+
+# the command line's former import; it now uses volunteer_core.services.evaluation directly
+evaluate_open = evaluate_in_transaction
 
 
 def _today() -> date:
@@ -84,35 +88,6 @@ def _person(b: Beneficiary | None, on: date, mask: _Mask) -> Row:
     if b is None:
         return [None, None, None, None]
     return [mask.name(b.name), b.gender.label_zh if b.gender else None, b.age_on(on), mask.address(b.address)]
-
-
-def evaluate_open(
-    uow: UnitOfWork,
-    year: int,
-    *,
-    policy: Policy = DEFAULT,
-    as_of: date | None = None,
-    records: Callable[[Iterator[ServiceRecord]], Iterable[ServiceRecord]] | None = None,
-) -> compliance.YearReport:
-    """:func:`volunteer_core.evaluate_year` over what ``uow`` holds, inside a transaction the caller
-    has opened (``services.evaluate_year`` opens its own). ``records`` may wrap the record stream (a
-    progress display, a tally)."""
-    stream: Iterable[ServiceRecord] = uow.records.in_year(year)
-    if records is not None:
-        stream = records(uow.records.in_year(year))
-    return compliance.evaluate_year(
-        year,
-        members=uow.members.list(),
-        records=stream,
-        teams=uow.teams.list(),
-        activities=uow.activities.in_year(year),
-        pairings=uow.pairings.list(),
-        plans=[p for p in uow.plans.list() if p.year == year],
-        reports=[r for r in uow.reports.list() if r.year == year],
-        branches=uow.branches.list(),
-        policy=policy,
-        as_of=as_of,
-    )
 
 
 # -- the forms ---------------------------------------------------------------------------------------
@@ -318,7 +293,9 @@ def _half_year(uow: UnitOfWork, a: _Args) -> _Form:
                     minutes[branch] = minutes.get(branch, 0) + record.minutes
             yield record
 
-    report = evaluate_open(uow, year, policy=a.policy, as_of=min(last, a.as_of or last), records=tally)
+    report = evaluate_in_transaction(
+        uow, year, policy=a.policy, as_of=min(last, a.as_of or last), records=tally
+    )
     activities: dict[tuple[str, ActivityKind], int] = {}
     for activity in uow.activities.in_year(year):
         if first <= activity.on <= last:
@@ -392,7 +369,7 @@ def _notice(uow: UnitOfWork, a: _Args) -> _Form:
     as_of = a.as_of
     if as_of is None and date(year, 12, 31) >= a.on:
         as_of = a.on  # a year not yet over is judged up to today
-    report = evaluate_open(uow, year, policy=a.policy, as_of=as_of)
+    report = evaluate_in_transaction(uow, year, policy=a.policy, as_of=as_of, pushdown=False)
     branches = {b.id: b for b in uow.branches.list()}
     people = {b.id: b for b in uow.beneficiaries.list()}
     helped: dict[str, list[str]] = {}

@@ -1,0 +1,146 @@
+"""Dispatch (点单 → 派单 → 接单 → 完成): a community orders a service, a member or team takes it on.
+
+>>> from datetime import date
+>>> from volunteer_core import Activity, Branch, Demand, Member
+>>> from volunteer_core.services import add_entities
+>>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+>>> uow = InMemoryUnitOfWork()
+>>> _ = add_entities(uow, [Branch(id="b1", name="一支部"),
+...     Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1)),
+...     Activity(id="a1", kind="community_service", branch_id="b1", on=date(2026, 3, 6), title="送餐")])
+>>> d = order_demand(uow, Demand(id="d1", community="凤山社区", content="送餐", ordered_on=date(2026, 3, 1)))
+>>> d = assign_demand(uow, "d1", member_id="m1", on=date(2026, 3, 2))
+>>> d = accept_demand(uow, "d1", member_id="m1", on=date(2026, 3, 3))
+>>> complete_demand(uow, "d1", activity_id="a1", minutes=60, on=date(2026, 3, 6)).status.value
+'done'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from volunteer_core._catalogue import violation
+from volunteer_core.errors import InvalidInput, RuleViolation
+from volunteer_core.model import Demand
+from volunteer_core.policy import DEFAULT, Policy
+from volunteer_core.ports import UnitOfWork
+from volunteer_core.services._unit import DEFAULT_RETRIES, today, transaction
+from volunteer_core.services.ledger import RecordRequest, enter_record
+
+__all__ = [
+    "accept_demand",
+    "assign_demand",
+    "cancel_demand",
+    "complete_demand",
+    "decline_demand",
+    "order_demand",
+]
+
+
+def order_demand(uow: UnitOfWork, demand: Demand, *, retries: int = DEFAULT_RETRIES) -> Demand:
+    """点单: a community orders a service (stored ORDERED)."""
+    if not isinstance(demand, Demand):
+        raise InvalidInput(
+            "demand", demand, code="input.type", message_en="must be a Demand", message_zh="须为需求"
+        )
+    return transaction(uow, lambda: uow.demands.add(demand), retries)
+
+
+def assign_demand(
+    uow: UnitOfWork,
+    demand_id: str,
+    *,
+    member_id: str | None = None,
+    team_id: str | None = None,
+    on: date,
+    retries: int = DEFAULT_RETRIES,
+) -> Demand:
+    """派单 to a stored member or team."""
+
+    def work() -> Demand:
+        if member_id is not None:
+            uow.members.get(member_id)
+        if team_id is not None:
+            uow.teams.get(team_id)
+        return uow.demands.update(uow.demands.get(demand_id).assign(on, member_id=member_id, team_id=team_id))
+
+    return transaction(uow, work, retries)
+
+
+def accept_demand(
+    uow: UnitOfWork, demand_id: str, *, member_id: str, on: date, retries: int = DEFAULT_RETRIES
+) -> Demand:
+    """接单 by the assigned member, or by a member of the assigned team."""
+
+    def work() -> Demand:
+        demand = uow.demands.get(demand_id)
+        uow.members.get(member_id)
+        if demand.team_id is not None and member_id not in uow.teams.get(demand.team_id).member_ids:
+            raise RuleViolation(
+                violation(
+                    "demand.transition",
+                    demand.id,
+                    en=f"member {member_id} is not in team {demand.team_id}",
+                    zh=f"党员 {member_id} 不在队伍 {demand.team_id} 中",
+                    status=demand.status.value,
+                )
+            )
+        return uow.demands.update(demand.accept(member_id, on))
+
+    return transaction(uow, work, retries)
+
+
+def decline_demand(
+    uow: UnitOfWork,
+    demand_id: str,
+    *,
+    member_id: str,
+    on: date,
+    reason: str = "",
+    retries: int = DEFAULT_RETRIES,
+) -> Demand:
+    """A member declines (never forced — 志愿服务条例 Art 25): the demand goes back to ORDERED."""
+    return transaction(
+        uow, lambda: uow.demands.update(uow.demands.get(demand_id).decline(member_id, on, reason)), retries
+    )
+
+
+def complete_demand(
+    uow: UnitOfWork,
+    demand_id: str,
+    *,
+    activity_id: str,
+    minutes: int,
+    on: date,
+    recorded_on: date | None = None,
+    policy: Policy = DEFAULT,
+    retries: int = DEFAULT_RETRIES,
+) -> Demand:
+    """完成: the accepted member's service is recorded through the ledger, the demand becomes DONE — one
+    transaction."""
+    entered = recorded_on or today()
+
+    def work() -> Demand:
+        demand = uow.demands.get(demand_id)
+        done = demand.complete(activity_id, on)
+        assert done.member_id is not None  # an accepted demand names its member
+        request = RecordRequest(
+            member_id=done.member_id,
+            activity_id=activity_id,
+            minutes=minutes,
+            on=on,
+            idempotency_key=f"demand:{demand.id}",
+        )
+        enter_record(uow, uow.activities.get(activity_id), request, entered, policy=policy)
+        return uow.demands.update(done)
+
+    return transaction(uow, work, retries)
+
+
+def cancel_demand(
+    uow: UnitOfWork, demand_id: str, *, on: date, reason: str, retries: int = DEFAULT_RETRIES
+) -> Demand:
+    """Cancel a demand that is not done."""
+    return transaction(
+        uow, lambda: uow.demands.update(uow.demands.get(demand_id).cancel(on, reason)), retries
+    )
