@@ -1,54 +1,18 @@
-"""Notebook support: ``YearReport.to_dataframe()``, readable and escaped ``_repr_html_``, the charts."""
+"""Notebook support: ``YearReport.to_dataframe()``, readable and escaped ``_repr_html_``."""
 
 from __future__ import annotations
 
 import importlib
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
+from notebook_support import YEAR, members, report
 
-from volunteer_core import (
-    Activity,
-    Member,
-    ServiceRecord,
-    Violation,
-    Wish,
-    YearReport,
-    evaluate_member_year,
-    evaluate_year,
-)
+from volunteer_core import Violation, evaluate_member_year, evaluate_year
 from volunteer_core._catalogue import Violations, violation
-from volunteer_core._html import RECORD_COLUMNS
-
-YEAR = 2026
-
-
-def members(n: int = 3) -> list[Member]:
-    found = [
-        Member(
-            id=f"m{i}",
-            name=f"党员{i}",
-            branch_id="b1" if i % 2 else "b2",
-            joined_on=date(2020, 1, 1),
-            skills={"急救"},
-        )
-        for i in range(1, n + 1)
-    ]
-    found.append(
-        Member(id="evil", name="<script>alert(1)</script>", branch_id="b&1", joined_on=date(2020, 1, 1))
-    )
-    return found
-
-
-def report(n: int = 3) -> YearReport:
-    activity = Activity(
-        id="a1", kind="community_service", branch_id="b1", on=date(YEAR, 3, 5), title="社区清洁"
-    )
-    records = [ServiceRecord.for_activity(activity, id="r1", member_id="m1", minutes=1300)]
-    return evaluate_year(YEAR, members=members(n), records=records)
+from volunteer_core.notebook.html import RECORD_COLUMNS
 
 
 def test_to_dataframe_has_one_row_per_member_and_the_record_columns() -> None:
@@ -76,9 +40,17 @@ def test_to_dataframe_without_pandas_says_what_to_install(monkeypatch: pytest.Mo
 
 
 def test_the_core_imports_neither_pandas_nor_the_html_module() -> None:
+    modules = (
+        "pandas",
+        "openpyxl",
+        "matplotlib",
+        "cn2an",
+        "volunteer_core._html",
+        "volunteer_core.notebook.html",
+    )
     code = (
         "import sys, volunteer_core, volunteer_core.compliance, volunteer_core.forms;"
-        "print(','.join(m for m in ('pandas', 'openpyxl', 'matplotlib', 'cn2an', 'volunteer_core._html') if m in sys.modules))"
+        f"print(','.join(m for m in {modules!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
@@ -145,34 +117,3 @@ def test_import_result_html(tmp_path: Path) -> None:
     page = forms.import_wishes(path, InMemoryUnitOfWork())._repr_html_()
     assert "wish.value_cap" in page
     assert "<b>" not in page
-
-
-def test_charts_are_figures_that_save_as_png(tmp_path: Path) -> None:
-    importlib.import_module("matplotlib")
-    from volunteer_core import plot
-
-    wishes = [
-        Wish(id="w1", beneficiary_id="p1", kind="service", content="陪护", collected_on=date(YEAR, 5, 1)),
-        Wish(
-            id="w2",
-            beneficiary_id="p1",
-            kind="service",
-            content="理发",
-            collected_on=date(YEAR, 5, 1),
-            status="published",
-            screened_on=date(YEAR, 5, 2),
-            published_on=date(YEAR, 5, 3),
-        ),
-    ]
-    assert [n for _, _, n in plot.funnel_counts(wishes)] == [2, 1, 0, 0]
-    year = report()
-    for name, figure in (
-        ("coverage", plot.coverage_heatmap(year)),
-        ("coverage-en", plot.coverage_heatmap(year, branch_id="b1", lang="en")),
-        ("funnel", plot.wish_funnel(wishes)),
-        ("branches", plot.compliance_by_branch(year, lang="en")),
-        ("empty", plot.coverage_heatmap(evaluate_year(YEAR, members=[], records=[]))),
-    ):
-        path = tmp_path / f"{name}.png"
-        figure.savefig(path)
-        assert path.read_bytes().startswith(b"\x89PNG")

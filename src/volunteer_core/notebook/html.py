@@ -1,0 +1,308 @@
+"""HTML for notebooks: the ``_repr_html_`` of reports, member years, violations and import results,
+and the pandas bridge of :meth:`YearReport.to_dataframe <volunteer_core.YearReport.to_dataframe>`.
+
+Readable tables, every value escaped; long lists are cut with a note of how many rows were left out.
+Nothing here is imported by the core at module level: the methods import it when a notebook asks.
+
+>>> print(table(["a", "b"], [["<x>", None]]))
+<table class="volunteer-core">
+<thead><tr><th>a</th><th>b</th></tr></thead>
+<tbody>
+<tr><td>&lt;x&gt;</td><td></td></tr>
+</tbody>
+</table>
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from volunteer_core._catalogue import Violation
+    from volunteer_core.compliance import MemberYear, YearReport
+    from volunteer_core.forms import ImportResult
+
+__all__ = [
+    "RECORD_COLUMNS",
+    "import_result_html",
+    "member_year_html",
+    "records_frame",
+    "table",
+    "violation_html",
+    "violations_html",
+    "year_report_html",
+]
+
+#: The keys of ``MemberYear.to_record()``, in order: the columns of an empty DataFrame.
+RECORD_COLUMNS = (
+    "year",
+    "as_of",
+    "member_id",
+    "member_name",
+    "branch_id",
+    "net_minutes",
+    "required_minutes",
+    "months_required",
+    "months_missing",
+    "branch_activities",
+    "caring_actions",
+    "skills",
+    "compliant",
+    "errors",
+    "warnings",
+    "pending",
+)
+
+#: Rows shown before a table is cut.
+LIMIT = 50
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✔" if value else "✘"
+    if isinstance(value, tuple | list | frozenset | set):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _cell(value: object) -> str:
+    """One cell: the value escaped; a ``(zh, en)`` pair shows both, English smaller."""
+    if isinstance(value, _Both):
+        return f"{html.escape(value.zh)}<br><small>{html.escape(value.en)}</small>"
+    return html.escape(_text(value))
+
+
+class _Both:
+    """A bilingual cell."""
+
+    __slots__ = ("en", "zh")
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh = zh
+        self.en = en
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: str | None = None,
+    limit: int | None = None,
+    total: int | None = None,
+) -> str:
+    """An HTML table, every header and cell escaped; at most ``limit`` rows, with a note of the rest."""
+    lines = ['<table class="volunteer-core">']
+    if caption:
+        lines.append(f"<caption>{html.escape(caption)}</caption>")
+    lines.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr></thead>")
+    lines.append("<tbody>")
+    shown = 0
+    for row in rows:
+        if limit is not None and shown >= limit:
+            break
+        lines.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+        shown += 1
+    lines.append("</tbody>")
+    lines.append("</table>")
+    if total is not None and total > shown:
+        lines.append(
+            f"<p><small>… 另有 {total - shown} 行未显示 / {total - shown} more rows not shown</small></p>"
+        )
+    return "\n".join(lines)
+
+
+def _hours(minutes: int) -> str:
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60}.{minutes % 60 * 10 // 60}"
+
+
+# -- violations ----------------------------------------------------------------------------------------
+
+_VIOLATION_HEADERS = ("规则 rule", "级别 severity", "对象 subject", "说明 message", "依据 source")
+
+
+def _violation_row(v: Violation) -> list[object]:
+    return [
+        v.code,
+        _Both(v.severity.label_zh, v.severity.value),
+        v.subject_id,
+        _Both(v.message_zh, v.message_en),
+        v.source,
+    ]
+
+
+def violation_html(v: Violation) -> str:
+    """One violation as a one-row table."""
+    return table(_VIOLATION_HEADERS, [_violation_row(v)])
+
+
+def violations_html(violations: Sequence[Violation], *, limit: int = LIMIT) -> str:
+    """A list of violations: counts by severity and by rule, then the first ``limit`` as a table."""
+    if not violations:
+        return "<p>没有发现问题 / no violations</p>"
+    errors = sum(1 for v in violations if v.is_error)
+    summary = (
+        f"<p><b>{len(violations)}</b> 条问题（错误 {errors}，提醒 {len(violations) - errors}）/ "
+        f"{len(violations)} violations ({errors} errors, {len(violations) - errors} warnings)</p>"
+    )
+    return summary + table(
+        _VIOLATION_HEADERS, (_violation_row(v) for v in violations), limit=limit, total=len(violations)
+    )
+
+
+def _by_code(violations: Sequence[Violation]) -> str:
+    from volunteer_core._catalogue import RULES
+
+    counts = Counter((v.code, v.severity) for v in violations)
+    rows = [
+        [
+            code,
+            _Both(RULES[code].title_zh, RULES[code].title_en) if code in RULES else "",
+            severity.label_zh,
+            n,
+        ]
+        for (code, severity), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    ]
+    return table(("规则 rule", "名称 title", "级别 severity", "条数 count"), rows)
+
+
+# -- compliance ----------------------------------------------------------------------------------------
+
+
+def member_year_html(my: MemberYear) -> str:
+    """A member's year: the facts as a two-column table, then the violations."""
+    verdict = "达标 compliant" if my.compliant else "未达标 not compliant"
+    head = (
+        f"<p><b>{html.escape(my.member_name)}</b>（{html.escape(my.member_id)}）· "
+        f"支部 branch {html.escape(my.branch_id)} · {my.year} · <b>{verdict}</b>"
+        + (f" · 截至 as of {my.as_of.isoformat()}" if my.as_of else "")
+        + "</p>"
+    )
+    facts = [
+        ("服务时长（小时）/ hours", f"{_hours(my.net_minutes)} / {_hours(my.required_minutes)}"),
+        ("社区服务缺月 / months missing", _text(my.months_missing) or "—"),
+        ("应参加月份 / months judged", _text(my.months_required) or "—"),
+        ("本支部结对活动 / branch activities", my.branch_activities),
+        ("奉献爱心行动 / caring actions", my.caring_actions),
+        ("技能 / skills", my.skills),
+        ("待定 / pending", _text(my.pending) or "—"),
+    ]
+    return head + table(("项目 item", "数值 value"), facts) + violations_html(my.violations)
+
+
+def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
+    """A year: headline numbers, a table per branch, violations by rule, the first members."""
+    total = len(report.members)
+    compliant = report.compliant_members
+    head = (
+        f"<p><b>{report.year} 年度合规报告 / compliance {report.year}</b> · 政策 policy "
+        f"{html.escape(report.policy.name)}"
+        + (f" · 截至 as of {report.as_of.isoformat()}" if report.as_of else "")
+        + f"<br>党员 members {total} · 达标 compliant {compliant} · 问题 violations {len(report.violations)}"
+        f" · 服务记录 records {report.records_read}</p>"
+    )
+    branch_rows = []
+    for b in report.branches.values():
+        rate = b.compliance_rate
+        branch_rows.append(
+            [
+                b.name or b.branch_id,
+                b.members,
+                b.compliant_members,
+                "—" if rate is None else f"{rate:.0%}",
+                _hours(b.net_minutes),
+                b.teams,
+                len(b.violations),
+            ]
+        )
+    branches = table(
+        (
+            "支部 branch",
+            "党员 members",
+            "达标 compliant",
+            "达标率 rate",
+            "时长 hours",
+            "队伍 teams",
+            "支部问题 issues",
+        ),
+        branch_rows,
+    )
+    members = table(
+        (
+            "党员 member",
+            "支部 branch",
+            "时长 hours",
+            "应达 required",
+            "缺月 missing",
+            "结对活动",
+            "爱心行动",
+            "达标",
+        ),
+        (
+            [
+                f"{m.member_name}（{m.member_id}）",
+                m.branch_id,
+                _hours(m.net_minutes),
+                _hours(m.required_minutes),
+                _text(m.months_missing),
+                m.branch_activities,
+                m.caring_actions,
+                m.compliant,
+            ]
+            for m in report.members.values()
+        ),
+        limit=limit,
+        total=total,
+    )
+    by_code = _by_code(report.violations) if report.violations else "<p>没有发现问题 / no violations</p>"
+    return (
+        head
+        + "<h4>支部 / branches</h4>"
+        + branches
+        + "<h4>问题分布 / violations by rule</h4>"
+        + by_code
+        + "<h4>党员 / members</h4>"
+        + members
+    )
+
+
+def records_frame(records: list[dict[str, Any]]) -> Any:
+    """``pandas.DataFrame`` of ``YearReport.to_records()`` (pandas is imported here, on demand)."""
+    try:
+        import pandas
+    except ImportError as err:
+        raise ImportError(
+            "to_dataframe() 需要 pandas：pip install pandas；to_dataframe() needs pandas: pip install pandas "
+            "(or use to_records(), which needs nothing)"
+        ) from err
+    if records:
+        return pandas.DataFrame.from_records(records, columns=list(records[0]))
+    return pandas.DataFrame.from_records([], columns=list(RECORD_COLUMNS))
+
+
+# -- forms ---------------------------------------------------------------------------------------------
+
+
+def import_result_html(result: ImportResult) -> str:
+    """An import: how many rows came in, and the refused rows with their column and rule."""
+    head = (
+        f"<p>读取 {result.rows} 行，导入心愿 {len(result.imported)} 个，新建服务对象 "
+        f"{len(result.beneficiaries)} 个，错误 {len(result.errors)} 处 / read {result.rows} rows, "
+        f"imported {len(result.imported)} wishes, created {len(result.beneficiaries)} beneficiaries, "
+        f"{len(result.errors)} errors</p>"
+    )
+    if not result.errors:
+        return head
+    rows = (
+        [e.row, e.column, e.code, _Both(e.message_zh or e.message, e.message_en or e.message)]
+        for e in result.errors
+    )
+    return head + table(
+        ("行 row", "列 column", "规则 code", "说明 message"), rows, limit=LIMIT, total=len(result.errors)
+    )
