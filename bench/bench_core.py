@@ -60,7 +60,7 @@ from typing import Any
 from _common import RESULTS, median_seconds, print_table, write_json
 
 import volunteer_core as vc
-from volunteer_core.testing.synthetic import SyntheticYear, generate_year
+from volunteer_core.synthetic import SyntheticYear, generate_year
 
 YEAR = 2026
 BYTES_PER_RECORD = 300  # a ServiceRecord in a list, measured ~270 bytes on CPython 3.11

@@ -42,7 +42,7 @@ from volunteer_core import ServiceRecord, compliance, services
 from volunteer_core.errors import RuleViolation
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.sql import SqlUnitOfWork
-from volunteer_core.testing.synthetic import SyntheticYear, generate_year, record_request
+from volunteer_core.synthetic import SyntheticYear, generate_year, record_request
 
 YEAR = 2026
 RECORDS_PER_MEMBER = 37  # ordinary records a member of the synthetic year has, about (38 with reversals)

@@ -72,7 +72,7 @@ from volunteer_core.errors import RuleViolation, VolunteerError
 from volunteer_core.model import Activity
 from volunteer_core.storage.sql import SqlUnitOfWork
 from volunteer_core.storage.sql._engine import POSTGRES_LOCK_TIMEOUT_MS
-from volunteer_core.testing.synthetic import SyntheticYear, generate_year
+from volunteer_core.synthetic import SyntheticYear, generate_year
 
 YEAR = 2026
 MEMBERS = 2_000

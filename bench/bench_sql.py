@@ -35,8 +35,8 @@ from peers import sql_peer
 from volunteer_core import services
 from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
 from volunteer_core.storage.sql._mapping import SPECS
+from volunteer_core.synthetic import SyntheticYear, generate_year
 from volunteer_core.testing.postgres import temporary_postgres
-from volunteer_core.testing.synthetic import SyntheticYear, generate_year
 
 YEAR = 2026
 CHUNK = 20_000

@@ -20,7 +20,7 @@ import argparse
 import time
 from collections import Counter
 
-from volunteer_core.testing.synthetic import generate_year
+from volunteer_core.synthetic import generate_year
 
 
 def main() -> None:

@@ -20,13 +20,13 @@ from typing import TextIO
 
 from volunteer_core import policies, services
 from volunteer_core._catalogue import RULES
-from volunteer_core._demo_timebank import show_timebank
 from volunteer_core.compliance import YearReport
+from volunteer_core.demo._timebank import show_timebank
 from volunteer_core.model.enums import Severity
 from volunteer_core.policy import Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryUnitOfWork
-from volunteer_core.testing.synthetic import SyntheticYear, generate_year
+from volunteer_core.synthetic import SyntheticYear, generate_year
 
 __all__ = ["render_summary", "run"]
 

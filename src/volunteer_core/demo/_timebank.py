@@ -1,7 +1,7 @@
 """The time-bank part of the demo: star levels of the generated year and one certificate on disk.
 
 >>> import io, tempfile
->>> from volunteer_core.testing.synthetic import generate_year
+>>> from volunteer_core.synthetic import generate_year
 >>> world = generate_year(2026, members=12, branches=2, seed=3)
 >>> out = io.StringIO()
 >>> with tempfile.TemporaryDirectory() as tmp:
@@ -27,7 +27,7 @@ from volunteer_core.policy import DEFAULT, NATIONAL_STARS, PARTY_MEMBER_YEARLY_S
 from volunteer_core.rules.timebank import STAR_LABELS_ZH, star_level
 
 if TYPE_CHECKING:
-    from volunteer_core.testing.synthetic import SyntheticYear
+    from volunteer_core.synthetic import SyntheticYear
 
 __all__ = ["DEMO_SECRET", "show_timebank"]
 
