@@ -1,0 +1,115 @@
+"""``volunteer-core forms export|import``: the official tables of a stored year, both ways.
+
+>>> import argparse
+>>> from volunteer_core.cli import UsageError
+>>> try:
+...     run_export(argparse.Namespace(db="sqlite:////nonexistent/v.db", kind="notice", out="n.csv", year=2026,
+...                                   branch=None, half=None, unmasked=False, as_of=None, policy=None, lang="en"))
+... except UsageError as err:
+...     print(err.en)
+no database file /nonexistent/v.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from volunteer_core.cli import _common
+from volunteer_core.cli._common import (
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    Progress,
+    UsageError,
+    output_language,
+    parse_date,
+    policy_named,
+    say,
+    today,
+)
+
+__all__ = ["run_export", "run_import"]
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the form ``KIND`` of the database ``--db`` to ``--out`` (CSV or XLSX by its suffix)."""
+    from volunteer_core import forms
+
+    lang = output_language(args)
+    uow = _common.open_uow(args.db)  # looked up when called: tests substitute the opener
+    path = forms.export(
+        args.kind,
+        uow,
+        Path(args.out),
+        year=args.year,
+        branch_id=args.branch,
+        half=args.half,
+        masked=not args.unmasked,
+        as_of=parse_date(args.as_of, "--as-of") if args.as_of else None,
+        policy=policy_named(args.policy),
+    )
+    sys.stdout.write(say(lang, f"已写入 {path}\n", f"written {path}\n"))
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a filled 附件1 into the database ``--db`` (its schema created when needed); every refused
+    row is printed, and :data:`~volunteer_core.cli.EXIT_VIOLATIONS` returned when there is one."""
+    from volunteer_core import forms
+
+    lang = output_language(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"文件不存在：{path}", f"no such file: {path}")
+    uow = _common.open_uow(args.db, create=True)  # looked up when called: tests substitute the opener
+    progress = Progress(say(lang, "导入行", "importing rows"))
+    try:
+        result = forms.import_wishes(
+            path,
+            uow,
+            strict=args.strict,
+            collected_on=parse_date(args.collected_on, "--collected-on") if args.collected_on else today(),
+            community=args.community,
+            max_rows=args.max_rows,
+            max_bytes=args.max_bytes,
+            policy=policy_named(args.policy),
+            progress=progress.update,
+        )
+    finally:
+        progress.close()
+    if args.format == "json":
+        payload = {
+            "rows": result.rows,
+            "imported": [w.id for w in result.imported],
+            "beneficiaries_created": [b.id for b in result.beneficiaries],
+            "errors": [
+                {
+                    "row": e.row,
+                    "column": e.column,
+                    "code": e.code,
+                    "message_zh": e.message_zh,
+                    "message_en": e.message_en,
+                }
+                for e in result.errors
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for error in result.errors:
+            sys.stdout.write(error.text(lang) + "\n")
+        if args.strict and result.errors:
+            sys.stdout.write(
+                say(lang, "严格模式：有错误，未导入任何数据\n", "strict: errors found, nothing imported\n")
+            )
+        sys.stdout.write(
+            say(
+                lang,
+                f"读取 {result.rows} 行，导入心愿 {len(result.imported)} 个，新建服务对象 "
+                f"{len(result.beneficiaries)} 个，错误 {len(result.errors)} 处\n",
+                f"read {result.rows} rows, imported {len(result.imported)} wishes, created "
+                f"{len(result.beneficiaries)} beneficiaries, {len(result.errors)} errors\n",
+            )
+        )
+    return EXIT_VIOLATIONS if result.errors else EXIT_OK

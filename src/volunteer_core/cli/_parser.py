@@ -1,0 +1,217 @@
+"""The argument parser of ``volunteer-core``: every subcommand, its options and its bilingual help.
+
+>>> args = build_parser().parse_args(["report", "--db", "sqlite:///v.db", "--year", "2026"])
+>>> args.command, args.year, args.format
+('report', 2026, 'table')
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from volunteer_core.cli import _check, _demo, _forms, _report, _rules, _schema
+from volunteer_core.cli._common import EXIT_BAD_INPUT
+
+__all__ = ["build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a bilingual error line (exit code 2, no traceback)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_BAD_INPUT,
+            f"{self.prog}: 用法错误 / usage error: {message}\n"
+            f"（volunteer-core --help 查看用法 / see volunteer-core --help）\n",
+        )
+
+
+def _shared_options() -> _Parser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="输出语言（默认按 LANG）/ output language (default: locale)",
+    )
+    return common
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是年份 / {text!r} is not a year") from None
+    if not 1950 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年份须在 1950–2100 / the year must be within 1950–2100: {text}")
+    return year
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"须为正整数 / must be a positive integer: {text}")
+    return value
+
+
+def _evaluation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", help="政策预设（默认 DEFAULT）/ policy preset (default DEFAULT)")
+    parser.add_argument(
+        "--errors-only",
+        action="store_true",
+        help="只有“错误”级问题才返回 1 / exit 1 only for ERROR violations (not warnings)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``volunteer-core``; each subcommand's ``func`` runs it and returns the exit code."""
+    from volunteer_core.forms import KINDS
+
+    common = _shared_options()
+    parser = _Parser(
+        prog="volunteer-core",
+        description="党员志愿服务规则库 / volunteer programme rules. "
+        "退出码 exit codes: 0 正常 ok, 1 发现问题 violations found, 2 输入有误 bad input.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="生成一个示例年度并输出合规汇总 / build a realistic year and print its compliance summary",
+        description="生成一个示例年度并输出合规汇总；--out 时另写表格与图表 / build a realistic year, print its "
+        "compliance summary; with --out also write its forms and charts",
+    )
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        default="demo-output",
+        help="输出目录：SQLite 数据库、表格、证明 / directory for the SQLite database, forms, certificate",
+    )
+    demo.add_argument("--members", type=_positive, default=200, help="党员人数 / number of members")
+    demo.add_argument("--seed", type=int, default=2026, help="随机种子 / random seed")
+    demo.add_argument("--year", type=_year, default=None, help="年度 / year")
+    demo.set_defaults(func=_demo.run)
+
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="检查数据集（JSON）或附件1（CSV/XLSX）/ check a JSON dataset or a 附件1 CSV/XLSX",
+        description='检查 JSON 数据集（{"members": [...], "records": [...], ...}）或附件1 需求征集表；'
+        "发现问题时退出码为 1 / check a JSON dataset or a filled 附件1; exit code 1 when violations are found",
+    )
+    check.add_argument("file", metavar="FILE", help=".json / .csv / .xlsx")
+    check.add_argument(
+        "--year", type=_year, help="年度（默认取数据中最晚年份）/ year (default: latest in the data)"
+    )
+    check.add_argument("--as-of", help="评估截止日期 YYYY-MM-DD / evaluate up to this date")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式 / output format")
+    _evaluation_options(check)
+    check.set_defaults(func=_check.run)
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="数据库中某年度的合规报告 / the compliance report of a stored year",
+        description="评估数据库中某年度并输出报告 / evaluate a stored year and print the report",
+    )
+    report.add_argument(
+        "--db", required=True, metavar="URL", help="数据库地址 / database URL (sqlite:///file.db)"
+    )
+    report.add_argument("--year", type=_year, required=True, help="年度 / year")
+    report.add_argument("--branch", metavar="B", help="只看某支部 / one branch only")
+    report.add_argument("--as-of", metavar="D", help="评估截止日期 YYYY-MM-DD / evaluate up to this date")
+    report.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="输出格式 / output format"
+    )
+    _evaluation_options(report)
+    report.set_defaults(func=_report.run)
+
+    forms_parser = sub.add_parser(
+        "forms",
+        help="导出/导入官方表格 / export or import the official forms",
+        description="导出或导入官方表格 / export or import the official forms",
+    )
+    forms_sub = forms_parser.add_subparsers(
+        dest="action", required=True, metavar="ACTION", parser_class=_Parser
+    )
+    export = forms_sub.add_parser(
+        "export",
+        parents=[common],
+        help="导出表格 / export a form",
+        description="导出表格为 CSV 或 XLSX（按 --out 的后缀）；默认隐去服务对象个人信息 / write a form as CSV or "
+        "XLSX (by the suffix of --out); beneficiaries' personal data masked unless --unmasked",
+    )
+    export.add_argument("kind", choices=KINDS, metavar="KIND", help="表格 / form: " + ", ".join(KINDS))
+    export.add_argument("--db", required=True, metavar="URL", help="数据库地址 / database URL")
+    export.add_argument("--out", required=True, metavar="PATH", help="输出文件 .csv/.xlsx / output file")
+    export.add_argument("--year", type=_year, help="年度 / year")
+    export.add_argument("--branch", metavar="B", help="支部编号 / branch id")
+    export.add_argument("--half", type=int, choices=(1, 2), help="上半年 1 / 下半年 2 (half_year)")
+    export.add_argument("--as-of", metavar="D", help="评估截止日期 / evaluate up to this date (notice)")
+    export.add_argument("--policy", help="政策预设 / policy preset")
+    export.add_argument(
+        "--unmasked", action="store_true", help="不隐去个人信息（仅限内部使用）/ do not mask personal data"
+    )
+    export.set_defaults(func=_forms.run_export)
+    importer = forms_sub.add_parser(
+        "import",
+        parents=[common],
+        help="导入附件1 需求征集表 / import a filled 附件1",
+        description="把填好的附件1 导入为服务对象与心愿；有错误的行不导入，退出码 1 / import a filled 附件1 as "
+        "beneficiaries and wishes; rows with errors are refused (exit code 1)",
+    )
+    importer.add_argument("kind", choices=("wish_collection",), metavar="KIND", help="wish_collection")
+    importer.add_argument("file", metavar="FILE", help=".csv / .xlsx")
+    importer.add_argument(
+        "--db", required=True, metavar="URL", help="数据库地址（不存在时建表）/ database URL"
+    )
+    importer.add_argument(
+        "--strict", action="store_true", help="有任何错误则全部不导入 / import nothing if any row fails"
+    )
+    importer.add_argument(
+        "--collected-on", metavar="D", help="空白征集日期的默认值（默认今天）/ date for blank 征集日期"
+    )
+    importer.add_argument("--community", help="空白所在社区（村）的默认值 / community for blank cells")
+    importer.add_argument("--max-rows", type=_positive, default=50_000, help="行数上限 / row limit")
+    importer.add_argument(
+        "--max-bytes", type=_positive, default=20 * 1024 * 1024, help="文件大小上限 / size limit"
+    )
+    importer.add_argument("--policy", help="政策预设 / policy preset")
+    importer.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式 / output format"
+    )
+    importer.set_defaults(func=_forms.run_import)
+
+    schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="输出 JSON Schema / write JSON Schemas of the entities",
+        description="输出实体的 JSON Schema（供其他系统使用）/ write the JSON Schemas of the entities for "
+        "non-Python systems",
+    )
+    schema.add_argument(
+        "entity", nargs="?", metavar="ENTITY", help="实体名，如 Wish / entity name, e.g. Wish"
+    )
+    schema.add_argument(
+        "--out", metavar="DIR", help="写入目录（每个实体一个文件）/ directory, one file per entity"
+    )
+    schema.set_defaults(func=_schema.run)
+
+    rules = sub.add_parser(
+        "rules",
+        parents=[common],
+        help="输出规则目录 / print the rule catalogue",
+        description="输出规则目录 / print the rule catalogue",
+    )
+    rules.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="输出格式 / output format"
+    )
+    rules.set_defaults(func=_rules.run)
+    return parser

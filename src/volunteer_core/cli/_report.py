@@ -1,0 +1,182 @@
+"""``volunteer-core report``: evaluate a stored year and print it as a table, JSON or CSV.
+
+A reading command never creates a database: a SQLite file that does not exist is a usage error.
+
+>>> import argparse
+>>> from volunteer_core.cli import UsageError
+>>> try:
+...     run(argparse.Namespace(db="sqlite:////nonexistent/v.db", year=2026, branch=None, as_of=None,
+...                            policy=None, format="table", errors_only=False, lang="en"))
+... except UsageError as err:
+...     print(err.en)
+no database file /nonexistent/v.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import IO, Any
+
+from volunteer_core._catalogue import RULES, Violation
+from volunteer_core.cli import _common
+from volunteer_core.cli._common import (
+    Progress,
+    exit_for,
+    json_default,
+    output_language,
+    parse_date,
+    policy_named,
+    say,
+)
+
+__all__ = ["run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate ``--year`` of the database ``--db`` (one branch with ``--branch``) and print the report;
+    :data:`~volunteer_core.cli.EXIT_VIOLATIONS` when it has violations."""
+    from volunteer_core.forms._export import evaluate_open
+
+    lang = output_language(args)
+    policy = policy_named(args.policy)
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
+    uow = _common.open_uow(args.db)  # looked up when called: tests substitute the opener
+    progress = Progress(say(lang, "评估记录", "evaluating records"))
+    try:
+        with uow:
+            if args.branch is not None:
+                uow.branches.get(args.branch)
+            report = evaluate_open(
+                uow, args.year, policy=policy, as_of=as_of, records=lambda rs: progress.wrap(rs, every=5000)
+            )
+    finally:
+        progress.close()
+    members = [m for m in report.members.values() if args.branch is None or m.branch_id == args.branch]
+    branches = [b for b in report.branches.values() if args.branch is None or b.branch_id == args.branch]
+    ids = {m.member_id for m in members} | {b.branch_id for b in branches}
+    violations = [v for v in report.violations if args.branch is None or v.subject_id in ids]
+    if args.format == "json":
+        from volunteer_core.serialization import unstructure
+
+        payload = {
+            "year": report.year,
+            "as_of": report.as_of,
+            "policy": report.policy.name,
+            "members": [m.to_record() for m in members],
+            "branches": [
+                {
+                    "branch_id": b.branch_id,
+                    "name": b.name,
+                    "members": b.members,
+                    "compliant_members": b.compliant_members,
+                    "net_minutes": b.net_minutes,
+                    "teams": b.teams,
+                }
+                for b in branches
+            ],
+            "violations": [unstructure(v) for v in violations],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=json_default) + "\n")
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        records = [m.to_record() for m in members]
+        from volunteer_core.notebook.html import RECORD_COLUMNS
+
+        columns = list(records[0]) if records else list(RECORD_COLUMNS)
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow(
+                [
+                    ";".join(str(x) for x in value)
+                    if isinstance(value, tuple)
+                    else ""
+                    if value is None
+                    else value.isoformat()
+                    if isinstance(value, date)
+                    else value
+                    for value in (record[c] for c in columns)
+                ]
+            )
+    else:
+        _report_table(sys.stdout, report, members, branches, violations, lang)
+    return exit_for(violations, args.errors_only)
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.1f}"
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """Pad to a display width (CJK characters take two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    fill = " " * max(0, width - shown)
+    return fill + text if right else text + fill
+
+
+def _report_table(
+    out: IO[str],
+    report: Any,
+    members: Sequence[Any],
+    branches: Sequence[Any],
+    violations: Sequence[Violation],
+    lang: str,
+) -> None:
+    out.write(
+        say(
+            lang,
+            f"{report.year} 年度合规报告（政策 {report.policy.name}"
+            + (f"，截至 {report.as_of}" if report.as_of else "")
+            + "）\n\n",
+            f"Compliance report {report.year} (policy {report.policy.name}"
+            + (f", as of {report.as_of}" if report.as_of else "")
+            + ")\n\n",
+        )
+    )
+    branch_head: tuple[str, ...] = (
+        ("支部", "党员", "达标", "时长(小时)")
+        if lang == "zh"
+        else ("branch", "members", "compliant", "hours")
+    )
+    out.write(_pad(branch_head[0], 24) + "".join(_pad(h, 12, right=True) for h in branch_head[1:]) + "\n")
+    for b in branches:
+        numbers = (str(b.members), str(b.compliant_members), _hours(b.net_minutes))
+        out.write(_pad(b.name or b.branch_id, 24) + "".join(_pad(c, 12, right=True) for c in numbers) + "\n")
+    out.write("\n")
+    head: tuple[str, ...] = (
+        ("党员", "支部", "时长", "应达", "缺月", "达标")
+        if lang == "zh"
+        else ("member", "branch", "hours", "required", "missing", "ok")
+    )
+    widths = (20, 14, 10, 10, 18, 6)
+    out.write("".join(_pad(h, w) for h, w in zip(head, widths, strict=True)) + "\n")
+    for m in members:
+        ok = ("是" if m.compliant else "否") if lang == "zh" else ("yes" if m.compliant else "no")
+        cells: tuple[str, ...] = (
+            m.member_name,
+            m.branch_id,
+            _hours(m.net_minutes),
+            _hours(m.required_minutes),
+            ",".join(str(x) for x in m.months_missing) or "-",
+            ok,
+        )
+        out.write("".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)) + "\n")
+    out.write("\n")
+    counts = Counter(v.code for v in violations)
+    for code, n in counts.most_common():
+        title = RULES[code].title_zh if lang == "zh" else RULES[code].title_en
+        out.write(f"  {code:<28}{title}  {n}\n")
+    compliant = sum(1 for m in members if m.compliant)
+    out.write(
+        say(
+            lang,
+            f"\n达标党员 {compliant}/{len(members)} 名，问题 {len(violations)} 条\n",
+            f"\n{compliant}/{len(members)} members compliant, {len(violations)} violations\n",
+        )
+    )
