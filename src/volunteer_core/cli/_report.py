@@ -42,7 +42,7 @@ __all__ = ["run"]
 def run(args: argparse.Namespace) -> int:
     """Evaluate ``--year`` of the database ``--db`` (one branch with ``--branch``) and print the report;
     :data:`~volunteer_core.cli.EXIT_VIOLATIONS` when it has violations."""
-    from volunteer_core.forms._export import evaluate_open
+    from volunteer_core.services.evaluation import evaluate_in_transaction
 
     lang = output_language(args)
     policy = policy_named(args.policy)
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         with uow:
             if args.branch is not None:
                 uow.branches.get(args.branch)
-            report = evaluate_open(
+            report = evaluate_in_transaction(
                 uow, args.year, policy=policy, as_of=as_of, records=lambda rs: progress.wrap(rs, every=5000)
             )
     finally:
