@@ -1,4 +1,4 @@
-"""Tests of volunteer_core.calendar: festival dates, the nearest festival, the festival window."""
+"""Tests of volunteer_core.calendar.festival_dates: festival dates, the nearest one, the festival window."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from volunteer_core import calendar as cal
 from volunteer_core.calendar import (
     ALL_FESTIVALS,
     FESTIVAL_KEYS,
@@ -28,6 +27,7 @@ from volunteer_core.calendar import (
     nearest_festival,
     within_festival_window,
 )
+from volunteer_core.calendar import festival_dates as cal
 from volunteer_core.errors import InvalidInput
 
 
