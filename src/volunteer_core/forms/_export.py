@@ -29,12 +29,9 @@ from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.services.evaluation import evaluate_in_transaction
 
-__all__ = ["evaluate_open", "export", "export_all"]
+__all__ = ["export", "export_all"]
 
 Row = list[Cell]
-
-# the command line's former import; it now uses volunteer_core.services.evaluation directly
-evaluate_open = evaluate_in_transaction
 
 
 def _today() -> date:
