@@ -29,7 +29,7 @@ def _hypothesis_setup_hook() -> None:
     """
     from hypothesis import strategies as st
 
-    from volunteer_core.dates import DateRange
+    from volunteer_core.calendar.dates import DateRange
     from volunteer_core.model import (
         Activity,
         Beneficiary,

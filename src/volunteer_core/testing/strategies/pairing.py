@@ -13,7 +13,7 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.model import Pairing, PairingMode
 from volunteer_core.testing.strategies._common import check_bounds, choice, days
 from volunteer_core.testing.strategies.values import DATE_MAX, DATE_MIN, date_ranges, ids

@@ -14,7 +14,7 @@ from typing import Final
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.model import Gender
 from volunteer_core.money import Yuan
 from volunteer_core.testing.strategies._common import BIRTH_MAX, BIRTH_MIN, check_bounds, days
