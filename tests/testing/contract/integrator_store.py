@@ -1,6 +1,7 @@
 """An integrator's storage, written from the docstrings of ``volunteer_core.ports`` alone.
 
-It imports nothing of ``volunteer_core.storage``: only the ports, the errors and the model — as a host
+It imports nothing of ``volunteer_core.storage``: only the ports, the table of aggregates, the errors and
+the model — as a host
 system that implements the ports on its own database would. The "database" is a dict of tables
 (``DictStore``, shared by the units of work of one process) or a pickle file guarded by an exclusive
 ``flock`` (``FileStore``, shared by processes). A unit of work copies the committed tables when its
@@ -11,7 +12,7 @@ it writes its rows back. It does not track reads, so it does not refuse write sk
 
 The primitives ``load`` (by id), ``insert`` (fails on the primary key), ``replace`` (``UPDATE … WHERE
 version = ?``) and ``upsert`` are where a SQL storage would issue its statements; the repositories are
-written on them. ``tests/testing/test_contract_broken.py`` breaks one of them at a time.
+written on them. ``tests/testing/contract/test_contract_broken.py`` breaks one of them at a time.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 import attrs
 
 from volunteer_core import ports
+from volunteer_core.aggregates import AGGREGATES, AGGREGATES_BY_NAME
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
 from volunteer_core.model import (
     Activity,
@@ -51,7 +53,7 @@ __all__ = ["DictStore", "DictUnitOfWork", "FileStore", "Store", "Tables", "open_
 #: table name → key → row. Entity tables are keyed by id; ``idempotency`` maps a key to a record id;
 #: ``locks`` maps (branch_id, year) to True.
 Tables = dict[str, dict[Any, Any]]
-TABLES = (*ports.REFERENCES, "idempotency", "locks")
+TABLES = (*(aggregate.name for aggregate in AGGREGATES), "idempotency", "locks")
 
 
 def _empty() -> Tables:
@@ -148,7 +150,8 @@ E = TypeVar("E", bound=_Entity)
 
 
 class DictRepository(Generic[E]):
-    """get / add / update / list on one table, with the reference checks of ``ports.REFERENCES``."""
+    """get / add / update / list on one table, with the reference checks of the table of aggregates
+    (``ports.REFERENCES``: a wish's claims included)."""
 
     table: ClassVar[str]
 
@@ -159,15 +162,14 @@ class DictRepository(Generic[E]):
         return self._uow.view(self.table)
 
     def _check_references(self, entity: E) -> None:
-        for field, target in ports.REFERENCES[self.table]:
-            value = getattr(entity, field)
-            if value is not None and value not in self._uow.view(target):
+        for path, target, value in AGGREGATES_BY_NAME[self.table].references_of(entity):
+            if value not in self._uow.view(target):
                 raise InvalidInput(
-                    field,
+                    path,
                     value,
                     code="input.reference",
-                    message_en=f"{field} names no stored {target}",
-                    message_zh=f"{field} 引用的对象不存在",
+                    message_en=f"{path} names no stored {target}",
+                    message_zh=f"{path} 引用的对象不存在",
                 )
 
     def get(self, entity_id: str) -> E:
@@ -271,19 +273,6 @@ class DictRecords(DictRepository[ServiceRecord], ports.RecordRepository):
 
 class DictWishes(DictRepository[Wish], ports.WishRepository):
     table = "wishes"
-
-    def _check_references(self, entity: Wish) -> None:
-        super()._check_references(entity)
-        members = self._uow.view("members")
-        for index, claim in enumerate(entity.claims):
-            if claim.member_id not in members:
-                raise InvalidInput(
-                    f"claims[{index}].member_id",
-                    claim.member_id,
-                    code="input.reference",
-                    message_en="the claim names no stored member",
-                    message_zh="认领人不存在",
-                )
 
     def with_status(self, status: WishStatus) -> list[Wish]:
         return self._where(lambda w: w.status == status)
