@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import attrs
 
@@ -72,7 +72,7 @@ class Violation:
 
     def _repr_html_(self) -> str:
         """The violation as a one-row HTML table (notebooks)."""
-        from volunteer_core._html import violation_html
+        from volunteer_core.notebook.html import violation_html
 
         return violation_html(self)
 
@@ -91,7 +91,7 @@ class Violations(tuple[Violation, ...]):
 
     def _repr_html_(self) -> str:
         """The violations as an HTML table with counts (notebooks)."""
-        from volunteer_core._html import violations_html
+        from volunteer_core.notebook.html import violations_html
 
         return violations_html(self)
 
@@ -129,9 +129,9 @@ def register(code: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 #: entity class → the function that judges every rule of that entity (registered by ``rules/``)
-_VALIDATORS: dict[type[Any], Callable[[Any, Any], list[Violation]]] = {}
+_VALIDATORS: dict[type[Any], Callable[..., list[Violation]]] = {}
 
-_Validator = Callable[[Any, Any], list[Violation]]
+_Validator = TypeVar("_Validator", bound=Callable[..., list[Violation]])
 
 
 def validator(entity: type[Any]) -> Callable[[_Validator], _Validator]:

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         records = [m.to_record() for m in members]
-        from volunteer_core.notebook.html import RECORD_COLUMNS
+        from volunteer_core.compliance import RECORD_COLUMNS
 
         columns = list(records[0]) if records else list(RECORD_COLUMNS)
         writer.writerow(columns)

@@ -20,6 +20,7 @@ minutes only, in its own year.
 """
 
 from volunteer_core.compliance._member import (
+    RECORD_COLUMNS,
     MemberTotals,
     MemberYear,
     evaluate_member_year,
@@ -31,6 +32,7 @@ from volunteer_core.compliance._member import (
 from volunteer_core.compliance._year import BranchYear, YearReport, evaluate_year, evaluate_year_totals
 
 __all__ = [
+    "RECORD_COLUMNS",
     "BranchYear",
     "MemberTotals",
     "MemberYear",

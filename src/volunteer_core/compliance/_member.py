@@ -94,6 +94,27 @@ def valid_as_of(as_of: object) -> date | None:
     return as_of
 
 
+#: The keys of :meth:`MemberYear.to_record` — the columns of :meth:`YearReport.to_records`, in order.
+RECORD_COLUMNS = (
+    "year",
+    "as_of",
+    "member_id",
+    "member_name",
+    "branch_id",
+    "net_minutes",
+    "required_minutes",
+    "months_required",
+    "months_missing",
+    "branch_activities",
+    "caring_actions",
+    "skills",
+    "compliant",
+    "errors",
+    "warnings",
+    "pending",
+)
+
+
 @attrs.frozen(kw_only=True)
 class MemberYear:
     """One member's year: the facts gathered and the violations found.
@@ -154,7 +175,7 @@ class MemberYear:
 
     def _repr_html_(self) -> str:
         """The member's year as an HTML table (notebooks)."""
-        from volunteer_core._html import member_year_html
+        from volunteer_core.notebook.html import member_year_html
 
         return member_year_html(self)
 

@@ -90,13 +90,13 @@ class YearReport:
         Needs pandas (``pip install pandas``); without it, raises ``ImportError`` saying so —
         :meth:`to_records` needs nothing.
         """
-        from volunteer_core._html import records_frame
+        from volunteer_core.notebook.html import records_frame
 
         return records_frame(self.to_records())
 
     def _repr_html_(self) -> str:
         """The report as HTML (notebooks): headline numbers, branches, violations by rule, members."""
-        from volunteer_core._html import year_report_html
+        from volunteer_core.notebook.html import year_report_html
 
         return year_report_html(self)
 

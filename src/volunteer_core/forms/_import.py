@@ -135,7 +135,7 @@ class ImportResult:
         return not self.errors
 
     def _repr_html_(self) -> str:
-        from volunteer_core._html import import_result_html
+        from volunteer_core.notebook.html import import_result_html
 
         return import_result_html(self)
 

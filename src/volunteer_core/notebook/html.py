@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from volunteer_core.forms import ImportResult
 
 __all__ = [
-    "RECORD_COLUMNS",
     "import_result_html",
     "member_year_html",
     "records_frame",
@@ -35,26 +34,6 @@ __all__ = [
     "violations_html",
     "year_report_html",
 ]
-
-#: The keys of ``MemberYear.to_record()``, in order: the columns of an empty DataFrame.
-RECORD_COLUMNS = (
-    "year",
-    "as_of",
-    "member_id",
-    "member_name",
-    "branch_id",
-    "net_minutes",
-    "required_minutes",
-    "months_required",
-    "months_missing",
-    "branch_activities",
-    "caring_actions",
-    "skills",
-    "compliant",
-    "errors",
-    "warnings",
-    "pending",
-)
 
 #: Rows shown before a table is cut.
 LIMIT = 50
@@ -283,6 +262,8 @@ def records_frame(records: list[dict[str, Any]]) -> Any:
         ) from err
     if records:
         return pandas.DataFrame.from_records(records, columns=list(records[0]))
+    from volunteer_core.compliance import RECORD_COLUMNS
+
     return pandas.DataFrame.from_records([], columns=list(RECORD_COLUMNS))
 
 
