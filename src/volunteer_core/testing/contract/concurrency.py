@@ -73,7 +73,11 @@ def _concurrent_claim_setup(uow: UnitOfWork, count: int) -> tuple[str, list[str]
 
 @contract_area("concurrency")
 class ConcurrencyContract(ContractBase):
-    """Capabilities, siblings, threads and processes."""
+    """Capabilities, siblings, threads and processes.
+
+    >>> ConcurrencyContract.__test__
+    False
+    """
 
     __test__: ClassVar[bool] = False
 

@@ -48,7 +48,11 @@ __all__ = ["QueryContract"]
 
 @contract_area("queries")
 class QueryContract(ContractBase):
-    """What every query of the ports returns, on committed data and on the unit's own writes."""
+    """What every query of the ports returns, on committed data and on the unit's own writes.
+
+    >>> QueryContract.__test__
+    False
+    """
 
     __test__: ClassVar[bool] = False
 

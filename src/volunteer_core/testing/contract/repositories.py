@@ -70,7 +70,11 @@ DANGLING: Final = _dangling_cases()
 
 @contract_area("repositories")
 class RepositoryContract(ContractBase):
-    """What every repository does: ``get``, ``add``, ``update``, ``list`` and round trips."""
+    """What every repository does: ``get``, ``add``, ``update``, ``list`` and round trips.
+
+    >>> RepositoryContract.test_get_missing_raises_not_found.contract_repositories
+    True
+    """
 
     __test__: ClassVar[bool] = False
 

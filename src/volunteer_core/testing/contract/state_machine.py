@@ -418,7 +418,11 @@ class StorageComparison(RuleBasedStateMachine):
 
 @contract_area("state_machine")
 class StateMachineContract(ContractBase):
-    """Everything at once: the state machine :class:`StorageComparison` on the storage under test."""
+    """Everything at once: the state machine :class:`StorageComparison` on the storage under test.
+
+    >>> StateMachineContract.__test__
+    False
+    """
 
     __test__: ClassVar[bool] = False
 

@@ -41,7 +41,11 @@ __all__ = ["TransactionContract"]
 
 @contract_area("transactions")
 class TransactionContract(ContractBase):
-    """One ``with uow:`` block is one transaction: commit, rollback, re-entry and the unit's own writes."""
+    """One ``with uow:`` block is one transaction: commit, rollback, re-entry and the unit's own writes.
+
+    >>> TransactionContract.__test__
+    False
+    """
 
     __test__: ClassVar[bool] = False
 
