@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from volunteer_core.aggregates import AGGREGATES
 from volunteer_core.cli._common import (
     EXIT_OK,
     EXIT_VIOLATIONS,
@@ -44,38 +45,15 @@ __all__ = ["MAX_DATASET_BYTES", "run"]
 MAX_DATASET_BYTES = 512 * 1024 * 1024
 
 #: The keys of a JSON dataset (``check FILE``), in the order they are read.
-_DATASET_KEYS = (
-    "branches",
-    "members",
-    "teams",
-    "beneficiaries",
-    "units",
-    "pairings",
-    "activities",
-    "records",
-    "wishes",
-    "plans",
-    "reports",
-)
+#: The keys of a JSON dataset: one per row of the table of aggregates, each a list of that entity.
+_DATASET_KEYS = tuple(a.name for a in AGGREGATES)
 
 
 def _load_dataset(path: Path) -> dict[str, list[Any]]:
     """A JSON dataset: each key a list of serialized entities, missing keys empty, others refused."""
-    from volunteer_core import model, serialization
+    from volunteer_core import serialization
 
-    classes = {
-        "branches": model.Branch,
-        "members": model.Member,
-        "teams": model.Team,
-        "beneficiaries": model.Beneficiary,
-        "units": model.PartnerUnit,
-        "pairings": model.Pairing,
-        "activities": model.Activity,
-        "records": model.ServiceRecord,
-        "wishes": model.Wish,
-        "plans": model.BranchPlan,
-        "reports": model.HalfYearReport,
-    }
+    classes = {a.name: a.entity for a in AGGREGATES}
     if path.stat().st_size > MAX_DATASET_BYTES:
         raise UsageError(f"{path.name} 过大", f"{path.name} is too large")
     try:

@@ -18,32 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from volunteer_core.aggregates import AGGREGATES
 from volunteer_core.errors import InvalidInput
-from volunteer_core.model import (
-    Activity,
-    Beneficiary,
-    Branch,
-    BranchPlan,
-    HalfYearReport,
-    Member,
-    PartnerUnit,
-    Team,
-)
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.services._unit import DEFAULT_RETRIES, transaction
 
 __all__ = ["add_entities"]
 
-_REPOSITORY_OF: dict[type, str] = {
-    Branch: "branches",
-    Member: "members",
-    Team: "teams",
-    Beneficiary: "beneficiaries",
-    PartnerUnit: "units",
-    Activity: "activities",
-    BranchPlan: "plans",
-    HalfYearReport: "reports",
-}
+#: The aggregates with a life of their own: stored through their use-cases, never as master data.
+_THROUGH_USE_CASES = frozenset({"pairings", "records", "wishes", "demands"})
+
+#: entity class → its repository, for every other row of the table of aggregates
+_REPOSITORY_OF: dict[type, str] = {a.entity: a.name for a in AGGREGATES if a.name not in _THROUGH_USE_CASES}
 
 
 def add_entities(
