@@ -1,6 +1,7 @@
 """PDF rendering of a :class:`~volunteer_core.certificates.Certificate` with reportlab (extra ``pdf``).
 
-Kept apart so that ``import volunteer_core.certificates`` never imports reportlab.
+Kept apart, and imported by ``Certificate.render_pdf`` only when called, so that
+``import volunteer_core.certificates`` never imports reportlab.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from volunteer_core.certificates.text import NOTE_ZH, body_lines, date_zh, duration_zh, grouped_code
+
 if TYPE_CHECKING:
-    from volunteer_core.certificates import Certificate
+    from volunteer_core.certificates.issue import Certificate
 
 __all__ = ["render"]
 
@@ -53,14 +56,6 @@ def render(cert: Certificate, path: Path, *, font_path: str | Path | None = None
     from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped,unused-ignore]
     from reportlab.lib.units import mm  # type: ignore[import-untyped,unused-ignore]
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # type: ignore[import-untyped,unused-ignore]
-
-    from volunteer_core.certificates import (
-        NOTE_ZH,
-        body_lines,
-        date_zh,
-        duration_zh,
-        grouped_code,
-    )
 
     font = _font(font_path)
     base = ParagraphStyle("body", fontName=font, fontSize=12, leading=22, wordWrap="CJK")

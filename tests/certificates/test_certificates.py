@@ -11,13 +11,15 @@ from typing import Any
 import attrs
 import pytest
 
-from volunteer_core import ActivityKind, DateRange, InvalidInput, Member, ServiceRecord
+from volunteer_core import ActivityKind, DateRange, InvalidInput, Member, ServiceRecord, certificates
 from volunteer_core.certificates import (
     Certificate,
     ServiceContent,
     issue_certificate,
     verify_certificate,
 )
+from volunteer_core.certificates import issue as issue_module
+from volunteer_core.certificates import text as text_module
 
 D = date
 SECRET = b"test-secret-of-the-issuing-system"
@@ -210,3 +212,12 @@ def test_certificates_import_no_pdf_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_the_package_exports_the_names_of_its_modules() -> None:
+    for name in certificates.__all__:
+        owner = issue_module if name in issue_module.__all__ else text_module
+        assert name in owner.__all__, name
+        assert getattr(certificates, name) is getattr(owner, name), name
+    cert = issue()
+    assert cert.render_text() == text_module.render_text(cert)

@@ -1,29 +1,17 @@
-"""志愿服务记录证明: certificates of confirmed service hours that a printed copy can be checked against.
+"""Issuing and verifying 志愿服务记录证明: :func:`issue_certificate`, :func:`verify_certificate`.
 
-A certificate (志愿服务记录与证明出具办法（试行）, 2020, Art 14–15) states the volunteer's name, the
-ID number partly hidden, the total confirmed service time in a period, the service content (here: by
-activity kind), the organisation that recorded it, a number and the date of issue. The
-``verification_code`` is an HMAC-SHA256, under a secret only the issuing system holds, of a canonical
-serialisation of every other field: change one hour, one character of the name or the date and the code no
-longer matches; without the secret a matching code cannot be made.
-
-Only CONFIRMED minutes dated in the period count (``record.status``); a reversal carries its original's
-date and cancels it; an adjustment counts on its own date.
+The package docstring (:mod:`volunteer_core.certificates`) says what a certificate states and what its
+verification code covers.
 
 >>> from datetime import date
 >>> from volunteer_core import DateRange, Member, ServiceRecord
 >>> m = Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1))
->>> rs = [ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
-...                     kind="community_service", on=date(2026, 3, 5), minutes=150),
-...       ServiceRecord(id="r2", member_id="m1", activity_id="a2", branch_id="b1",
-...                     kind="community_service", on=date(2026, 4, 2), minutes=60, status="pending")]
->>> cert = issue_certificate(m, rs, period=DateRange(date(2026, 1, 1), date(2026, 12, 31)),
-...                          issuer="办公室党支部", issued_on=date(2027, 1, 5), secret=b"0123456789abcdef-secret")
->>> cert.total_minutes, verify_certificate(cert, b"0123456789abcdef-secret")
-(150, True)
->>> import attrs
->>> verify_certificate(attrs.evolve(cert, total_minutes=210), b"0123456789abcdef-secret")
-False
+>>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1",
+...                   kind="training", on=date(2026, 3, 5), minutes=90)
+>>> cert = issue_certificate(m, [r], period=DateRange(date(2026, 1, 1), date(2026, 6, 30)),
+...                          issuer="办公室党支部", issued_on=date(2026, 7, 1), secret="a secret of 16+ bytes")
+>>> cert.total_minutes, verify_certificate(cert, "a secret of 16+ bytes")
+(90, True)
 """
 
 from __future__ import annotations
@@ -40,7 +28,8 @@ from typing import Any
 import attrs
 
 from volunteer_core import privacy
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
+from volunteer_core.certificates.text import render_text as _render_text
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import ServiceRecord
 from volunteer_core.model.enums import ActivityKind, RecordStatus
@@ -100,9 +89,9 @@ class Certificate:
         PDF viewers supply (it is *not* embedded: Acrobat, pdf.js and poppler with poppler-data show it).
         ``font_path`` names a TrueType font (``.ttf``, or ``.ttc`` subfont 0) to embed instead.
         """
-        from volunteer_core import _certificate_pdf
+        from volunteer_core.certificates import pdf
 
-        return _certificate_pdf.render(self, Path(path), font_path=font_path)
+        return pdf.render(self, Path(path), font_path=font_path)
 
 
 def _fields(cert: Certificate) -> dict[str, Any]:
@@ -261,107 +250,3 @@ def verify_certificate(cert: Certificate, secret: bytes | str) -> bool:
     expected = _mac(_key(secret), b"code", cert.canonical())[: _CODE_BYTES * 2]
     given = _normal_code(cert.verification_code) if isinstance(cert.verification_code, str) else ""
     return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8"))
-
-
-# -- rendering ---------------------------------------------------------------------------------------
-
-
-def duration_zh(minutes: int) -> str:
-    """Minutes as ``X小时Y分钟`` (exact; no rounding).
-
-    >>> duration_zh(1470), duration_zh(120), duration_zh(45)
-    ('24小时30分钟', '2小时', '45分钟')
-    """
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest}分钟"
-    return f"{hours}小时{rest}分钟" if rest else f"{hours}小时"
-
-
-def date_zh(day: date) -> str:
-    """``2026年1月5日``."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def grouped_code(code: str) -> str:
-    """The code in groups of four for reading aloud and typing back: ``1A2B-3C4D-…``."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, right: bool = False, centre: bool = False) -> str:
-    fill = max(0, width - _width(text))
-    if centre:
-        return " " * (fill // 2) + text
-    return " " * fill + text if right else text + " " * fill
-
-
-def body_lines(cert: Certificate) -> tuple[str, str]:
-    """The two sentences of the body (shared by the text and PDF renderings)."""
-    who = cert.member_name + (f"（身份证号码：{cert.id_number_masked}）" if cert.id_number_masked else "")
-    assert cert.period.end is not None
-    first = (
-        f"兹证明 {who} 于 {date_zh(cert.period.start)} 至 {date_zh(cert.period.end)} 期间参加志愿服务，"
-        f"经 {cert.issuer} 记录并确认的志愿服务时长累计 {duration_zh(cert.total_minutes)}。"
-    )
-    return first, "特此证明。"
-
-
-NOTE_ZH = (
-    "本证明依据《志愿服务记录与证明出具办法（试行）》出具，服务时长为经确认的实际服务时间，不含往返交通时间；"
-    "可凭编号和验证码向出具组织核验。"
-)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Break ``text`` into lines of at most ``width`` display columns (CJK characters take two)."""
-    lines: list[str] = []
-    current = ""
-    for char in text:
-        if _width(current + char) > width:
-            lines.append(current)
-            current = ""
-        current += char
-    return [*lines, current] if current else lines
-
-
-def _render_text(cert: Certificate) -> str:
-    width = 72
-    first, closing = body_lines(cert)
-    lines = [
-        _pad("志愿服务记录证明", width, centre=True),
-        "",
-        _pad(f"编号：{cert.number}", width, right=True),
-        "",
-        *_wrap(first, width),
-        "",
-        "服务内容：",
-        "  "
-        + _pad("序号", 6)
-        + _pad("服务类别", 30)
-        + _pad("活动次数", 10, right=True)
-        + _pad("服务时长", 18, right=True),
-    ]
-    for index, line in enumerate(cert.content, 1):
-        lines.append(
-            "  "
-            + _pad(str(index), 6)
-            + _pad(line.kind.label_zh, 30)
-            + _pad(str(line.activities), 10, right=True)
-            + _pad(duration_zh(line.minutes), 18, right=True)
-        )
-    lines += [
-        "  " + _pad("合计", 36) + _pad("", 10) + _pad(duration_zh(cert.total_minutes), 18, right=True),
-        "",
-        closing,
-        "",
-        _pad(f"出具组织：{cert.issuer}（盖章）", width, right=True),
-        _pad(f"出具日期：{date_zh(cert.issued_on)}", width, right=True),
-        "",
-        f"验证码：{grouped_code(cert.verification_code)}",
-        *_wrap(NOTE_ZH, width),
-    ]
-    return "\n".join(line.rstrip() for line in lines) + "\n"

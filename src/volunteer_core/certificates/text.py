@@ -1,0 +1,140 @@
+"""The text of a 志愿服务记录证明: its Chinese layout, and the pieces the PDF rendering shares.
+
+>>> duration_zh(1470), grouped_code("1A2B3C4D")
+('24小时30分钟', '1A2B-3C4D')
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from volunteer_core.certificates.issue import Certificate
+
+__all__ = ["NOTE_ZH", "body_lines", "date_zh", "duration_zh", "grouped_code", "render_text"]
+
+
+def duration_zh(minutes: int) -> str:
+    """Minutes as ``X小时Y分钟`` (exact; no rounding).
+
+    >>> duration_zh(1470), duration_zh(120), duration_zh(45)
+    ('24小时30分钟', '2小时', '45分钟')
+    """
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}分钟"
+    return f"{hours}小时{rest}分钟" if rest else f"{hours}小时"
+
+
+def date_zh(day: date) -> str:
+    """``2026年1月5日``.
+
+    >>> from datetime import date
+    >>> date_zh(date(2026, 1, 5))
+    '2026年1月5日'
+    """
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def grouped_code(code: str) -> str:
+    """The code in groups of four for reading aloud and typing back: ``1A2B-3C4D-…``.
+
+    >>> grouped_code("1A2B3C4D5E")
+    '1A2B-3C4D-5E'
+    """
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False, centre: bool = False) -> str:
+    fill = max(0, width - _width(text))
+    if centre:
+        return " " * (fill // 2) + text
+    return " " * fill + text if right else text + " " * fill
+
+
+def body_lines(cert: Certificate) -> tuple[str, str]:
+    """The two sentences of the body (shared by the text and PDF renderings)."""
+    who = cert.member_name + (f"（身份证号码：{cert.id_number_masked}）" if cert.id_number_masked else "")
+    assert cert.period.end is not None
+    first = (
+        f"兹证明 {who} 于 {date_zh(cert.period.start)} 至 {date_zh(cert.period.end)} 期间参加志愿服务，"
+        f"经 {cert.issuer} 记录并确认的志愿服务时长累计 {duration_zh(cert.total_minutes)}。"
+    )
+    return first, "特此证明。"
+
+
+NOTE_ZH = (
+    "本证明依据《志愿服务记录与证明出具办法（试行）》出具，服务时长为经确认的实际服务时间，不含往返交通时间；"
+    "可凭编号和验证码向出具组织核验。"
+)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` display columns (CJK characters take two)."""
+    lines: list[str] = []
+    current = ""
+    for char in text:
+        if _width(current + char) > width:
+            lines.append(current)
+            current = ""
+        current += char
+    return [*lines, current] if current else lines
+
+
+def render_text(cert: Certificate) -> str:
+    """The certificate as plain text in the Chinese layout, 72 columns wide (what ``Certificate.render_text``
+    returns).
+
+    >>> from datetime import date
+    >>> from volunteer_core import ActivityKind, DateRange
+    >>> from volunteer_core.certificates import Certificate, ServiceContent
+    >>> cert = Certificate(number="VC20260701-0A1B2C3D", member_name="张三", id_number_masked=None,
+    ...     period=DateRange(date(2026, 1, 1), date(2026, 6, 30)), total_minutes=90,
+    ...     content=(ServiceContent(kind=ActivityKind.TRAINING, minutes=90, activities=1),),
+    ...     issuer="办公室党支部", issued_on=date(2026, 7, 1), verification_code="0123456789ABCDEF")
+    >>> lines = render_text(cert).splitlines()
+    >>> lines[0].strip(), lines[-3]
+    ('志愿服务记录证明', '验证码：0123-4567-89AB-CDEF')
+    """
+    width = 72
+    first, closing = body_lines(cert)
+    lines = [
+        _pad("志愿服务记录证明", width, centre=True),
+        "",
+        _pad(f"编号：{cert.number}", width, right=True),
+        "",
+        *_wrap(first, width),
+        "",
+        "服务内容：",
+        "  "
+        + _pad("序号", 6)
+        + _pad("服务类别", 30)
+        + _pad("活动次数", 10, right=True)
+        + _pad("服务时长", 18, right=True),
+    ]
+    for index, line in enumerate(cert.content, 1):
+        lines.append(
+            "  "
+            + _pad(str(index), 6)
+            + _pad(line.kind.label_zh, 30)
+            + _pad(str(line.activities), 10, right=True)
+            + _pad(duration_zh(line.minutes), 18, right=True)
+        )
+    lines += [
+        "  " + _pad("合计", 36) + _pad("", 10) + _pad(duration_zh(cert.total_minutes), 18, right=True),
+        "",
+        closing,
+        "",
+        _pad(f"出具组织：{cert.issuer}（盖章）", width, right=True),
+        _pad(f"出具日期：{date_zh(cert.issued_on)}", width, right=True),
+        "",
+        f"验证码：{grouped_code(cert.verification_code)}",
+        *_wrap(NOTE_ZH, width),
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
