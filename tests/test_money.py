@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import volunteer_core as vc
 from volunteer_core import InvalidInput, Yuan
+from volunteer_core.money import coerce_yuan
 
 # ---------------------------------------------------------------------------------------------------------
 # construction
@@ -224,3 +225,29 @@ def test_order_follows_fen(a: int, b: int) -> None:
     x, y = _from_fen(a), _from_fen(b)
     assert (x < y) == (a < b)
     assert (x == y) == (a == b)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# coerce_yuan: how fields and policies read money
+
+
+@pytest.mark.parametrize(("value", "fen"), [(300, 30000), ("12.5", 1250), (Decimal("0.10"), 10)])
+def test_coerce_yuan_accepts_what_yuan_accepts(value: Any, fen: int) -> None:
+    assert coerce_yuan(value).fen == fen
+
+
+def test_coerce_yuan_passes_a_yuan_through() -> None:
+    cap = Yuan("300")
+    assert coerce_yuan(cap) is cap
+
+
+@pytest.mark.parametrize("value", [0.5, None, [300], b"300"])
+def test_coerce_yuan_refuses_other_types(value: Any) -> None:
+    with pytest.raises(TypeError):
+        coerce_yuan(value)
+
+
+@pytest.mark.parametrize("value", ["1.001", "-1", "abc"])
+def test_coerce_yuan_refuses_bad_amounts_as_invalid_input(value: str) -> None:
+    with pytest.raises(InvalidInput):
+        coerce_yuan(value)

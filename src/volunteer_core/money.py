@@ -18,7 +18,7 @@ from typing import Any, SupportsIndex
 
 from volunteer_core.errors import InvalidInput
 
-__all__ = ["Yuan"]
+__all__ = ["Yuan", "coerce_yuan"]
 
 _PLAIN = re.compile(r"^(?P<int>\d+)(?:\.(?P<frac>\d+))?$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -233,8 +233,22 @@ class Yuan:
         return (Yuan.from_fen, (self._fen,))
 
 
-def _coerce_yuan(value: object) -> Yuan:
-    """Accept what ``Yuan()`` accepts (a Yuan passes through)."""
+def coerce_yuan(value: object) -> Yuan:
+    """Accept what ``Yuan()`` accepts (a Yuan passes through): how fields and policies read money.
+
+    Unlike ``Yuan()``, anything that is not a ``Yuan``, ``int``, ``str`` or ``Decimal`` is a ``TypeError``
+    naming its type; a ``float`` is a ``TypeError`` too, and a bad amount an ``InvalidInput``.
+
+    >>> coerce_yuan("12.5"), coerce_yuan(300)
+    (Yuan('12.50'), Yuan('300.00'))
+    >>> cap = Yuan(300)
+    >>> coerce_yuan(cap) is cap
+    True
+    >>> coerce_yuan([300])
+    Traceback (most recent call last):
+    ...
+    TypeError: money must be Yuan, int, str or Decimal, not list
+    """
     if isinstance(value, Yuan):
         return value
     if isinstance(value, float):

@@ -19,7 +19,8 @@ import attrs
 
 from volunteer_core import calendar
 from volunteer_core.errors import InvalidInput
-from volunteer_core.money import Yuan, _coerce_yuan
+from volunteer_core.money import Yuan
+from volunteer_core.money import coerce_yuan as _coerce_yuan
 
 __all__ = [
     "DEFAULT",

@@ -22,7 +22,8 @@ from volunteer_core.model.enums import (
     WishKind,
     WishStatus,
 )
-from volunteer_core.money import Yuan, _coerce_yuan
+from volunteer_core.money import Yuan
+from volunteer_core.money import coerce_yuan as _coerce_yuan
 
 E = TypeVar("E", bound=Enum)
 
