@@ -3,7 +3,8 @@
 ``make_uow`` runs a test on every storage — ``memory``, ``sqlite`` (a file) and ``postgresql`` — as a
 factory of units of work on one fresh, empty storage (call it twice for two units of work that see each
 other's commits). ``sql_url`` gives the URL of a fresh SQL storage (``sqlite`` and ``postgresql``) for
-tests that need other processes.
+tests that need other processes; ``sql_uow`` a unit of work on it, ``pg_engine`` the engine of the
+PostgreSQL test database, emptied.
 
 The PostgreSQL server comes from Debian's binaries (``initdb`` and ``pg_ctl`` on the PATH or under
 ``/usr/lib/postgresql/*/bin``), runs as an unprivileged user in a temporary directory on a free port of
@@ -18,12 +19,18 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryStore, InMemoryUnitOfWork
 from volunteer_core.testing.postgres import server_binaries, temporary_postgres
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from volunteer_core.storage.sql import SqlUnitOfWork
 
 # readable assertion failures from the storage contract (before any test module imports it)
 pytest.register_assert_rewrite("volunteer_core.testing.contract")
@@ -143,6 +150,26 @@ def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh SQL storage with the schema and no data (a SQLite file, or the test server's
     database)."""
     return _fresh_sql(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def sql_uow(sql_url: str) -> Iterator[SqlUnitOfWork]:
+    """A unit of work on a fresh SQL storage (a SQLite file, the PostgreSQL test database); its engine is
+    disposed afterwards."""
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    uow = SqlUnitOfWork(sql_url)
+    yield uow
+    uow.engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(request: pytest.FixtureRequest) -> sa.Engine:
+    """The engine of the PostgreSQL test database, emptied."""
+    database: _Postgres = request.getfixturevalue("_postgres")
+    database.empty()
+    engine: sa.Engine = database.engine
+    return engine
 
 
 @pytest.fixture(params=SQL_STORAGES)

@@ -6,8 +6,8 @@ that one engine — and its cache of compiled statements — serves every exampl
 
 SQLite starts every transaction with ``BEGIN IMMEDIATE``: two units of work of one thread cannot both be
 open (the second waits for the first), so SQLite declares no siblings — its concurrency is proven by
-processes here and by threads in ``test_concurrency.py``. PostgreSQL (SERIALIZABLE) declares every
-capability.
+processes here and by threads in ``tests/storage/test_concurrency.py``. PostgreSQL (SERIALIZABLE)
+declares every capability.
 """
 
 from __future__ import annotations
