@@ -1,0 +1,56 @@
+"""JSON for every entity: one cattrs converter of our own, strict structuring and JSON Schemas.
+
+Dates are ISO strings (``"2026-05-01"``), money (:class:`~volunteer_core.Yuan`) a string with two
+decimals (``"300.00"``), enums their value, sets sorted lists, tuples lists, and a
+:class:`~volunteer_core.DateRange` an object ``{"start": ..., "end": ...}``. Structuring refuses unknown
+keys, missing required keys, values of the wrong JSON type (a float for money, a number for a string)
+and anything the entity's own constructor refuses; every failure is one
+:class:`~volunteer_core.errors.InvalidInput` whose ``.path`` names the field (``claims[1].pledged``).
+
+The converter follows cattrs' ``preconf/json.py``: :func:`configure_converter` is the reusable part,
+:func:`make_converter` builds one, :data:`converter` is the module's own. The global cattrs converter
+is never touched.
+
+>>> from datetime import date
+>>> from volunteer_core import Wish
+>>> wish = Wish(id="w1", beneficiary_id="p1", kind="material", content="一台电饭煲",
+...             collected_on=date(2026, 5, 1), value="300")
+>>> text = to_json(wish)
+>>> text[:60]
+'{"id":"w1","beneficiary_id":"p1","kind":"material","content"'
+>>> '"value":"300.00"' in text
+True
+>>> from_json(Wish, text) == wish
+True
+>>> from_json(Wish, text.replace('"300.00"', '300.5'))
+Traceback (most recent call last):
+...
+volunteer_core.errors.InvalidInput: input.type @ value: ...
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from volunteer_core.serialization._converter import (
+    configure_converter,
+    converter,
+    make_converter,
+    structure,
+    unstructure,
+)
+from volunteer_core.serialization._json_text import from_json, to_json
+from volunteer_core.serialization._schema import YUAN_PATTERN, json_schema, json_schemas
+
+__all__ = [
+    "YUAN_PATTERN",
+    "configure_converter",
+    "converter",
+    "from_json",
+    "json_schema",
+    "json_schemas",
+    "make_converter",
+    "structure",
+    "to_json",
+    "unstructure",
+]
