@@ -1,10 +1,12 @@
-"""Races on every storage: many claims of one wish, two registrations of one target, and processes."""
+"""Units of work at once on every storage: a reader in another thread while a write is uncommitted, many
+claims of one wish, two registrations of one target, and processes."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from multiprocessing.synchronize import Barrier
 from typing import Any
@@ -16,6 +18,93 @@ from volunteer_core.ports import UnitOfWork
 MakeUow = Callable[[], UnitOfWork]
 CLAIMANTS = 16
 CLAIM_DAY = date(2026, 5, 4)
+BRANCH = Branch(id="b1", name="办公室党支部")
+
+
+# -- a reader in another thread while a write is uncommitted -------------------------------------------
+
+
+def _is_sqlite(uow: UnitOfWork) -> bool:
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    return isinstance(uow, SqlUnitOfWork) and uow.engine.dialect.name == "sqlite"
+
+
+@contextlib.contextmanager
+def _readers(make_uow: MakeUow, writer: UnitOfWork) -> Iterator[MakeUow]:
+    """Units of work on the writer's storage that answer at once while the writer's transaction is open.
+
+    SQLite runs one transaction at a time (``BEGIN IMMEDIATE``): a second unit of work waits up to 15 s
+    for the first. Its readers here do not wait (``?timeout=0``): they are refused at once
+    (ConcurrencyConflict). Memory and PostgreSQL let a reader read at once.
+    """
+    if not _is_sqlite(writer):
+        yield make_uow
+        return
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    assert isinstance(writer, SqlUnitOfWork)
+    url = writer.engine.url.update_query_dict({"timeout": "0"})
+    engine = SqlUnitOfWork(url.render_as_string(hide_password=False)).engine
+    try:
+        yield lambda: SqlUnitOfWork(engine)
+    finally:
+        engine.dispose()
+
+
+def _read_while_open(writer: UnitOfWork, make_reader: MakeUow) -> list[Branch] | str:
+    """List the branches in another thread's unit of work while ``writer``'s transaction is open: the
+    writer waits for the read to end, so the read cannot come after the writer's commit or rollback.
+    The branches seen, or ``"locked"`` when the reader could not begin."""
+    seen: list[list[Branch] | str] = []
+    read = threading.Event()
+
+    def reader() -> None:
+        try:
+            with make_reader() as other:
+                seen.append(other.branches.list())
+        except ConcurrencyConflict:
+            seen.append("locked")
+        finally:
+            read.set()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    assert read.wait(timeout=60), "the reader waited for the writer: it must read (or be refused) at once"
+    thread.join(timeout=60)
+    assert len(seen) == 1, "the reader failed"
+    return seen[0]
+
+
+def _unseen(writer: UnitOfWork, seen: list[Branch] | str) -> bool:
+    """The reader saw nothing of the uncommitted write — on SQLite it may not even begin meanwhile."""
+    return seen == [] or (seen == "locked" and _is_sqlite(writer))
+
+
+def test_another_unit_of_work_sees_writes_only_after_commit(make_uow: MakeUow) -> None:
+    writer = make_uow()
+    with _readers(make_uow, writer) as make_reader:
+        with writer:
+            writer.branches.add(BRANCH)
+            seen = _read_while_open(writer, make_reader)
+            writer.commit()
+        assert _unseen(writer, seen), seen
+        with make_reader() as later:
+            assert later.branches.list() == [BRANCH]
+
+
+def test_another_unit_of_work_never_sees_rolled_back_writes(make_uow: MakeUow) -> None:
+    writer = make_uow()
+    with _readers(make_uow, writer) as make_reader:
+        with writer:
+            writer.branches.add(BRANCH)
+            seen = _read_while_open(writer, make_reader)
+        assert _unseen(writer, seen), seen
+        with make_reader() as later:
+            assert later.branches.list() == []
+
+
+# -- many claims of one wish, two registrations of one target, processes -------------------------------
 
 
 def _prepare_wish(uow: UnitOfWork) -> None:
