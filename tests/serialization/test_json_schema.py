@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import pytest
-from serialization_examples import (
+from serialization_support import (
     EXAMPLES,
     TWO_CLAIMS,
     example_id,

@@ -1,7 +1,7 @@
 """Round trips of ``volunteer_core.serialization`` (api.md "Serialization"): exact for every entity, in
 plain JSON, and for anything the strategies draw.
 
-The examples live in ``serialization_examples.py``.
+The examples live in ``serialization_support.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import cattrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from serialization_examples import (
+from serialization_support import (
     EXAMPLES,
     TWO_CLAIMS,
     D,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from serialization_examples import (
+from serialization_support import (
     TWO_CLAIMS,
     D,
     example_of,
