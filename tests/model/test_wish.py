@@ -478,3 +478,45 @@ def test_wish_kind_and_value_types() -> None:
 def test_claim_on_must_be_a_date() -> None:
     with pytest.raises((InvalidInput, TypeError)):
         published().claim("m1", "2026-05-06")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Wish construction is structural only (collection records the need as stated)
+
+
+def test_wish_over_the_cap_can_be_collected() -> None:
+    wish = Wish(
+        id="w1",
+        beneficiary_id="p1",
+        kind="material",
+        content="轮椅",
+        collected_on=D(2026, 5, 1),
+        value="300.01",
+    )
+    assert wish.value == Yuan("300.01")
+    assert wish.status is WishStatus.COLLECTED
+
+
+def test_wish_value_float_is_refused() -> None:
+    with pytest.raises(TypeError):
+        Wish(
+            id="w1",
+            beneficiary_id="p1",
+            kind="material",
+            content="轮椅",
+            collected_on=D(2026, 5, 1),
+            value=1.5,
+        )
+
+
+def test_wish_value_sub_fen_names_the_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Wish(
+            id="w1",
+            beneficiary_id="p1",
+            kind="material",
+            content="轮椅",
+            collected_on=D(2026, 5, 1),
+            value="1.001",
+        )
+    assert caught.value.path == "value"

@@ -1,4 +1,5 @@
-"""The new fields of the model: the decision on a record, the activity's length and community; JSON."""
+"""Activities and service records (``model/activity.py``): the decision on a record (confirm / reject), the
+activity's length and community, their JSON round trip (and a community registration's)."""
 
 from __future__ import annotations
 
@@ -104,3 +105,36 @@ def test_pure_transitions() -> None:
 )
 def test_json_round_trip(entity: Any) -> None:
     assert ser.from_json(type(entity), ser.to_json(entity)) == entity
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ServiceRecord: minutes and reversals
+
+
+@pytest.mark.parametrize("minutes", [0, -5, -1])
+def test_record_minutes_must_be_positive_without_reverses(minutes: int) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        rec(minutes=minutes)
+    assert caught.value.path == "minutes"
+
+
+def test_record_of_one_minute_is_fine() -> None:
+    assert rec(minutes=1).minutes == 1
+
+
+def test_reversal_carries_negative_minutes() -> None:
+    reversal = rec(id="r2", minutes=-60, reverses="r1", recorded_on=D(2026, 3, 9))
+    assert reversal.minutes == -60
+    assert reversal.reverses == "r1"
+
+
+def test_reversal_with_positive_minutes_is_invalid() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        rec(id="r2", minutes=60, reverses="r1")
+    assert caught.value.path == "minutes"
+
+
+def test_record_minutes_must_be_an_int() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        rec(minutes=1.5)
+    assert caught.value.path == "minutes"
