@@ -84,6 +84,18 @@ def _violations(importer: str, path: Path, modules: set[str]) -> Iterator[tuple[
                 yield node.lineno, reached
 
 
+def _source_of(module: str, container: str) -> Path | None:
+    """The source file of ``module`` inside the package ``container``, found without importing it."""
+    spec = importlib.util.find_spec(container)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*module.split(".")[1:])
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 class PrivateNamesContract(Contract):
     """No module of ``containers`` uses a private name (``_x``) defined outside its own subtree.
 
@@ -97,10 +109,10 @@ class PrivateNamesContract(Contract):
         modules = set(graph.modules)
         for container in sorted(str(c) for c in self.containers):  # type: ignore[attr-defined]
             for module in sorted(m for m in modules if _inside(m, container)):
-                spec = importlib.util.find_spec(module)
-                if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+                path = _source_of(module, container)
+                if path is None:
                     continue
-                for line, reached in _violations(module, Path(spec.origin), modules):
+                for line, reached in _violations(module, path, modules):
                     found.append(f"{module}:{line} uses {reached}")
         return ContractCheck(kept=not found, metadata={"found": found})
 

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 import volunteer_core as vc
-from volunteer_core.dates import last_day
+from volunteer_core.calendar.dates import last_day
 
 
 def members_frame(members: Iterable[vc.Member], year: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ True
 from volunteer_core import errors, policies
 from volunteer_core._catalogue import Rule
 from volunteer_core._version import __version__
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.compliance import (
     BranchYear,
     MemberYear,
@@ -16,7 +17,6 @@ from volunteer_core.compliance import (
     evaluate_member_year,
     evaluate_year,
 )
-from volunteer_core.dates import DateRange
 from volunteer_core.errors import (
     ConcurrencyConflict,
     InvalidInput,

@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from volunteer_core.dates import DateRange, last_day
+from volunteer_core.calendar.dates import DateRange, last_day
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.enums import ActivityKind, RecordStatus

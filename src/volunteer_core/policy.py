@@ -19,8 +19,7 @@ import attrs
 
 from volunteer_core import calendar
 from volunteer_core.errors import InvalidInput
-from volunteer_core.money import Yuan
-from volunteer_core.money import coerce_yuan as _coerce_yuan
+from volunteer_core.money import Yuan, coerce_yuan
 
 __all__ = [
     "DEFAULT",
@@ -93,7 +92,7 @@ def _festival_keys(value: Any) -> frozenset[str]:
 
 
 def _optional_cap(value: Any) -> Yuan | None:
-    return None if value is None else _coerce_yuan(value)
+    return None if value is None else coerce_yuan(value)
 
 
 def _raise_or_warn(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

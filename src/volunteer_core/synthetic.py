@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from volunteer_core import calendar
-from volunteer_core.dates import DateRange, last_day
+from volunteer_core.calendar.dates import DateRange, last_day
 from volunteer_core.errors import RuleViolation
 from volunteer_core.model import (
     Activity,

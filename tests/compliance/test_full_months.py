@@ -146,6 +146,6 @@ def test_full_months_is_every_month_whose_first_and_last_day_are_member_days(
     expected = tuple(
         month
         for month in range(1, 13)
-        if joined <= date(year, month, 1) and (left is None or left >= vc.dates.last_day(year, month))
+        if joined <= date(year, month, 1) and (left is None or left >= vc.calendar.last_day(year, month))
     )
     assert vc.compliance.full_months(member, year) == expected

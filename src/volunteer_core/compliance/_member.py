@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from volunteer_core._catalogue import Violation
-from volunteer_core.dates import first_day, last_day
+from volunteer_core.calendar.dates import first_day, last_day
 from volunteer_core.dual_registration import MemberRegistrations, registered_for
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord

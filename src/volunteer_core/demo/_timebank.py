@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.certificates import issue_certificate, verify_certificate
-from volunteer_core.dates import DateRange
 from volunteer_core.model.enums import RecordStatus
 from volunteer_core.policy import DEFAULT, NATIONAL_STARS, PARTY_MEMBER_YEARLY_STARS, Policy
 from volunteer_core.rules.timebank import STAR_LABELS_ZH, star_level

@@ -22,8 +22,7 @@ from volunteer_core.model.enums import (
     WishKind,
     WishStatus,
 )
-from volunteer_core.money import Yuan
-from volunteer_core.money import coerce_yuan as _coerce_yuan
+from volunteer_core.money import Yuan, coerce_yuan
 
 E = TypeVar("E", bound=Enum)
 
@@ -138,7 +137,7 @@ def to_optional_yuan(value: Any) -> Any:
     if value is None or isinstance(value, Yuan):
         return value
     try:
-        return _coerce_yuan(value)
+        return coerce_yuan(value)
     except (InvalidInput, TypeError):
         return value
 
@@ -148,7 +147,7 @@ def yuan(path: str, value: object) -> Yuan:
     if isinstance(value, Yuan):
         return value
     try:
-        return _coerce_yuan(value)
+        return coerce_yuan(value)
     except TypeError as err:
         raise TypeError(f"{path}: {err}") from None
     except InvalidInput as err:

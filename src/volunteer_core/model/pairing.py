@@ -1,7 +1,7 @@
 """Pairings (结对共建 / 结对帮扶): standing relations of branches (or members) with a target.
 
 >>> from datetime import date
->>> from volunteer_core.dates import DateRange
+>>> from volunteer_core.calendar.dates import DateRange
 >>> p = Pairing(id="p1", branch_ids={"b1"}, target_id="u1", mode="solo",
 ...             period=DateRange(date(2026, 1, 1)))
 >>> p.mode.label_zh, p.is_active_on(date(2030, 1, 1))
@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model import _fields as f
 from volunteer_core.model.enums import PairingMode

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model import _fields as f
 

@@ -2,7 +2,7 @@
 activity's length, sessions per day, and star levels.
 
 ``record.timeliness`` counts China's **official** working days (调休 included) through
-:mod:`volunteer_core.workdays`; ``record.status`` says that PENDING and REJECTED minutes count nowhere.
+:mod:`volunteer_core.calendar.workdays`; ``record.status`` says that PENDING and REJECTED minutes count nowhere.
 
 >>> from datetime import date
 >>> from volunteer_core import ServiceRecord
@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from volunteer_core import workdays
 from volunteer_core._catalogue import Violation, register, violation
+from volunteer_core.calendar import workdays
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.enums import RecordStatus

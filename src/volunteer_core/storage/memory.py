@@ -272,13 +272,11 @@ class _Repo(Generic[T]):
 
 
 class _Members(_Repo[Member], MemberRepository):
-
     def in_branch(self, branch_id: str) -> list[Member]:
         return self._find("branch", branch_id)
 
 
 class _Pairings(_Repo[Pairing], PairingRepository):
-
     def for_target(self, target_id: str) -> list[Pairing]:
         return self._find("target", target_id)
 
@@ -287,13 +285,11 @@ class _Pairings(_Repo[Pairing], PairingRepository):
 
 
 class _Activities(_Repo[Activity], ActivityRepository):
-
     def in_year(self, year: int) -> list[Activity]:
         return self._find("year", year)
 
 
 class _Records(_Repo[ServiceRecord], RecordRepository):
-
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
         if idempotency_key is not None:
             tx = self._tx
@@ -338,13 +334,11 @@ class _Records(_Repo[ServiceRecord], RecordRepository):
 
 
 class _Wishes(_Repo[Wish], WishRepository):
-
     def with_status(self, status: WishStatus) -> list[Wish]:
         return self._find("status", WishStatus(status))
 
 
 class _Plans(_Repo[BranchPlan], PlanRepository):
-
     def for_branch(self, branch_id: str, year: int) -> list[BranchPlan]:
         return sorted(
             self._tx.select(self.table, "branch_year", (branch_id, year)),
@@ -353,7 +347,6 @@ class _Plans(_Repo[BranchPlan], PlanRepository):
 
 
 class _Reports(_Repo[HalfYearReport], ReportRepository):
-
     def for_branch(self, branch_id: str, year: int) -> list[HalfYearReport]:
         return sorted(
             self._tx.select(self.table, "branch_year", (branch_id, year)),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sql_support import BRANCH
 
 from volunteer_core import Pairing
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.errors import ConcurrencyConflict, StorageError
 from volunteer_core.storage.sql import SqlUnitOfWork
 

@@ -19,7 +19,7 @@ import attrs
 import sqlalchemy as sa
 
 from volunteer_core.aggregates import AGGREGATES, Aggregate
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.model import Claim, PlanItem
 from volunteer_core.money import Yuan
 from volunteer_core.storage.sql import _schema as s

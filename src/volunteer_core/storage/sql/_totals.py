@@ -21,8 +21,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from volunteer_core.calendar.dates import first_day
 from volunteer_core.compliance import MemberTotals
-from volunteer_core.dates import first_day
 from volunteer_core.model.enums import ActivityKind, RecordStatus
 from volunteer_core.storage.sql import _schema as s
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 import attrs
 from hypothesis import strategies as st
 
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.model import (
     Activity,
     ActivityKind,

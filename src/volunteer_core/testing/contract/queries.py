@@ -17,7 +17,7 @@ import attrs
 import pytest
 
 from volunteer_core import compliance
-from volunteer_core.dates import DateRange
+from volunteer_core.calendar.dates import DateRange
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model import (
     Activity,
