@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cache
 from types import MappingProxyType, TracebackType
-from typing import Any, Generic, Self, TypeVar, get_type_hints
+from typing import Any, Generic, Self, TypeVar, get_origin, get_type_hints
 
 from volunteer_core import compliance
 from volunteer_core.aggregates import AGGREGATES
@@ -370,13 +370,15 @@ class UnitOfWork(abc.ABC):
 @cache
 def port_of(name: str) -> type[Repository[Any]]:
     """The repository interface of the aggregate ``name``: the type of that attribute of
-    :class:`UnitOfWork` (``uow.members`` is a :class:`MemberRepository`). A storage builds one
-    repository per row of :data:`volunteer_core.aggregates.AGGREGATES` implementing it.
+    :class:`UnitOfWork` (``uow.members`` is a :class:`MemberRepository`; an attribute typed
+    ``Repository[Entity]`` gives :class:`Repository`). A storage builds one repository per row of
+    :data:`volunteer_core.aggregates.AGGREGATES` implementing it.
 
     >>> port_of("members").__name__
     'MemberRepository'
     """
-    port = get_type_hints(UnitOfWork).get(name)
+    hint = get_type_hints(UnitOfWork).get(name)
+    port = get_origin(hint) or hint  # `Repository[Organisation]` for an aggregate without queries of its own
     if not (isinstance(port, type) and issubclass(port, Repository)):
         raise KeyError(name)
     return port

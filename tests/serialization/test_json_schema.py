@@ -28,7 +28,7 @@ from volunteer_core import (
     Yuan,
 )
 from volunteer_core import serialization as ser
-from volunteer_core.model import ENTITIES
+from volunteer_core.aggregates import ENTITIES
 
 # ---------------------------------------------------------------------------------------------------------
 # JSON Schema

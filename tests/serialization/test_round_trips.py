@@ -40,7 +40,7 @@ from volunteer_core import (
     Yuan,
 )
 from volunteer_core import serialization as ser
-from volunteer_core.model import ENTITIES
+from volunteer_core.aggregates import ENTITIES
 from volunteer_core.rules import violation
 from volunteer_core.testing import strategies as vst
 

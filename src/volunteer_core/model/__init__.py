@@ -49,19 +49,3 @@ __all__ = [
     "WishKind",
     "WishStatus",
 ]
-
-#: Every entity class (those with ``id`` and ``version``).
-ENTITIES = (
-    Branch,
-    Member,
-    Team,
-    Beneficiary,
-    PartnerUnit,
-    Pairing,
-    Activity,
-    ServiceRecord,
-    Wish,
-    Demand,
-    BranchPlan,
-    HalfYearReport,
-)

@@ -17,8 +17,9 @@ from typing import Any
 import attrs
 
 from volunteer_core._catalogue import Rule, Violation
+from volunteer_core.aggregates import ENTITIES
 from volunteer_core.calendar.dates import DateRange
-from volunteer_core.model import ENTITIES, Claim, PlanItem
+from volunteer_core.model import Claim, PlanItem
 from volunteer_core.money import Yuan
 from volunteer_core.serialization._converter import (
     OMITTED,

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sql_support import seed
 
 from volunteer_core import Beneficiary, Wish, Yuan
-from volunteer_core.model import ENTITIES, Claim, PlanItem
+from volunteer_core.aggregates import ENTITIES
+from volunteer_core.model import Claim, PlanItem
 from volunteer_core.storage.sql import SqlUnitOfWork
 
 
