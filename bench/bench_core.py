@@ -2,7 +2,7 @@
 peer, and ``find_duplicate_pairings`` at growing sizes.
 
 ``evaluate_year`` — for each size (``--members``; a synthetic year of
-``volunteer_core.testing.synthetic.generate_year``, seed 11, 50 members a branch, ~38 records a
+``volunteer_core.synthetic.generate_year``, seed 11, 50 members a branch, ~38 records a
 member):
 
 * the year's records are generated once (timed apart, "gen s") into a list, so the timed pass is the

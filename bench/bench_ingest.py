@@ -4,7 +4,7 @@ For each storage — SQLite (a file in a temporary directory), PostgreSQL starte
 (``volunteer_core.testing.postgres.temporary_postgres``: by default its fast, non-durable settings,
 ``postgresql``; ``postgresql-durable`` keeps fsync and synchronous commit):
 
-1. master data of a synthetic year (``volunteer_core.testing.synthetic.generate_year``; members chosen
+1. master data of a synthetic year (``volunteer_core.synthetic.generate_year``; members chosen
    so that ~37 records each give N, 50 members a branch) is stored through ``services.add_entities`` and
    ``services.register_pairing`` — not timed;
 2. **ingest** (timed, once): the first N ordinary records of the year, as ``RecordRequest`` — exactly

@@ -1,6 +1,6 @@
 """SQL pushdown against a hand-written query, on the same PostgreSQL (issue 7, item 3).
 
-For each size (members; ~38 records each) a synthetic year (``volunteer_core.testing.synthetic``) is
+For each size (members; ~38 records each) a synthetic year (``volunteer_core.synthetic``) is
 stored in a fresh PostgreSQL database that this script starts itself
 (``volunteer_core.testing.postgres.temporary_postgres``), then, median of ``--runs`` (``peer``,
 ``totals`` and ``pushdown`` taken in turns, so that a slow spell of the machine falls on all three):

@@ -1,6 +1,6 @@
-"""Generate a synthetic year (``volunteer_core.testing.synthetic``) and print it, or store it in a database.
+"""Generate a synthetic year (``volunteer_core.synthetic``) and print it, or store it in a database.
 
-The generator itself lives in the package (``volunteer_core.testing.synthetic.generate_year``) so the
+The generator itself lives in the package (``volunteer_core.synthetic.generate_year``) so the
 demo, the tests and the benchmarks share it; this script is its command line:
 
 * without ``--db``: stream the year's records once and print what the year holds (members, branches,
