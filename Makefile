@@ -8,7 +8,7 @@ STAMP_BENCH := $(VENV)/.installed-bench
 # Extra arguments for every benchmark, e.g. `make bench BENCH_ARGS=--quick`.
 BENCH_ARGS ?=
 
-.PHONY: demo test lint typecheck imports pytest bench clean
+.PHONY: demo test lint typecheck imports pytest postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,11 @@ typecheck: $(STAMP_DEV)
 imports: $(STAMP_DEV)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP_DEV)
+# The SQL tests start their own throwaway PostgreSQL server; its binaries are installed when missing.
+postgres:
+	@sh tools/ensure-postgres.sh
+
+pytest: $(STAMP_DEV) postgres
 	$(BIN)/python -m pytest -q
 
 # Never part of `make test`: numbers, not pass/fail. Tables on stdout, JSON in bench/results/.
