@@ -335,6 +335,25 @@ def test_a_new_record_cannot_adjust_itself(uow: UnitOfWork) -> None:
         assert uow.records.list() == [RECORD]
 
 
+def test_an_update_cannot_make_a_second_reversal_of_a_record(uow: UnitOfWork) -> None:
+    """A record is reversed once, whether the second reversal is added or made by an update: every storage
+    refuses it as a database's UNIQUE constraint does (the in-memory reference once accepted the update)."""
+    first = RECORD.reversal(id="r-rev1", recorded_on=date(2026, 3, 9))
+    other = attrs.evolve(RECORD, id="r-other", minutes=45)
+    with uow:
+        uow.records.add(first)
+        uow.records.add(other)
+        uow.commit()
+    with uow:
+        second = attrs.evolve(other, reverses=RECORD.id, minutes=-RECORD.minutes)
+        with pytest.raises(InvalidInput) as caught:
+            uow.records.update(second)
+        assert (caught.value.code, caught.value.path) == ("input.duplicate", "reverses")
+        stored = uow.records.update(attrs.evolve(first, reason="冲销原因"))  # the reversal itself: fine
+        assert stored.reverses == RECORD.id
+        assert uow.records.reversal_of(RECORD.id) == stored
+
+
 def test_a_duplicate_is_reported_before_a_dangling_reference(uow: UnitOfWork) -> None:
     with uow, pytest.raises(InvalidInput) as caught:
         uow.members.add(attrs.evolve(MEMBER, branch_id="b9"))

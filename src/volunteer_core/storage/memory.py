@@ -245,7 +245,8 @@ class _Repo(Generic[T]):
         return entity
 
     def _check_unique(self, entity: Any) -> None:
-        """Uniqueness beyond the id (none by default)."""
+        """Uniqueness beyond the id (none by default), on add and on update — as a database's UNIQUE
+        constraint checks every write."""
 
     def update(self, entity: T) -> T:
         key = entity.id  # type: ignore[attr-defined]
@@ -259,6 +260,7 @@ class _Repo(Generic[T]):
                 f"{self.kind} {key!r} changed meanwhile: stored version {stored.version}, "
                 f"given {entity.version}"  # type: ignore[attr-defined]
             )
+        self._check_unique(entity)
         self._check_references(entity)
         new = attrs.evolve(entity, version=entity.version + 1)  # type: ignore[misc, attr-defined]
         tx.put(self.table, key, new, fresh=False)
@@ -307,7 +309,8 @@ class _Records(_Repo[ServiceRecord], RecordRepository):
         return super().add(entity)
 
     def _check_unique(self, entity: Any) -> None:
-        if entity.reverses is not None and self.reversal_of(entity.reverses) is not None:
+        reversal = None if entity.reverses is None else self.reversal_of(entity.reverses)
+        if reversal is not None and reversal.id != entity.id:
             raise InvalidInput(
                 "reverses",
                 entity.reverses,
