@@ -54,34 +54,65 @@ def _absolute(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
+def _dotted(node: ast.expr, module_aliases: dict[str, str]) -> str | None:
+    """The dotted path a name or an attribute chain (``alias``, ``alias.a.b``) names when it starts at a
+    module alias."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and node.id in module_aliases:
+        return ".".join([module_aliases[node.id], *reversed(parts)])
+    return None
+
+
+def _named_path(node: ast.Attribute | ast.Call, module_aliases: dict[str, str]) -> str | None:
+    """The dotted path ``node`` names through a module: ``alias.a.b``, ``getattr(alias, "_x")`` or
+    ``import_module("pkg._mod")``; None for anything else."""
+    if isinstance(node, ast.Attribute):
+        return _dotted(node, module_aliases)
+    func, args = node.func, node.args
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    text = args[-1] if args else None
+    if not (isinstance(text, ast.Constant) and isinstance(text.value, str)):
+        return None
+    if name == "import_module" and len(args) == 1:
+        return text.value
+    if name == "getattr" and len(args) == 2:
+        base = _dotted(args[0], module_aliases)
+        return None if base is None else f"{base}.{text.value}"
+    return None
+
+
 def _violations(importer: str, path: Path, modules: set[str]) -> Iterator[tuple[int, str]]:
-    """(line, ``owner._name``) for every private name of another module that ``importer`` uses."""
+    """(line, ``owner._name``) for every private name of another module that ``importer`` uses: in an
+    import, in an attribute chain from an imported module (``pkg.mod._x``, ``alias._x``), in
+    ``getattr(module, "_x")`` and in ``importlib.import_module("pkg._mod")``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     is_package = path.name == "__init__.py"
     module_aliases: dict[str, str] = {}  # local name → the module it is bound to
+    found: set[tuple[int, str]] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                for reached in _reaches(importer, alias.name):
-                    yield node.lineno, reached
+                found.update((node.lineno, r) for r in _reaches(importer, alias.name))
                 if alias.asname:
                     module_aliases[alias.asname] = alias.name
+                else:  # `import a.b.c` binds `a`
+                    top = alias.name.split(".")[0]
+                    module_aliases[top] = top
         elif isinstance(node, ast.ImportFrom):
             source = _absolute(importer, is_package, node)
             for alias in node.names:
-                for reached in _reaches(importer, f"{source}.{alias.name}"):
-                    yield node.lineno, reached
+                found.update((node.lineno, r) for r in _reaches(importer, f"{source}.{alias.name}"))
                 if f"{source}.{alias.name}" in modules:
                     module_aliases[alias.asname or alias.name] = f"{source}.{alias.name}"
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in module_aliases
-            and _private(node.attr)
-        ):
-            for reached in _reaches(importer, f"{module_aliases[node.value.id]}.{node.attr}"):
-                yield node.lineno, reached
+        if isinstance(node, ast.Attribute | ast.Call):
+            dotted = _named_path(node, module_aliases)
+            if dotted is not None:
+                found.update((node.lineno, r) for r in _reaches(importer, dotted))
+    yield from sorted(found)
 
 
 def _source_of(module: str, container: str) -> Path | None:

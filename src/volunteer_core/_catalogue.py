@@ -160,7 +160,11 @@ def validate(entity: object, policy: Any) -> list[Violation]:
     >>> [v.code for v in validate(w, policies.DEFAULT)]
     ['wish.value_cap']
     """
-    return _VALIDATORS[type(entity)](entity, policy)
+    for cls in type(entity).__mro__:  # a subclass of Wish is judged as a Wish
+        check = _VALIDATORS.get(cls)
+        if check is not None:
+            return check(entity, policy)
+    raise KeyError(f"no validator is registered for {type(entity).__name__}")
 
 
 def _rule(

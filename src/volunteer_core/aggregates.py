@@ -90,7 +90,8 @@ class Reference:
 
 @attrs.frozen(kw_only=True)
 class Index:
-    """A value the storages find entities by (``members.in_branch`` looks members up by ``branch``).
+    """A value the repository's queries find entities by (``members.in_branch`` looks members up by
+    ``branch``): the in-memory storage indexes by them; a database declares its own indexes in its schema.
 
     ``values(entity)`` gives every value the entity is found under (a pairing of several branches is
     found under each of them).
@@ -129,13 +130,6 @@ class Aggregate:
         for reference in self.references:
             for path, value in reference.ids(entity):
                 yield path, reference.target, value
-
-    def index(self, name: str) -> Index:
-        """The index called ``name``; ``KeyError`` when the aggregate has none of that name."""
-        for index in self.indexes:
-            if index.name == name:
-                return index
-        raise KeyError(name)
 
 
 def _refs(*pairs: tuple[str, str]) -> tuple[Reference, ...]:

@@ -56,7 +56,17 @@ class RegisteredCommunities:
     toward ``member.monthly_community`` — its activity's community is one where the member was registered
     on the record's day. A member without any ``CommunityRegistration`` counts as registered at
     ``Member.community`` (when set) throughout. Holds the activities' communities and the registrations:
-    memory ∝ activities + members, never records."""
+    memory ∝ activities + members, never records.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Activity, Member, ServiceRecord
+    >>> a = Activity(id="a1", kind="community_service", branch_id="b1", on=date(2026, 2, 5), title="清扫",
+    ...              community="凤山社区")
+    >>> m = Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1), community="凤山社区")
+    >>> r = ServiceRecord.for_activity(a, id="r1", member_id="m1", minutes=90)
+    >>> RegisteredCommunities([a], []).for_member(m).counts(r)
+    True
+    """
 
     __slots__ = ("_communities", "_registrations")
 
@@ -69,10 +79,16 @@ class RegisteredCommunities:
             self._registrations.setdefault(registration.member_id, []).append(registration)
 
     def for_member(self, member: Member) -> MemberRegistrations:
+        """The test for one member's records."""
         return MemberRegistrations(self, member)
 
     def community_of(self, record: ServiceRecord) -> str | None:
+        """The community of the record's activity (None when it has none, or is unknown)."""
         return self._communities.get(record.activity_id)
+
+    def registrations_of(self, member_id: str) -> list[CommunityRegistration]:
+        """The member's registrations (``[]`` for none)."""
+        return self._registrations.get(member_id, [])
 
 
 class MemberRegistrations:
@@ -83,10 +99,11 @@ class MemberRegistrations:
 
     def __init__(self, owner: RegisteredCommunities, member: Member) -> None:
         self._owner = owner
-        self._registrations: list[CommunityRegistration] = owner._registrations.get(member.id, [])
+        self._registrations = owner.registrations_of(member.id)
         self._fallback = member.community
 
     def counts(self, record: ServiceRecord) -> bool:
+        """Whether ``record`` was served at a community where the member was registered that day."""
         community = self._owner.community_of(record)
         if community is None:
             return False
@@ -101,6 +118,15 @@ def registered_for(
     activities: Iterable[Activity],
     registrations: Iterable[CommunityRegistration],
 ) -> MemberRegistrations | None:
+    """The member's registration test when ``policy.community_service_where_registered`` (双报到), else
+    None (every community session counts) — what :mod:`volunteer_core.compliance` asks per member.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Member, policies
+    >>> m = Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1))
+    >>> registered_for(m, policies.DEFAULT, [], []) is None
+    True
+    """
     if not policy.community_service_where_registered:
         return None
     return RegisteredCommunities(activities, registrations).for_member(member)

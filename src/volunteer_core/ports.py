@@ -78,16 +78,18 @@ __all__ = [
     "UnitOfWork",
     "WishRepository",
     "port_of",
+    "repository_classes",
 ]
 
 T = TypeVar("T")
 
-#: Which field of which entity must name a stored entity of which repository (``None`` allowed), read
+#: Which attribute of which entity must name a stored entity of which repository (``None`` allowed), read
 #: from the table of aggregates (:data:`volunteer_core.aggregates.AGGREGATES`). A storage refuses
 #: ``add``/``update`` of an entity whose reference is dangling with ``InvalidInput`` (code
-#: ``input.reference``). ``"claims[].member_id"`` is the ``member_id`` of each claim of a wish.
+#: ``input.reference``). Claims of a wish reference members too (``claims[i].member_id``): the table lists
+#: every reference, those inside a sequence included (:meth:`~volunteer_core.aggregates.Aggregate.references_of`).
 REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
-    {a.name: tuple((r.field, r.target) for r in a.references) for a in AGGREGATES}
+    {a.name: tuple((r.field, r.target) for r in a.references if "[" not in r.field) for a in AGGREGATES}
 )
 
 
@@ -382,3 +384,39 @@ def port_of(name: str) -> type[Repository[Any]]:
     if not (isinstance(port, type) and issubclass(port, Repository)):
         raise KeyError(name)
     return port
+
+
+def repository_classes(plain: type[Any], own: Mapping[str, type[Any]]) -> dict[str, type[Any]]:
+    """For a storage's implementer: the class of each aggregate's repository, by name, in table order —
+    ``own[name]`` where the storage wrote one (its port adds queries), else a class mixing ``plain`` (the
+    storage's ``get``/``add``/``update``/``list``) into the aggregate's port (:func:`port_of`). A class left
+    with an abstract method (a query of the port nobody implemented) raises ``TypeError`` here, at import,
+    rather than when a unit of work is built.
+
+    >>> class Plain:
+    ...     def __init__(self, uow, aggregate): ...
+    ...     def get(self, entity_id): ...
+    ...     def add(self, entity): ...
+    ...     def update(self, entity): ...
+    ...     def list(self): ...
+    >>> repository_classes(Plain, {})
+    Traceback (most recent call last):
+    ...
+    TypeError: the members repository PlainMemberRepository leaves in_branch abstract
+    """
+    unknown = set(own) - {a.name for a in AGGREGATES}
+    if unknown:
+        raise TypeError(f"no aggregate is called {', '.join(sorted(unknown))}")
+    classes: dict[str, type[Any]] = {}
+    for aggregate in AGGREGATES:
+        cls = own.get(aggregate.name)
+        if cls is None:
+            name = f"{plain.__name__.lstrip('_')}{aggregate.entity.__name__}Repository"
+            cls = type(name, (plain, port_of(aggregate.name)), {})
+        abstract = sorted(getattr(cls, "__abstractmethods__", ()))
+        if abstract:
+            raise TypeError(
+                f"the {aggregate.name} repository {cls.__name__} leaves {', '.join(abstract)} abstract"
+            )
+        classes[aggregate.name] = cls
+    return classes

@@ -520,3 +520,24 @@ def test_wish_value_sub_fen_names_the_field() -> None:
             value="1.001",
         )
     assert caught.value.path == "value"
+
+
+def test_a_subclass_of_wish_is_judged_by_the_wish_rules() -> None:
+    """The model reaches the wish validator through the catalogue, along the class hierarchy."""
+
+    @attrs.frozen(kw_only=True)
+    class TaggedWish(Wish):
+        tag: str = ""
+
+    over = TaggedWish(
+        id="w1",
+        beneficiary_id="p1",
+        kind="material",
+        content="轮椅",
+        collected_on=date(2026, 5, 1),
+        value="300.01",
+    )
+    with pytest.raises(RuleViolation) as caught:
+        over.screen(True, date(2026, 5, 2))
+    assert caught.value.violation.code == "wish.value_cap"
+    assert attrs.evolve(over, value="300.00").screen(True, date(2026, 5, 2)).status is WishStatus.SCREENED

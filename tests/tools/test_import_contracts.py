@@ -42,6 +42,16 @@ def _found(tmp_path: Path, importer: str, source: str, modules: set[str] | None 
         ("pkg.cli", "from pkg import __version__\n", []),
         # relative imports resolve against the importer
         ("pkg.cli.main", "from ..forms._export import run\n", ["pkg.forms._export"]),
+        # an attribute chain from `import a.b`, getattr with a constant, import_module with a constant
+        ("pkg.cli", "import pkg.forms\npkg.forms._export.run()\n", ["pkg.forms._export"]),
+        ("pkg.cli", "from pkg import forms\ngetattr(forms, '_export')\n", ["pkg.forms._export"]),
+        (
+            "pkg.cli",
+            "import importlib\nimportlib.import_module('pkg.forms._export')\n",
+            ["pkg.forms._export"],
+        ),
+        # not a module: a private attribute of one's own objects is no reach
+        ("pkg.cli", "class A:\n    def f(self):\n        return self._x\n", []),
     ],
 )
 def test_private_reach(tmp_path: Path, importer: str, source: str, expected: list[str]) -> None:

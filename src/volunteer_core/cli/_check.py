@@ -44,8 +44,8 @@ __all__ = ["MAX_DATASET_BYTES", "run"]
 #: The largest JSON dataset ``check`` reads (bytes).
 MAX_DATASET_BYTES = 512 * 1024 * 1024
 
-#: The keys of a JSON dataset (``check FILE``), in the order they are read.
-#: The keys of a JSON dataset: one per row of the table of aggregates, each a list of that entity.
+#: The keys of a JSON dataset (``check FILE``), in the order they are read: one per row of the table of
+#: aggregates, each a list of that entity (demands are read and checked for shape, not judged).
 _DATASET_KEYS = tuple(a.name for a in AGGREGATES)
 
 

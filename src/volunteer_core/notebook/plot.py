@@ -29,8 +29,8 @@ try:
     from matplotlib.figure import Figure
 except ImportError as _err:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "volunteer_core.plot 需要 matplotlib：pip install 'volunteer-core[plot]'；"
-        "volunteer_core.plot needs matplotlib: pip install 'volunteer-core[plot]'"
+        "volunteer_core.notebook.plot 需要 matplotlib：pip install 'volunteer-core[plot]'；"
+        "volunteer_core.notebook.plot needs matplotlib: pip install 'volunteer-core[plot]'"
     ) from _err
 
 from volunteer_core.model.enums import WishStatus

@@ -49,7 +49,7 @@ from volunteer_core.ports import (
     ReportRepository,
     UnitOfWork,
     WishRepository,
-    port_of,
+    repository_classes,
 )
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -369,15 +369,7 @@ _WITH_QUERIES: dict[str, type[_Repo[Any]]] = {
 }
 
 
-def _repository_class(aggregate: Aggregate) -> type[_Repo[Any]]:
-    """The class of the aggregate's repository: its own, or the plain one implementing its port."""
-    own = _WITH_QUERIES.get(aggregate.name)
-    if own is not None:
-        return own
-    return type(f"_Plain{aggregate.entity.__name__}Repository", (_Repo, port_of(aggregate.name)), {})
-
-
-_REPOSITORY_CLASSES = {aggregate.name: _repository_class(aggregate) for aggregate in AGGREGATES}
+_REPOSITORY_CLASSES = repository_classes(_Repo, _WITH_QUERIES)
 
 
 class _Locks(LockRepository):

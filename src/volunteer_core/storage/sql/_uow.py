@@ -14,11 +14,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from volunteer_core.aggregates import AGGREGATES
 from volunteer_core.compliance import MemberTotals, valid_as_of, valid_year
 from volunteer_core.errors import InvalidInput, StorageError
-from volunteer_core.ports import (
-    LockRepository,
-    UnitOfWork,
-    port_of,
-)
+from volunteer_core.ports import LockRepository, UnitOfWork, repository_classes
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql import _totals
 from volunteer_core.storage.sql._engine import EngineLike, resolve_engine
@@ -93,15 +89,7 @@ _WITH_QUERIES: dict[str, type[Repo[Any]]] = {
 }
 
 
-def _repository_class(name: str, entity: type[Any]) -> type[Repo[Any]]:
-    """The class of the aggregate's repository: its own, or the plain one implementing its port."""
-    own = _WITH_QUERIES.get(name)
-    if own is not None:
-        return own
-    return type(f"_Plain{entity.__name__}Repository", (Repo, port_of(name)), {})
-
-
-_REPOSITORY_CLASSES = {a.name: _repository_class(a.name, a.entity) for a in AGGREGATES}
+_REPOSITORY_CLASSES = repository_classes(Repo, _WITH_QUERIES)
 
 
 #: Engines whose schema version was found right (checked once per engine, at its first transaction).
