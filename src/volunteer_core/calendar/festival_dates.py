@@ -139,7 +139,7 @@ class _Entry:
     rule: _Rule
 
 
-# The catalogue: every festival the seeds name (shared/design/domain.md "Festivals").
+# The catalogue: every festival the policy documents name (docs/sources: 000 §四.3, 003, 004 §三).
 _CATALOGUE: Mapping[str, _Entry] = MappingProxyType(
     {
         # lunar
