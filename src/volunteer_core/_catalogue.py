@@ -118,10 +118,14 @@ def violation(
     )
 
 
-def register(code: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Attach the decorated pure function to the catalogued rule ``code`` as its ``check``."""
+_Check = TypeVar("_Check", bound=Callable[..., Any])
 
-    def attach(func: Callable[..., Any]) -> Callable[..., Any]:
+
+def register(code: str) -> Callable[[_Check], _Check]:
+    """Attach the decorated pure function to the catalogued rule ``code`` as its ``check`` (its type
+    is kept)."""
+
+    def attach(func: _Check) -> _Check:
         _REGISTRY[code] = attrs.evolve(_REGISTRY[code], check=func)
         return func
 
@@ -334,6 +338,29 @@ _REGISTRY: dict[str, Rule] = {
             "a record is reversed once",
             "002 (时间银行)",
             "Reversing a record that already has a reversal, or reversing a reversal, is refused.",
+        ),
+        _rule(
+            "ledger.reversal_mismatch",
+            "冲销记录须与原记录对应",
+            "a reversal mirrors its original",
+            "002 (时间银行)",
+            "A reversal has its original's member, activity, branch, kind and date and the negated minutes.",
+        ),
+        _rule(
+            "ledger.append_only",
+            "台账只增不改",
+            "the ledger is append-only",
+            "志愿服务记录与证明出具办法（试行）2020 (记录留存，以新记录更正)",
+            "A stored record never changes except a PENDING record's decision (status, decided_by, "
+            "decided_on, reason); nothing is deleted — at the port and in the database.",
+        ),
+        _rule(
+            "ledger.idempotency_conflict",
+            "同一幂等键只对应一个请求",
+            "one key, one request",
+            "— (integrity)",
+            "An idempotency key reused with a different request (member, activity, minutes, date, kind) is "
+            "refused.",
         ),
         _rule(
             "ledger.year_locked",

@@ -184,15 +184,31 @@ class ActivityRepository(Repository[Activity]):
 
 
 class RecordRepository(Repository[ServiceRecord]):
-    """The time-bank ledger. Entries are appended; a correction is a reversal or an adjustment entry."""
+    """The time-bank ledger, append-only (``ledger.append_only``). Entries are appended; a correction is a
+    reversal or an adjustment entry; nothing is deleted. Every storage refuses what breaks the ledger
+    through these methods, with the codes the use-cases raise (:func:`volunteer_core.rules.ledger.
+    check_ledger_entry` and :func:`~volunteer_core.rules.ledger.check_ledger_update` say exactly what)."""
 
     @abc.abstractmethod
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
-        """Append a record. With ``idempotency_key``, the key is stored with it; a key already stored
-        raises ``InvalidInput`` (code ``input.duplicate``, path ``idempotency_key``), atomically. A record is
-        reversed once: a second record whose ``reverses`` names an already reversed record raises
-        ``InvalidInput`` (code ``input.duplicate``, path ``reverses``). Checks run in this order: key, id,
-        ``reverses``, references."""
+        """Append a record, atomically. With ``idempotency_key``, the key is stored with it.
+
+        Refused, in this order: a key already stored — ``RuleViolation`` ``ledger.idempotency_conflict``
+        when the stored record is a different request (member, activity, minutes, date, kind), else
+        ``InvalidInput`` (code ``input.duplicate``, path ``idempotency_key``); a duplicate id
+        (``InvalidInput`` ``input.duplicate``); a record of a locked (branch, year) (``RuleViolation``
+        ``ledger.year_locked``); a reversal of a reversal or of a record already reversed
+        (``RuleViolation`` ``ledger.already_reversed``), or one that does not mirror its original
+        (``ledger.reversal_mismatch``); then dangling references (``InvalidInput`` ``input.reference``).
+        """
+
+    @abc.abstractmethod
+    def update(self, entity: ServiceRecord) -> ServiceRecord:
+        """Store a PENDING record's decision — ``status`` to CONFIRMED or REJECTED, ``decided_by``,
+        ``decided_on``, ``reason`` — and nothing else: any other change, or any change of a decided
+        record, raises ``RuleViolation`` ``ledger.append_only``; a record of a locked (branch, year)
+        raises ``ledger.year_locked``. Versions, ``NotFound`` and ``ConcurrencyConflict`` as for every
+        repository (checked first)."""
 
     @abc.abstractmethod
     def in_year(self, year: int) -> Iterator[ServiceRecord]:
@@ -265,6 +281,16 @@ class RecordRepository(Repository[ServiceRecord]):
 
 class WishRepository(Repository[Wish]):
     """Micro-wishes (微心愿), claims included."""
+
+    @abc.abstractmethod
+    def add(self, entity: Wish, *, idempotency_key: str | None = None) -> Wish:
+        """Store a new wish as :meth:`Repository.add` does. With ``idempotency_key`` (an import row's
+        fingerprint, say), the key is stored with it; a key already stored raises ``InvalidInput``
+        (code ``input.duplicate``, path ``idempotency_key``), atomically."""
+
+    @abc.abstractmethod
+    def by_idempotency_key(self, key: str) -> Wish | None:
+        """The wish stored with this idempotency key, or None."""
 
     @abc.abstractmethod
     def with_status(self, status: WishStatus) -> list[Wish]:

@@ -16,7 +16,16 @@ from volunteer_core.rules.branch import (
     check_report_due,
     check_team_campaign,
 )
-from volunteer_core.rules.ledger import check_record_status, check_reversal, check_year_locked
+from volunteer_core.rules.ledger import (
+    check_append_only,
+    check_idempotent_request,
+    check_ledger_entry,
+    check_ledger_update,
+    check_record_status,
+    check_reversal,
+    check_reversal_mirrors,
+    check_year_locked,
+)
 from volunteer_core.rules.member import (
     check_annual_hours,
     check_branch_activities,
@@ -56,6 +65,7 @@ __all__ = [
     "check_activity",
     "check_activity_summary",
     "check_annual_hours",
+    "check_append_only",
     "check_branch_activities",
     "check_branch_team",
     "check_caring_action",
@@ -63,12 +73,16 @@ __all__ = [
     "check_content_required",
     "check_duration",
     "check_festival_window",
+    "check_idempotent_request",
+    "check_ledger_entry",
+    "check_ledger_update",
     "check_monthly_community",
     "check_pairings",
     "check_plan_due",
     "check_record_status",
     "check_report_due",
     "check_reversal",
+    "check_reversal_mirrors",
     "check_sessions_per_day",
     "check_single_target",
     "check_skill",

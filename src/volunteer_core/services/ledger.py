@@ -31,7 +31,7 @@ from volunteer_core.errors import InvalidInput, RuleViolation
 from volunteer_core.model import Activity, RecordStatus, ServiceRecord
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
-from volunteer_core.rules.ledger import check_reversal, check_year_locked
+from volunteer_core.rules.ledger import check_idempotent_request, check_reversal, check_year_locked
 from volunteer_core.rules.timebank import check_duration, check_sessions_per_day
 from volunteer_core.services._unit import DEFAULT_RETRIES, cached, new_id, today, transaction
 
@@ -90,6 +90,20 @@ def _new_record(
     )
 
 
+def _repeated(
+    first: ServiceRecord, activity: Activity, request: RecordRequest, recorded_on: date
+) -> ServiceRecord:
+    """``first``, stored with ``request``'s idempotency key, when ``request`` asks for the same entry
+    (member, activity, minutes, date, kind); else ``RuleViolation`` ``ledger.idempotency_conflict``."""
+    key = request.idempotency_key
+    assert key is not None
+    again = _new_record(activity, request, recorded_on, first.status)
+    conflict = check_idempotent_request(first, again, key=key)
+    if conflict:
+        raise RuleViolation(conflict[0])
+    return first
+
+
 def _year_records(
     uow: UnitOfWork, record: ServiceRecord, member_years: dict[tuple[str, int], list[ServiceRecord]] | None
 ) -> list[ServiceRecord]:
@@ -143,7 +157,7 @@ def enter_record(
     if request.idempotency_key is not None:
         first = uow.records.by_idempotency_key(request.idempotency_key)
         if first is not None:
-            return first
+            return _repeated(first, activity, request, recorded_on)
     uow.members.get(request.member_id)
     record = _new_record(activity, request, recorded_on, status)
     _refuse_locked(uow, record)
@@ -172,8 +186,9 @@ def record_service(
     or not (补录: lateness is reported by :func:`volunteer_core.validate_record`, ``record.timeliness``).
 
     ``on`` defaults to the activity's date, ``recorded_on`` to today in China. The same
-    ``idempotency_key`` twice returns the first record and stores nothing new (never deduplicated by
-    content). Refused with ``RuleViolation``: a record in a locked year (``ledger.year_locked``), more
+    ``idempotency_key`` with the same request (member, activity, minutes, date, kind) returns the first
+    record and stores nothing new (never deduplicated by content); with a different request it raises
+    ``RuleViolation`` ``ledger.idempotency_conflict`` naming both. Refused with ``RuleViolation``: a record in a locked year (``ledger.year_locked``), more
     minutes than the activity's ``duration_minutes`` (``record.duration``), more than
     ``policy.max_sessions_per_day`` sessions of the member at the activity that day
     (``record.sessions_per_day``).
@@ -332,8 +347,12 @@ def _record_batch(
             key = request.idempotency_key
             if key is not None:
                 first = by_key.get(key)
-                if first is not None or key in in_batch:
-                    done.append(in_batch[key] if first is None else first)
+                if first is not None:
+                    done.append(_repeated(first, activity, request, recorded_on))
+                    continue
+                if key in in_batch:
+                    _repeated(entries[in_batch[key]][0], activity, request, recorded_on)
+                    done.append(in_batch[key])
                     continue
             if request.member_id not in members:
                 uow.members.get(request.member_id)  # NotFound, as enter_record raises it

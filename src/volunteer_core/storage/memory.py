@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from volunteer_core.aggregates import AGGREGATES, AGGREGATES_BY_NAME, Aggregate
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, StorageError
 from volunteer_core.model import (
     Activity,
     BranchPlan,
@@ -51,6 +51,7 @@ from volunteer_core.ports import (
     WishRepository,
     repository_classes,
 )
+from volunteer_core.rules.ledger import check_idempotent_request, check_ledger_entry, check_ledger_update
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -61,7 +62,9 @@ _Key = tuple[str, str, Hashable]  # (table, index, value): what a read depended 
 _INDEXES: dict[str, dict[str, Callable[[Any], Iterable[Hashable]]]] = {
     a.name: {index.name: index.values for index in a.indexes} for a in AGGREGATES
 }
-_TABLES = (*(a.name for a in AGGREGATES), "idempotency", "locks")
+_TABLES = (*(a.name for a in AGGREGATES), "idempotency", "wish_keys", "locks")
+#: the tables of idempotency keys (key → entity id)
+_KEY_TABLES = frozenset({"idempotency", "wish_keys"})
 
 
 class InMemoryStore:
@@ -126,7 +129,7 @@ class InMemoryStore:
                     latest = self._read(table, key, self._seq)
                     if (table, key) in fresh and latest is not None:
                         raise InvalidInput(
-                            "idempotency_key" if table == "idempotency" else "id",
+                            "idempotency_key" if table in _KEY_TABLES else "id",
                             key,
                             code="input.duplicate",
                             message_en=f"{table} already holds {key!r}",
@@ -291,33 +294,54 @@ class _Activities(_Repo[Activity], ActivityRepository):
         return self._find("year", year)
 
 
-class _Records(_Repo[ServiceRecord], RecordRepository):
-    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
-        if idempotency_key is not None:
-            tx = self._tx
-            if tx.get("idempotency", idempotency_key) is not None:
-                raise InvalidInput(
-                    "idempotency_key",
-                    idempotency_key,
-                    code="input.duplicate",
-                    message_en=f"idempotency key {idempotency_key!r} is already stored",
-                    message_zh=f"幂等键 {idempotency_key!r} 已存在",
-                )
-            stored = super().add(entity)
-            tx.put("idempotency", idempotency_key, entity.id, fresh=True)
-            return stored
-        return super().add(entity)
+def _duplicate_key(key: str) -> InvalidInput:
+    return InvalidInput(
+        "idempotency_key",
+        key,
+        code="input.duplicate",
+        message_en=f"idempotency key {key!r} is already stored",
+        message_zh=f"幂等键 {key!r} 已存在",
+    )
 
-    def _check_unique(self, entity: Any) -> None:
-        reversal = None if entity.reverses is None else self.reversal_of(entity.reverses)
-        if reversal is not None and reversal.id != entity.id:
-            raise InvalidInput(
-                "reverses",
-                entity.reverses,
-                code="input.duplicate",
-                message_en=f"record {entity.reverses!r} is already reversed",
-                message_zh=f"记录 {entity.reverses!r} 已被冲销",
+
+class _Records(_Repo[ServiceRecord], RecordRepository):
+    """The ledger: append-only, refused as :func:`~volunteer_core.rules.ledger.check_ledger_entry` and
+    :func:`~volunteer_core.rules.ledger.check_ledger_update` say."""
+
+    def _locked(self, record: ServiceRecord) -> bool:
+        return self._uow.locks.is_locked(record.branch_id, record.on.year)
+
+    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
+        tx = self._tx
+        if idempotency_key is not None:
+            first = self.by_idempotency_key(idempotency_key)
+            if first is not None:
+                conflict = check_idempotent_request(first, entity, key=idempotency_key)
+                if conflict:
+                    raise RuleViolation(conflict[0])
+                raise _duplicate_key(idempotency_key)
+        if tx.get(self.table, entity.id) is None:  # a duplicate id is the base class's to refuse first
+            original = None if entity.reverses is None else tx.get(self.table, entity.reverses)
+            refused = check_ledger_entry(
+                entity,
+                locked=self._locked(entity),
+                original=original,
+                existing_reversal=None if original is None else self.reversal_of(original.id),
             )
+            if refused:
+                raise RuleViolation(refused[0])
+        stored = super().add(entity)
+        if idempotency_key is not None:
+            tx.put("idempotency", idempotency_key, entity.id, fresh=True)
+        return stored
+
+    def update(self, entity: ServiceRecord) -> ServiceRecord:
+        stored = self._tx.get(self.table, entity.id)
+        if stored is not None and stored.version == entity.version:  # else NotFound / ConcurrencyConflict
+            refused = check_ledger_update(stored, entity, locked=self._locked(stored))
+            if refused:
+                raise RuleViolation(refused[0])
+        return super().update(entity)
 
     def in_year(self, year: int) -> Iterator[ServiceRecord]:
         return iter(sorted(self._tx.select(self.table, "year", year), key=lambda r: (r.on, r.id)))
@@ -337,6 +361,18 @@ class _Records(_Repo[ServiceRecord], RecordRepository):
 
 
 class _Wishes(_Repo[Wish], WishRepository):
+    def add(self, entity: Wish, *, idempotency_key: str | None = None) -> Wish:
+        if idempotency_key is not None and self._tx.get("wish_keys", idempotency_key) is not None:
+            raise _duplicate_key(idempotency_key)
+        stored = super().add(entity)
+        if idempotency_key is not None:
+            self._tx.put("wish_keys", idempotency_key, entity.id, fresh=True)
+        return stored
+
+    def by_idempotency_key(self, key: str) -> Wish | None:
+        wish_id = self._tx.get("wish_keys", key)
+        return None if wish_id is None else self.get(wish_id)
+
     def with_status(self, status: WishStatus) -> list[Wish]:
         return self._find("status", WishStatus(status))
 
