@@ -33,7 +33,7 @@ def test_record_service_copies_the_activity_and_is_idempotent(uow: UnitOfWork) -
         date(2026, 3, 6),
     )
     assert record.status is RecordStatus.CONFIRMED
-    again = services.record_service(uow, member_id="m1", activity_id="a1", minutes=45, idempotency_key="k1")
+    again = services.record_service(uow, member_id="m1", activity_id="a1", minutes=90, idempotency_key="k1")
     assert again == record
     other = services.record_service(uow, member_id="m1", activity_id="a1", minutes=90)  # no key: recorded
     with uow:
@@ -158,3 +158,49 @@ def test_eight_threads_with_one_key_store_one_record_and_all_get_it() -> None:
     assert len({r.id for r in results}) == 1
     with InMemoryUnitOfWork(store) as uow:
         assert len(list(uow.records.in_year(2026))) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"member_id": "m2"}, "member_id"),
+        ({"minutes": 45}, "minutes"),
+        ({"on": date(2026, 3, 6)}, "on"),
+        ({"activity_id": "a2"}, "activity_id"),
+    ],
+)
+def test_a_key_reused_for_another_request_is_refused_naming_both(
+    uow: UnitOfWork, change: dict[str, object], field: str
+) -> None:
+    """``ledger.idempotency_conflict``: the second request is not silently dropped; nothing is stored."""
+    services.add_entities(
+        uow, [Activity(id="a2", kind="caring_action", branch_id="b1", on=date(2026, 3, 5), title="慰问")]
+    )
+    request: dict[str, object] = {
+        "member_id": "m1",
+        "activity_id": "a1",
+        "minutes": 60,
+        "on": date(2026, 3, 5),
+    }
+    first = services.record_service(uow, **request, idempotency_key="K1")  # type: ignore[arg-type]
+    with pytest.raises(RuleViolation) as refused:
+        services.record_service(uow, **{**request, **change}, idempotency_key="K1")  # type: ignore[arg-type]
+    violation = refused.value.violation
+    assert violation.code == "ledger.idempotency_conflict"
+    assert violation.details["fields"] == (field,)
+    assert violation.details["record_id"] == first.id
+    assert "K1" in violation.message_en and first.id in violation.message_en
+    assert str(change[field]) in violation.message_en  # the second request is named too
+    with uow:
+        assert [r.id for r in uow.records.in_year(2026)] == [first.id]
+    in_one_batch = [
+        services.RecordRequest(member_id="m1", activity_id="a1", minutes=30, idempotency_key="K2"),
+        services.RecordRequest(member_id="m1", activity_id="a1", minutes=31, idempotency_key="K2"),
+    ]
+    with pytest.raises(RuleViolation, match="ledger.idempotency_conflict"):
+        services.record_services(uow, in_one_batch)
+    with pytest.raises(RuleViolation, match="ledger.idempotency_conflict"):
+        services.record_services(
+            uow, [services.RecordRequest(member_id="m2", activity_id="a1", minutes=60, idempotency_key="K1")]
+        )
+    assert services.record_service(uow, **request, idempotency_key="K1") == first  # type: ignore[arg-type]

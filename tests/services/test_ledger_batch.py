@@ -104,9 +104,13 @@ def test_a_key_repeated_in_a_batch_stores_once_and_returns_the_first(uow: UnitOf
     items = [
         _request("m1", minutes=60, idempotency_key="k1"),
         _request("m2", minutes=30),
-        _request("m3", minutes=90, idempotency_key="k1"),  # same key: the first record, nothing new
+        _request("m1", minutes=60, idempotency_key="k1"),  # same key, same request: the first record
         _request("m2", minutes=45, idempotency_key="k2"),
     ]
+    with pytest.raises(RuleViolation) as refused:  # same key, another request: the batch is refused
+        services.record_services(uow, [*items[:2], _request("m3", minutes=60, idempotency_key="k1")])
+    assert refused.value.code == "ledger.idempotency_conflict"
+    assert _stored(uow) == []
     stored = services.record_services(uow, items, recorded_on=ENTERED)
     assert stored[2] == stored[0]
     assert (stored[0].member_id, stored[0].minutes) == ("m1", 60)
@@ -120,7 +124,9 @@ def test_a_key_repeated_in_a_batch_stores_once_and_returns_the_first(uow: UnitOf
 
 
 def test_a_key_repeated_across_batches_returns_the_first(uow: UnitOfWork) -> None:
-    items = [_request(f"m{1 + i % 3}", minutes=10 + i, idempotency_key=f"k{i % 4}") for i in range(10)]
+    items = [
+        _request(f"m{1 + i % 4 % 3}", minutes=10 + i % 4, idempotency_key=f"k{i % 4}") for i in range(10)
+    ]
     stored = services.record_services(uow, items, batch_size=3, recorded_on=ENTERED)
     assert [r.minutes for r in stored] == [10, 11, 12, 13, 10, 11, 12, 13, 10, 11]
     assert len(_stored(uow)) == 4

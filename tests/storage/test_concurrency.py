@@ -11,7 +11,19 @@ from datetime import date
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
-from volunteer_core import Beneficiary, Branch, DateRange, Member, Pairing, PartnerUnit, Wish, Yuan, services
+from volunteer_core import (
+    Activity,
+    Beneficiary,
+    Branch,
+    DateRange,
+    Member,
+    Pairing,
+    PartnerUnit,
+    ServiceRecord,
+    Wish,
+    Yuan,
+    services,
+)
 from volunteer_core.errors import ConcurrencyConflict, RuleViolation
 from volunteer_core.ports import UnitOfWork
 
@@ -269,3 +281,47 @@ def test_two_concurrent_registrations_of_one_target(make_uow: MakeUow) -> None:
         assert sorted(outcomes.values()) in (["ok", "pairing.duplicate"], ["conflict", "ok"]), outcomes
         with make_uow() as uow:
             assert len(uow.pairings.for_target(f"u{r}")) == 1
+
+
+# -- one idempotency key, sixteen different requests at once -----------------------------------------------
+
+
+def test_sixteen_callers_with_one_key_and_different_requests_store_exactly_one(make_uow: MakeUow) -> None:
+    """16 threads, one idempotency key, 16 different requests (minutes 10 … 25): exactly one record is
+    stored; every other caller gets ``ledger.idempotency_conflict`` (its retry sees the winner) — none is
+    silently handed the winner's record."""
+    services.add_entities(
+        make_uow(),
+        [
+            BRANCH,
+            Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1)),
+            Activity(id="a1", kind="community_service", branch_id="b1", on=date(2026, 3, 5), title="清扫"),
+        ],
+    )
+    gate = threading.Barrier(CLAIMANTS)
+    outcomes: dict[int, object] = {}
+
+    def call(index: int) -> None:
+        uow = make_uow()
+        gate.wait(timeout=60)
+        try:
+            outcomes[index] = services.record_service(
+                uow, member_id="m1", activity_id="a1", minutes=10 + index, idempotency_key="RACE", retries=64
+            )
+        except RuleViolation as err:
+            outcomes[index] = err.code
+        except Exception as err:  # reported by the assertions below
+            outcomes[index] = repr(err)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(CLAIMANTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    found = [outcomes.get(i) for i in range(CLAIMANTS)]
+    stored = [o for o in found if isinstance(o, ServiceRecord)]
+    assert len(stored) == 1, found
+    assert found.count("ledger.idempotency_conflict") == CLAIMANTS - 1, found
+    with make_uow() as uow:
+        assert [r.id for r in uow.records.in_year(2026)] == [stored[0].id]
+        assert uow.records.by_idempotency_key("RACE") == stored[0]
