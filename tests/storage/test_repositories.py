@@ -39,7 +39,7 @@ from volunteer_core import (
     WishStatus,
     Yuan,
 )
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, StorageError
 from volunteer_core.ports import UnitOfWork
 
 MakeUow = Callable[[], UnitOfWork]
@@ -335,23 +335,86 @@ def test_a_new_record_cannot_adjust_itself(uow: UnitOfWork) -> None:
         assert uow.records.list() == [RECORD]
 
 
-def test_an_update_cannot_make_a_second_reversal_of_a_record(uow: UnitOfWork) -> None:
-    """A record is reversed once, whether the second reversal is added or made by an update: every storage
-    refuses it as a database's UNIQUE constraint does (the in-memory reference once accepted the update)."""
+def _refused(call: Callable[[], Any]) -> str:
+    with pytest.raises(RuleViolation) as caught:
+        call()
+    return caught.value.code
+
+
+def test_a_stored_record_never_changes_through_the_port(uow: UnitOfWork) -> None:
+    """``ledger.append_only`` on every storage: a confirmed record takes no update at all (minutes, kind,
+    date, a second reversal made by an update, a no-op), a pending one only its decision, once."""
     first = RECORD.reversal(id="r-rev1", recorded_on=date(2026, 3, 9))
     other = attrs.evolve(RECORD, id="r-other", minutes=45)
     with uow:
-        uow.records.add(first)
-        uow.records.add(other)
+        for record in (first, other, PENDING, REJECTED):
+            uow.records.add(record)
         uow.commit()
     with uow:
-        second = attrs.evolve(other, reverses=RECORD.id, minutes=-RECORD.minutes)
-        with pytest.raises(InvalidInput) as caught:
-            uow.records.update(second)
-        assert (caught.value.code, caught.value.path) == ("input.duplicate", "reverses")
-        stored = uow.records.update(attrs.evolve(first, reason="冲销原因"))  # the reversal itself: fine
-        assert stored.reverses == RECORD.id
-        assert uow.records.reversal_of(RECORD.id) == stored
+        for changed in (
+            attrs.evolve(other, minutes=999),
+            attrs.evolve(other, kind="training"),
+            attrs.evolve(other, on=date(2026, 3, 6)),
+            attrs.evolve(other, reverses=RECORD.id, minutes=-RECORD.minutes),  # a second reversal
+            attrs.evolve(first, reason="冲销原因"),
+            other,  # not even a no-op: only a pending record's decision is stored
+        ):
+            assert _refused(lambda changed=changed: uow.records.update(changed)) == "ledger.append_only"
+        rejected_then_confirmed = attrs.evolve(REJECTED, status="confirmed")
+        assert _refused(lambda: uow.records.update(rejected_then_confirmed)) == "ledger.append_only"
+        decided = uow.records.update(PENDING.confirm(by="m2", on=date(2026, 3, 8)))
+        assert decided.version == PENDING.version + 1
+        again = attrs.evolve(decided, status="rejected", reason="重复")
+        assert _refused(lambda: uow.records.update(again)) == "ledger.append_only"
+        uow.commit()
+    with uow:
+        assert uow.records.get(other.id) == other
+        assert uow.records.get(first.id) == first
+        assert uow.records.reversal_of(RECORD.id) == first
+
+
+def test_the_port_refuses_what_breaks_the_ledger(uow: UnitOfWork) -> None:
+    """On every storage, not only through the use-cases: a second reversal, a reversal of a reversal, a
+    reversal that does not mirror its original, and any entry or decision in a locked year."""
+    reversal = RECORD.reversal(id="r-rev1", recorded_on=date(2026, 3, 9))
+    with uow:
+        uow.records.add(PENDING)
+        uow.records.add(REJECTED)
+        for mismatch in (
+            attrs.evolve(reversal, member_id="m2"),
+            attrs.evolve(reversal, minutes=-1),
+            attrs.evolve(reversal, on=date(2026, 3, 6)),
+        ):
+            assert _refused(lambda mismatch=mismatch: uow.records.add(mismatch)) == "ledger.reversal_mismatch"
+        uow.records.add(reversal)
+        twice = attrs.evolve(reversal, id="r-rev2")
+        assert _refused(lambda: uow.records.add(twice)) == "ledger.already_reversed"
+        of_reversal = attrs.evolve(reversal, id="r-rev3", reverses="r-rev1", minutes=-1)
+        assert _refused(lambda: uow.records.add(of_reversal)) == "ledger.already_reversed"
+        uow.locks.lock(RECORD.branch_id, 2026)
+        late = attrs.evolve(RECORD, id="r-late")
+        assert _refused(lambda: uow.records.add(late)) == "ledger.year_locked"
+        decision = PENDING.confirm(by="m2", on=date(2026, 3, 8))
+        assert _refused(lambda: uow.records.update(decision)) == "ledger.year_locked"
+        uow.records.add(
+            attrs.evolve(RECORD, id="r-next-year", on=date(2027, 1, 4), recorded_on=None, decided_on=None)
+        )
+        uow.commit()
+    with uow:
+        assert sorted(r.id for r in uow.records.list()) == sorted(
+            {RECORD.id, PENDING.id, REJECTED.id, "r-rev1", "r-next-year"}
+        )
+        assert uow.records.get(PENDING.id) == PENDING
+
+
+def test_a_key_stored_with_another_request_is_a_conflict_at_the_port(uow: UnitOfWork) -> None:
+    with uow:
+        uow.records.add(attrs.evolve(RECORD, id="r2"), idempotency_key="K1")
+        with pytest.raises(RuleViolation) as caught:
+            uow.records.add(attrs.evolve(RECORD, id="r3", minutes=45), idempotency_key="K1")
+        assert caught.value.code == "ledger.idempotency_conflict"
+        assert caught.value.violation.details["fields"] == ("minutes",)
+        uow.commit()
 
 
 def test_a_duplicate_is_reported_before_a_dangling_reference(uow: UnitOfWork) -> None:
