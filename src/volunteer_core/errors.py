@@ -10,6 +10,11 @@ the offending value.
 ('value', 'input.invalid')
 >>> isinstance(err, ValueError)
 True
+
+Input of the wrong Python type (``Yuan(None)``, a float for money) raises :class:`InvalidType`, an
+``InvalidInput`` that is also a ``TypeError``: every public parser raises only the ``InvalidInput`` family.
+Input over a documented limit (a 5,000-digit amount, a 1 MB id, JSON nested 100,000 deep) is an
+``InvalidInput`` with code ``input.too_large``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConcurrencyConflict",
     "InvalidInput",
+    "InvalidType",
     "NotFound",
     "RuleViolation",
     "StorageError",
@@ -40,7 +46,8 @@ class InvalidInput(VolunteerError, ValueError):
         path: where in the input the bad value sits (``"value"``, ``"claims[1].pledged"``).
         value: the offending value.
         code: a stable code: a rule code (``"wish.value_cap"``) or ``"input.invalid"``,
-            ``"input.required"``, ``"input.type"``, ``"input.unknown_key"``.
+            ``"input.required"``, ``"input.type"``, ``"input.unknown_key"``, ``"input.too_large"`` (over a
+            documented limit: a length, a nesting depth, an amount).
         message_zh / message_en: the explanation in both languages.
     """
 
@@ -67,7 +74,7 @@ class InvalidInput(VolunteerError, ValueError):
     def __reduce__(self) -> tuple[Any, ...]:  # keep pickling (multiprocessing) working
         return (
             _rebuild_invalid_input,
-            (self.path, self.value, self.code, self.message_en, self.message_zh),
+            (self.path, self.value, self.code, self.message_en, self.message_zh, type(self)),
         )
 
     def at(self, prefix: str) -> InvalidInput:
@@ -75,6 +82,8 @@ class InvalidInput(VolunteerError, ValueError):
 
         >>> InvalidInput("pledged", "x").at("claims[1]").path
         'claims[1].pledged'
+
+        The copy is of the same class (an :class:`InvalidType` stays one).
         """
         if not prefix:
             return self
@@ -84,15 +93,41 @@ class InvalidInput(VolunteerError, ValueError):
             path = prefix + self.path
         else:
             path = f"{prefix}.{self.path}"
-        return InvalidInput(
+        return type(self)(
             path, self.value, code=self.code, message_en=self.message_en, message_zh=self.message_zh
         )
 
 
 def _rebuild_invalid_input(
-    path: str, value: Any, code: str, message_en: str, message_zh: str
+    path: str,
+    value: Any,
+    code: str,
+    message_en: str,
+    message_zh: str,
+    cls: type[InvalidInput] | None = None,
 ) -> InvalidInput:
-    return InvalidInput(path, value, code=code, message_en=message_en, message_zh=message_zh)
+    return (cls or InvalidInput)(path, value, code=code, message_en=message_en, message_zh=message_zh)
+
+
+class InvalidType(InvalidInput, TypeError):
+    """Input of the wrong Python type: an :class:`InvalidInput` (code ``input.type``) that is also a
+    ``TypeError``, so code catching either sees it.
+
+    >>> err = InvalidType("value", None, message_en="must be a str", message_zh="须为字符串")
+    >>> err.code, isinstance(err, InvalidInput), isinstance(err, TypeError)
+    ('input.type', True, True)
+    """
+
+    def __init__(
+        self,
+        path: str,
+        value: Any,
+        *,
+        code: str = "input.type",
+        message_en: str = "wrong type",
+        message_zh: str = "类型不正确",
+    ) -> None:
+        super().__init__(path, value, code=code, message_en=message_en, message_zh=message_zh)
 
 
 class RuleViolation(VolunteerError):
