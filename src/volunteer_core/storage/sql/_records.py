@@ -32,22 +32,17 @@ from volunteer_core.storage.sql._queries import (
     within_year,
     year_params,
 )
-from volunteer_core.storage.sql._repository import Repo
+from volunteer_core.storage.sql._repository import KeyStore, Repo, check_key
 from volunteer_core.storage.sql._transaction import Transaction
 
 
 class Records(Repo[ServiceRecord], RecordRepository):
+    keys = KeyStore(s.records, "idempotency_key", "id")
+
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
         """Append a record, with its idempotency key (UNIQUE) when given — one INSERT."""
         self._check_type(entity)
-        if idempotency_key is not None and not isinstance(idempotency_key, str):
-            raise InvalidInput(
-                "idempotency_key",
-                repr(idempotency_key),
-                code="input.type",
-                message_en="an idempotency key is a string",
-                message_zh="幂等键须为字符串",
-            )
+        check_key(idempotency_key)
         self._insert(entity, idempotency_key=idempotency_key)
         return entity
 

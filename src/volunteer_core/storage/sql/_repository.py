@@ -73,6 +73,38 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+@attrs.frozen
+class KeyStore:
+    """Where a repository keeps its idempotency keys: ``table.column`` (UNIQUE), next to ``owner``, the
+    column naming the entity (the main table itself for records, a table of its own for wishes)."""
+
+    table: sa.Table
+    column: str
+    owner: str
+
+
+def _duplicate_key(key: str) -> InvalidInput:
+    return InvalidInput(
+        "idempotency_key",
+        key,
+        code="input.duplicate",
+        message_en=f"idempotency key {key!r} is already stored",
+        message_zh=f"幂等键 {key!r} 已存在",
+    )
+
+
+def check_key(key: object) -> None:
+    """``InvalidInput`` (code ``input.type``) unless ``key`` is None or a string."""
+    if key is not None and not isinstance(key, str):
+        raise InvalidInput(
+            "idempotency_key",
+            repr(key),
+            code="input.type",
+            message_en="an idempotency key is a string",
+            message_zh="幂等键须为字符串",
+        )
+
+
 def _unstorable(err: Exception, entity: Any, idempotency_key: str | None) -> VolunteerError:
     """``InvalidInput`` naming the field whose value the database cannot hold, else ``StorageError``."""
     candidates = [*_leaves(entity, ""), ("idempotency_key", idempotency_key)]
@@ -97,6 +129,9 @@ def _unstorable(err: Exception, entity: Any, idempotency_key: str | None) -> Vol
 
 class Repo(Generic[T]):
     """The operations every repository has, for the entities of one :class:`Spec`."""
+
+    #: where the repository keeps idempotency keys (None: it takes none)
+    keys: KeyStore | None = None
 
     def __init__(self, uow: SqlUnitOfWork, aggregate: Aggregate) -> None:
         self._uow = uow
@@ -237,7 +272,12 @@ class Repo(Generic[T]):
             else None
         )
         with tx.io(action) as conn:
-            needed = tx.postgres or bool(self.spec.children) or naming_itself is not None
+            separate_key = (
+                idempotency_key is not None
+                and self.keys is not None
+                and self.keys.table is not self.spec.table
+            )
+            needed = tx.postgres or bool(self.spec.children) or naming_itself is not None or separate_key
             savepoint = conn.begin_nested() if needed else None
             try:
                 statements(conn)
@@ -267,15 +307,13 @@ class Repo(Generic[T]):
         """Which field made the write fail — in the reference implementation's order: the idempotency
         key, the id, then each reference. The failed statement decided; these look-ups only explain it."""
         spec = self.spec
-        records = s.records
-        if idempotency_key is not None and self._exists(records, "idempotency_key", idempotency_key):
-            return InvalidInput(
-                "idempotency_key",
-                idempotency_key,
-                code="input.duplicate",
-                message_en=f"idempotency key {idempotency_key!r} is already stored",
-                message_zh=f"幂等键 {idempotency_key!r} 已存在",
-            )
+        keys = self.keys
+        if (
+            idempotency_key is not None
+            and keys is not None
+            and self._exists(keys.table, keys.column, idempotency_key)
+        ):
+            return _duplicate_key(idempotency_key)
         if adding and self._exists(spec.table, "id", entity.id):
             return self._duplicate("id", entity.id)
         if spec.name == "records" and entity.reverses is not None:
@@ -290,6 +328,8 @@ class Repo(Generic[T]):
         name = info.name or ""
         if info.kind == "unique":
             field = next((f for f in ("idempotency_key", "reverses") if name.endswith(f)), "id")
+            if keys is not None and keys.table is not spec.table and info.table == keys.table.name:
+                field = "idempotency_key"
             duplicate = idempotency_key if field == "idempotency_key" else getattr(entity, field)
             return self._duplicate(field, duplicate)
         if info.kind == "foreign_key" and references:
@@ -344,12 +384,19 @@ class Repo(Generic[T]):
 
     def _insert(self, entity: Any, *, idempotency_key: str | None = None) -> None:
         row = self.spec.to_row(entity)
-        if idempotency_key is not None:
-            row["idempotency_key"] = idempotency_key
+        keys = self.keys
+        key_row: dict[str, Any] | None = None
+        if idempotency_key is not None and keys is not None:
+            if keys.table is self.spec.table:
+                row[keys.column] = idempotency_key
+            else:
+                key_row = {keys.column: idempotency_key, keys.owner: entity.id}
 
         def statements(conn: sa.Connection) -> None:
             conn.execute(statement("insert", self.spec.table), row)
             self._children(conn, entity, replace=False)
+            if key_row is not None and keys is not None:
+                conn.execute(statement("insert", keys.table), key_row)
 
         self._write(entity, statements, adding=True, idempotency_key=idempotency_key)
 
@@ -430,6 +477,29 @@ class Activities(Repo[Activity], ActivityRepository):
 
 
 class Wishes(Repo[Wish], WishRepository):
+    keys = KeyStore(s.wish_keys, "key", "wish_id")
+
+    def add(self, entity: Wish, *, idempotency_key: str | None = None) -> Wish:
+        """Store a new wish, with its idempotency key when given (the key's row in the same savepoint)."""
+        self._check_type(entity)
+        check_key(idempotency_key)
+        self._insert(entity, idempotency_key=idempotency_key)
+        return entity
+
+    def by_idempotency_key(self, key: str) -> Wish | None:
+        if not isinstance(key, str):
+            return None
+        k = s.wish_keys
+        found = self._load(
+            "idempotency_key",
+            {"key": key},
+            lambda: (
+                s.wishes.c.id
+                == sa.select(k.c.wish_id).where(k.c.key == sa.bindparam("key")).scalar_subquery()
+            ),
+        )
+        return found[0] if found else None
+
     def with_status(self, status: WishStatus) -> list[Wish]:
         return self._load(
             "status",

@@ -112,6 +112,7 @@ members = sa.Table(
     sa.Column("left_on", sa.Date),
     sa.Column("phone", _TEXT),
     sa.Column("community", _TEXT),
+    sa.Column("volunteer_no", _TEXT),  # the national volunteer number (全国志愿服务信息系统), when known
     _version(),
     _version_check(),
     _order_check("left_on", "joined_on", "left_on"),
@@ -301,6 +302,14 @@ wishes = sa.Table(
     _enum_check("status", WishStatus),
     sa.CheckConstraint("value_fen IS NULL OR value_fen >= 0", name="value"),
     sa.Index(None, "status", "id"),
+)
+
+#: The idempotency keys of wishes (an import row's fingerprint, say): one row per key, stored with its wish.
+wish_keys = sa.Table(
+    "wish_keys",
+    metadata,
+    sa.Column("key", _ID, primary_key=True),
+    _ref("wish_id", "wishes"),
 )
 
 wish_claims = sa.Table(
