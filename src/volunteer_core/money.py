@@ -8,44 +8,108 @@ True
 Traceback (most recent call last):
 ...
 volunteer_core.errors.InvalidInput: input.invalid @ value: ...
+
+No amount exceeds :data:`MAX_YUAN`; a larger one (``Yuan(10**30)``, a 5,000-digit string) is an
+``InvalidInput`` with code ``input.too_large``, and a value of the wrong type (``None``, a float) an
+:class:`~volunteer_core.errors.InvalidType` (an ``InvalidInput`` that is also a ``TypeError``).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any, SupportsIndex
 
-from volunteer_core.errors import InvalidInput
+from volunteer_core.errors import InvalidInput, InvalidType
 
-__all__ = ["Yuan", "coerce_yuan"]
+__all__ = ["MAX_FEN", "MAX_YUAN", "Yuan", "coerce_yuan"]
+
+#: The largest amount of money, in fen: 10^14 fen = 1,000,000,000,000.00 yuan (a trillion yuan). No wish,
+#: pledge or cap comes near it, and it sits far inside what an SQL ``BIGINT`` of fen holds (9.2 × 10^18).
+MAX_FEN = 10**14
+
+_MAX_INT_DIGITS = len(str(MAX_FEN // 100))
+_CENT = Decimal("0.01")
 
 _PLAIN = re.compile(r"^(?P<int>\d+)(?:\.(?P<frac>\d+))?$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _PREFIXES = ("¥", "￥", "RMB", "rmb", "CNY", "cny")
 _SUFFIXES = ("元整", "元", "圆整", "圆", "块钱", "块")
 
+#: How many characters of a refused text an error shows (the rest is elided).
+_SHOWN = 40
+
+
+def _shown(value: object) -> object:
+    """``value`` as an error may hold it: a long text cut short, a huge number described, not written out
+    (``str`` of an int over 4,300 digits raises ``ValueError``)."""
+    if isinstance(value, str) and len(value) > _SHOWN:
+        return f"{value[:_SHOWN]}…({len(value)} chars)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"<an integer of about {value.bit_length() * 3 // 10} digits>"
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > _SHOWN:
+        return f"<a decimal of {len(value.as_tuple().digits)} digits>"
+    return value
+
 
 def _bad(value: object, en: str, zh: str) -> InvalidInput:
-    return InvalidInput("value", value, code="input.invalid", message_en=en, message_zh=zh)
+    return InvalidInput("value", _shown(value), code="input.invalid", message_en=en, message_zh=zh)
+
+
+def _too_large(value: object) -> InvalidInput:
+    return InvalidInput(
+        "value",
+        _shown(value),
+        code="input.too_large",
+        message_en=f"more than the largest amount, {MAX_FEN // 100} yuan",
+        message_zh=f"超过金额上限 {MAX_FEN // 100} 元",
+    )
+
+
+def _wrong_type(value: object, en: str, zh: str) -> InvalidType:
+    shown = "None" if value is None else type(value).__name__
+    return InvalidType(
+        "value", _shown(value), message_en=f"{en}, not {shown}", message_zh=f"{zh}，而不是 {shown}"
+    )
 
 
 def _fen_from_text(text: str, original: object) -> int:
     match = _PLAIN.match(text)
     if match is None:
         raise _bad(original, "not an amount of yuan like '300' or '12.50'", "不是形如“300”或“12.50”的金额")
+    whole = match["int"].lstrip("0")
+    if len(whole) > _MAX_INT_DIGITS:  # before int(): Python refuses to read over 4,300 digits
+        raise _too_large(original)
     frac = (match["frac"] or "").rstrip("0")
     if len(frac) > 2:
         raise _bad(original, "more precise than one fen (0.01 yuan)", "精度超过一分（0.01元）")
-    return int(match["int"]) * 100 + int(frac.ljust(2, "0"))
+    return int(whole or "0") * 100 + int(frac.ljust(2, "0"))
+
+
+def _fen_from_decimal(value: Decimal) -> int:
+    try:
+        if not value.is_finite():
+            raise _bad(value, "not a finite amount", "不是有限金额")
+        if value < 0:
+            raise _bad(value, "money is never negative", "金额不能为负")
+        if value > MAX_FEN // 100:  # compared before any arithmetic: the exponent may be huge
+            raise _too_large(value)
+        cents = value.quantize(_CENT)
+        if cents != value:
+            raise _bad(value, "more precise than one fen (0.01 yuan)", "精度超过一分（0.01元）")
+        return int(cents.scaleb(2))
+    except DecimalException:
+        raise _bad(value, "not an amount of yuan", "不是金额") from None
 
 
 class Yuan:
     """An exact, non-negative amount of money in yuan, kept as an integer number of fen.
 
-    Accepts an ``int`` (whole yuan), a ``str`` (``"300"``, ``"12.50"``) or a ``Decimal``. A ``float``
-    raises ``TypeError``; a malformed string, a sub-fen precision or a negative amount raises
-    :class:`~volunteer_core.errors.InvalidInput`.
+    Accepts an ``int`` (whole yuan), a ``str`` (``"300"``, ``"12.50"``) or a ``Decimal``, from 0 to
+    :data:`MAX_YUAN`. A ``float`` (inexact) or any other type raises
+    :class:`~volunteer_core.errors.InvalidType` (a ``TypeError`` too); a malformed string, a sub-fen
+    precision or a negative amount raises :class:`~volunteer_core.errors.InvalidInput`, an amount over
+    :data:`MAX_YUAN` one with code ``input.too_large``.
 
     >>> Yuan(300).fen
     30000
@@ -56,7 +120,11 @@ class Yuan:
     >>> Yuan(0.3)
     Traceback (most recent call last):
     ...
-    TypeError: Yuan does not accept float 0.3: use a str or Decimal (浮点数不精确，请用字符串或 Decimal)
+    volunteer_core.errors.InvalidType: input.type @ value: 浮点数不精确，请用字符串或 Decimal；Yuan does not accept float 0.3: use a str or Decimal (value: 0.3)
+    >>> Yuan(10**30)
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.too_large @ value: ...
 
     .. versionadded:: 0.1.0
     """
@@ -68,44 +136,48 @@ class Yuan:
         if isinstance(value, Yuan):
             fen = value._fen
         elif isinstance(value, bool):
-            raise TypeError(f"Yuan does not accept bool {value!r}")
+            raise _wrong_type(value, "Yuan does not accept a bool", "金额不能是布尔值")
         elif isinstance(value, float):
-            raise TypeError(
-                f"Yuan does not accept float {value!r}: use a str or Decimal (浮点数不精确，请用字符串或 Decimal)"
+            raise InvalidType(
+                "value",
+                value,
+                message_en=f"Yuan does not accept float {value!r}: use a str or Decimal",
+                message_zh="浮点数不精确，请用字符串或 Decimal",
             )
         elif isinstance(value, int):
+            if value > MAX_FEN // 100:
+                raise _too_large(value)
             fen = value * 100
         elif isinstance(value, Decimal):
-            if not value.is_finite():
-                raise _bad(value, "not a finite amount", "不是有限金额")
-            scaled = value * 100
-            if scaled != scaled.to_integral_value():
-                raise _bad(value, "more precise than one fen (0.01 yuan)", "精度超过一分（0.01元）")
-            fen = int(scaled)
+            fen = _fen_from_decimal(value)
         elif isinstance(value, str):
             text = value.strip()
             negative = text.startswith("-")
             fen = _fen_from_text(text[1:] if negative else text, value)
             if negative and fen:
                 fen = -fen
+            elif fen > MAX_FEN:
+                raise _too_large(value)
         else:
-            raise TypeError(f"Yuan accepts int, str or Decimal, not {type(value).__name__}")
+            raise _wrong_type(value, "Yuan accepts int, str or Decimal", "金额须为整数、字符串或 Decimal")
         if fen < 0:
             raise _bad(value, "money is never negative", "金额不能为负")
         object.__setattr__(self, "_fen", fen)
 
     @classmethod
     def from_fen(cls, fen: int) -> Yuan:
-        """Build from an integer number of fen.
+        """Build from an integer number of fen (0 to :data:`MAX_FEN`).
 
         >>> Yuan.from_fen(30001)
         Yuan('300.01')
         """
         if isinstance(fen, bool) or not isinstance(fen, int):
-            raise TypeError(f"fen must be an int, not {type(fen).__name__}")
+            raise _wrong_type(fen, "fen must be an int", "分数须为整数")
         result = cls.__new__(cls)
         if fen < 0:
             raise _bad(fen, "money is never negative", "金额不能为负")
+        if fen > MAX_FEN:
+            raise _too_large(_shown(fen) if fen.bit_length() > 64 else Decimal(fen).scaleb(-2))
         object.__setattr__(result, "_fen", fen)
         return result
 
@@ -127,7 +199,7 @@ class Yuan:
         if isinstance(text, Yuan):
             return text
         if not isinstance(text, str):
-            raise TypeError(f"Yuan.parse reads a str, not {type(text).__name__}")
+            raise _wrong_type(text, "Yuan.parse reads a str", "Yuan.parse 读取字符串")
         body = text.strip()
         for prefix in _PREFIXES:
             if body.startswith(prefix):
@@ -236,8 +308,9 @@ class Yuan:
 def coerce_yuan(value: object) -> Yuan:
     """Accept what ``Yuan()`` accepts (a Yuan passes through): how fields and policies read money.
 
-    Unlike ``Yuan()``, anything that is not a ``Yuan``, ``int``, ``str`` or ``Decimal`` is a ``TypeError``
-    naming its type; a ``float`` is a ``TypeError`` too, and a bad amount an ``InvalidInput``.
+    Anything that is not a ``Yuan``, ``int``, ``str`` or ``Decimal`` (a ``float`` too) is an
+    :class:`~volunteer_core.errors.InvalidType` (a ``TypeError`` too) naming its type, and a bad amount an
+    ``InvalidInput``.
 
     >>> coerce_yuan("12.5"), coerce_yuan(300)
     (Yuan('12.50'), Yuan('300.00'))
@@ -247,12 +320,23 @@ def coerce_yuan(value: object) -> Yuan:
     >>> coerce_yuan([300])
     Traceback (most recent call last):
     ...
-    TypeError: money must be Yuan, int, str or Decimal, not list
+    volunteer_core.errors.InvalidType: input.type @ value: 金额须为 Yuan、整数、字符串或 Decimal，而不是 list；money must be Yuan, int, str or Decimal, not list (value: [300])
     """
     if isinstance(value, Yuan):
         return value
     if isinstance(value, float):
-        raise TypeError(f"money does not accept float {value!r}: use a str or Decimal")
+        raise InvalidType(
+            "value",
+            value,
+            message_en=f"money does not accept float {value!r}: use a str or Decimal",
+            message_zh="浮点数不精确，请用字符串或 Decimal",
+        )
     if isinstance(value, int | str | Decimal):
         return Yuan(value)
-    raise TypeError(f"money must be Yuan, int, str or Decimal, not {type(value).__name__}")
+    raise _wrong_type(
+        value, "money must be Yuan, int, str or Decimal", "金额须为 Yuan、整数、字符串或 Decimal"
+    )
+
+
+#: The largest amount of money: :data:`MAX_FEN` fen, a trillion yuan.
+MAX_YUAN = Yuan.from_fen(MAX_FEN)
