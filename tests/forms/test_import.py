@@ -163,11 +163,11 @@ def test_a_failing_storage_stores_nothing_and_changes_nothing(
     calls = {"n": 0}
     real_add = type(uow.wishes).add
 
-    def flaky(self: Any, wish: Wish) -> Wish:
+    def flaky(self: Any, wish: Wish, **options: Any) -> Wish:
         calls["n"] += 1
         if calls["n"] == 3:
             raise InvalidInput("id", wish.id, code="input.duplicate")
-        return real_add(self, wish)
+        return real_add(self, wish, **options)
 
     monkeypatch.setattr(type(uow.wishes), "add", flaky)
     with pytest.raises(InvalidInput):

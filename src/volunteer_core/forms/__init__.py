@@ -4,7 +4,8 @@ communities fill in and send up.
 * :data:`HEADERS` — the column headers of each form, in order, as the seeds print them;
 * :func:`export` — write a form (``.csv`` UTF-8 with BOM, or ``.xlsx`` with the extra ``xlsx``);
 * :func:`import_wishes` — read a filled 附件1 into beneficiaries and COLLECTED wishes, row by row,
-  returning an :class:`ImportResult` with the stored wishes and a :class:`RowError` per refused row;
+  returning an :class:`ImportResult` with the stored wishes, an :class:`ImportedRow` per row already
+  imported (imports are idempotent) and a :class:`RowError` per refused row;
 * :func:`read_money` — money as people write it (``"300元"``, ``"¥300"``, ``"三百元"``), exactly.
 
 Kinds: ``plan`` (活动计划表, 000), ``wish_collection`` (附件1 需求征集表), ``wish_claims`` (附件2
@@ -23,6 +24,7 @@ from volunteer_core.forms._headers import HEADERS, KINDS, TITLES
 from volunteer_core.forms._import import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
+    ImportedRow,
     ImportResult,
     RowError,
     import_wishes,
@@ -36,6 +38,7 @@ __all__ = [
     "TITLES",
     "CellError",
     "ImportResult",
+    "ImportedRow",
     "RowError",
     "export",
     "export_all",

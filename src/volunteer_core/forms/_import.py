@@ -3,6 +3,10 @@
 Every row is read and judged before anything is stored; the rows that pass are then stored in **one**
 transaction of the unit of work (retried as a whole on ``ConcurrencyConflict``), so an import is all
 of its good rows or nothing — never half a file, and nothing already stored is ever changed.
+
+Imports are idempotent: each row's wish is stored with the row's fingerprint (see
+:mod:`volunteer_core.forms._fingerprint`) as its idempotency key, and a row whose fingerprint is already
+stored is reported as already imported instead of being stored again.
 """
 
 from __future__ import annotations
@@ -28,14 +32,23 @@ from volunteer_core.forms._cells import (
     read_text,
     read_wish_kind,
 )
+from volunteer_core.forms._fingerprint import fingerprint
 from volunteer_core.forms._headers import HEADERS, header_key
+from volunteer_core.forms._result import ImportedRow, ImportResult, RowError
 from volunteer_core.forms._sheet import read_table
 from volunteer_core.model import Beneficiary, Wish, WishKind
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.wish import validate_wish
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ROWS", "ImportResult", "RowError", "import_wishes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_ROWS",
+    "ImportResult",
+    "ImportedRow",
+    "RowError",
+    "import_wishes",
+]
 
 #: Files larger than this are refused (bytes).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -94,59 +107,13 @@ _MASKABLE = ("name", "address", "phone", "id_number")
 
 
 @attrs.frozen
-class RowError:
-    """A row that could not be imported: ``row`` is the spreadsheet's own row number, ``column`` the
-    header of the offending column (``""`` for the row as a whole), ``code`` a rule code
-    (``wish.value_cap``, ``wish.content_required``) or an input code (``input.invalid``,
-    ``input.required``), ``message`` the explanation in Chinese then English."""
-
-    row: int
-    column: str
-    code: str
-    message: str
-    message_zh: str = attrs.field(default="", kw_only=True)
-    message_en: str = attrs.field(default="", kw_only=True)
-
-    def text(self, lang: str = "zh") -> str:
-        """The error on one line, in ``"zh"`` or ``"en"``."""
-        if lang.startswith("zh"):
-            where = f"第 {self.row} 行" + (f"【{self.column}】" if self.column else "")
-            return f"{where} {self.code}：{self.message_zh or self.message}"
-        where = f"row {self.row}" + (f" [{self.column}]" if self.column else "")
-        return f"{where} {self.code}: {self.message_en or self.message}"
-
-    def __str__(self) -> str:
-        return self.text("zh")
-
-
-@attrs.frozen(kw_only=True)
-class ImportResult:
-    """What :func:`import_wishes` did: ``imported`` the stored wishes (in row order), ``errors`` the
-    rows refused, ``beneficiaries`` the beneficiaries it created, ``rows`` the data rows read."""
-
-    imported: tuple[Wish, ...]
-    errors: tuple[RowError, ...]
-    beneficiaries: tuple[Beneficiary, ...] = ()
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        """True when no row was refused."""
-        return not self.errors
-
-    def _repr_html_(self) -> str:
-        from volunteer_core.notebook.html import import_result_html
-
-        return import_result_html(self)
-
-
-@attrs.frozen
 class _Row:
-    """A row that passed every check, ready to store."""
+    """A row that passed every check, ready to store, with its fingerprint."""
 
     row: int
     beneficiary: Beneficiary
     wish: Wish
+    key: str
 
 
 def _error(row: int, field: str, code: str, zh: str, en: str) -> RowError:
@@ -312,7 +279,26 @@ def _parse_row(
         for v in validate_wish(wish, policy)
         if v.is_error
     ]
-    return found or _Row(number, beneficiary, wish)
+    if found:
+        return found
+    key = fingerprint(
+        {
+            "name": text["name"],
+            "gender": read["gender"],
+            "age": read["age"],
+            "address": text["address"],
+            "content": text["content"],
+            "evidence": text["evidence"],
+            "phone": text["phone"],
+            "id_number": beneficiary.id_number,
+            "category": category,
+            "community": place,
+            "kind": read["kind"],
+            "value": read["value"],
+            "collected_on": read["collected_on"],  # as written: not the collected_on= default
+        }
+    )
+    return _Row(number, beneficiary, wish, key)
 
 
 def _address_key(b: Beneficiary) -> tuple[str, str, str]:
@@ -321,25 +307,39 @@ def _address_key(b: Beneficiary) -> tuple[str, str, str]:
     return ("".join(b.name.split()), address, "" if address else b.community)
 
 
-def _store(
-    uow: UnitOfWork, rows: Sequence[_Row], strict: bool
-) -> tuple[list[Wish], list[Beneficiary], list[RowError]]:
-    """Inside an open transaction: match or add each row's beneficiary, add its wish."""
+@attrs.define
+class _Stored:
+    """What one attempt of the transaction stored, recognised and refused."""
+
+    wishes: list[Wish] = attrs.Factory(list)
+    created: list[Beneficiary] = attrs.Factory(list)
+    again: list[ImportedRow] = attrs.Factory(list)
+    errors: list[RowError] = attrs.Factory(list)
+
+
+def _store(uow: UnitOfWork, rows: Sequence[_Row], strict: bool) -> _Stored:
+    """Inside an open transaction: skip each row whose fingerprint is stored (by an earlier import or an
+    identical earlier row of this file), else match or add its beneficiary and add its wish with the
+    fingerprint as idempotency key. With ``strict``, stop at the first refused row."""
     by_id_number: dict[str, Beneficiary] = {}
     by_address: dict[tuple[str, str, str], Beneficiary] = {}
     for stored in uow.beneficiaries.list():
         if stored.id_number:
             by_id_number.setdefault(stored.id_number, stored)
         by_address.setdefault(_address_key(stored), stored)
-    wishes: list[Wish] = []
-    created: list[Beneficiary] = []
-    errors: list[RowError] = []
+    done = _Stored()
+    by_key: dict[str, Wish] = {}
     for item in rows:
+        earlier = by_key.get(item.key) or uow.wishes.by_idempotency_key(item.key)
+        if earlier is not None:
+            done.again.append(ImportedRow(item.row, earlier, item.key))
+            by_key[item.key] = earlier
+            continue
         new = item.beneficiary
         if new.id_number:
             match = by_id_number.get(new.id_number)
             if match is not None and "".join(match.name.split()) != "".join(new.name.split()):
-                errors.append(
+                done.errors.append(
                     _error(
                         item.row,
                         "id_number",
@@ -349,18 +349,25 @@ def _store(
                     )
                 )
                 if strict:
-                    return [], [], errors
+                    return done
                 continue
         else:
             match = by_address.get(_address_key(new))
         if match is None:
             match = uow.beneficiaries.add(new)
-            created.append(match)
+            done.created.append(match)
             if match.id_number:
                 by_id_number[match.id_number] = match
             by_address.setdefault(_address_key(match), match)
-        wishes.append(uow.wishes.add(attrs.evolve(item.wish, beneficiary_id=match.id)))
-    return wishes, created, errors
+        wish = uow.wishes.add(attrs.evolve(item.wish, beneficiary_id=match.id), idempotency_key=item.key)
+        by_key[item.key] = wish
+        done.wishes.append(wish)
+    return done
+
+
+def _key_taken(err: InvalidInput) -> bool:
+    """A wish's idempotency key stored meanwhile by a concurrent import: the retry will see the row."""
+    return err.code == "input.duplicate" and err.path == "idempotency_key"
 
 
 def import_wishes(
@@ -391,8 +398,18 @@ def import_wishes(
     row gives one, else by name and address (by name within the community when there is no address),
     and created otherwise — once per import, however many rows name them.
 
+    Importing is idempotent. Each row's wish is stored with the row's fingerprint — a hash of its
+    content, not of its position or file (``"wish-row/1:"`` + SHA-256; see docs/forms.md) — as its
+    idempotency key. A row whose fingerprint is already stored, by an earlier import or by an identical
+    earlier row of the same file, stores nothing (neither wish nor beneficiary) and is listed in
+    :attr:`ImportResult.already_imported` with the stored wish it matches; it is not an error. A row
+    that differs in any cell (a corrected row) is a new row and imports. Two imports of one file at
+    the same time store each row once: the key is unique in the storage, and the one that loses the
+    race retries and finds the rows already imported.
+
     Everything is stored in one transaction: with ``strict=True`` nothing is stored when any row
-    fails; a failure of the storage stores nothing at all. Nothing already stored is changed.
+    fails (the result then lists only the errors); a failure of the storage stores nothing at all.
+    Nothing already stored is changed.
 
     Args:
         path: the file (``.csv`` UTF-8 — with or without BOM — or GB18030; ``.xlsx`` needs openpyxl).
@@ -404,10 +421,23 @@ def import_wishes(
         max_rows: refuse files with more data rows (``InvalidInput``, code ``input.too_large``).
         policy: the rules rows are judged by (the value cap).
         progress: called as ``progress(rows_done, rows_total)`` while rows are checked.
-        retries: how often the transaction is retried on ``ConcurrencyConflict``.
+        retries: how often the transaction is retried on ``ConcurrencyConflict`` (or on a row's key
+            stored meanwhile by a concurrent import, ``input.duplicate``).
 
     Returns:
         An :class:`ImportResult`.
+
+    >>> import pathlib, tempfile
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "annex1.csv"
+    >>> _ = path.write_text("姓名,心愿内容,服务对象类别,所在社区（村）,征集日期\\n"
+    ...                     "赵大爷,理发上门,老,凤山社区,2026-05-01\\n", encoding="utf-8")
+    >>> uow = InMemoryUnitOfWork()
+    >>> len(import_wishes(path, uow).imported)
+    1
+    >>> again = import_wishes(path, uow)
+    >>> again.imported, [row.row for row in again.already_imported], again.ok
+    ((), [2], True)
 
     Raises:
         InvalidInput: the file cannot be read as a 附件1 at all (unknown format, no header row, too
@@ -463,17 +493,23 @@ def import_wishes(
     while True:
         try:
             with uow:
-                wishes, created, late = _store(uow, good, strict)
-                if strict and late:
-                    return ImportResult(imported=(), errors=tuple(errors + late), rows=rows_read)
+                outcome = _store(uow, good, strict)
+                if strict and outcome.errors:
+                    return ImportResult(imported=(), errors=tuple(errors + outcome.errors), rows=rows_read)
                 uow.commit()
             break
-        except ConcurrencyConflict:
+        except (ConcurrencyConflict, InvalidInput) as err:
+            if isinstance(err, InvalidInput) and not _key_taken(err):
+                raise
             attempt += 1
             if attempt > retries:
                 raise
             time.sleep(0.002 * 2 ** min(attempt, 6))
-    all_errors = sorted([*errors, *late], key=lambda e: e.row)
+    all_errors = sorted([*errors, *outcome.errors], key=lambda e: e.row)
     return ImportResult(
-        imported=tuple(wishes), errors=tuple(all_errors), beneficiaries=tuple(created), rows=rows_read
+        imported=tuple(outcome.wishes),
+        errors=tuple(all_errors),
+        beneficiaries=tuple(outcome.created),
+        rows=rows_read,
+        already_imported=tuple(outcome.again),
     )
