@@ -165,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_form(path: Path, args: argparse.Namespace, policy: Any, lang: str) -> int:
-    """A 附件1 checked as an import into an empty in-memory store: the row errors are the findings."""
+    """A 附件1 checked as an import into an empty in-memory store: the row errors are the findings; a row
+    that repeats an earlier row of the file (which an import stores once) is valid and counted apart."""
     from volunteer_core import forms
     from volunteer_core.storage.memory import InMemoryUnitOfWork
 
@@ -176,10 +177,13 @@ def _check_form(path: Path, args: argparse.Namespace, policy: Any, lang: str) ->
         )
     finally:
         progress.close()
+    valid = len(result.imported) + len(result.already_imported)
+    repeated = [r.row for r in result.already_imported]
     if args.format == "json":
         payload = {
             "rows": result.rows,
-            "valid_rows": len(result.imported),
+            "valid_rows": valid,
+            "repeated_rows": repeated,
             "errors": [
                 {
                     "row": e.row,
@@ -195,11 +199,22 @@ def _check_form(path: Path, args: argparse.Namespace, policy: Any, lang: str) ->
     else:
         for error in result.errors:
             sys.stdout.write(error.text(lang) + "\n")
+        note = (
+            say(
+                lang,
+                f"；合格行中 {len(repeated)} 行与前面的行内容相同，导入时只存一次",
+                f"; {len(repeated)} valid rows repeat an earlier row and would be stored once",
+            )
+            if repeated
+            else ""
+        )
         sys.stdout.write(
             say(
                 lang,
-                f"共 {result.rows} 行：合格 {len(result.imported)} 行，错误 {len(result.errors)} 处\n",
-                f"{result.rows} rows: {len(result.imported)} valid, {len(result.errors)} errors\n",
+                f"共 {result.rows} 行：合格 {valid} 行，错误 {len(result.errors)} 处",
+                f"{result.rows} rows: {valid} valid, {len(result.errors)} errors",
             )
+            + note
+            + "\n"
         )
     return EXIT_VIOLATIONS if result.errors else EXIT_OK

@@ -56,7 +56,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import a filled 附件1 into the database ``--db`` (its schema created when needed); every refused
-    row is printed, and :data:`~volunteer_core.cli.EXIT_VIOLATIONS` returned when there is one."""
+    row is printed, then a summary counting the rows imported, already imported (by an earlier import:
+    stored nothing, not an error) and refused; :data:`~volunteer_core.cli.EXIT_VIOLATIONS` is returned
+    when a row was refused, :data:`~volunteer_core.cli.EXIT_OK` otherwise."""
     from volunteer_core import forms
 
     lang = output_language(args)
@@ -83,6 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
         payload = {
             "rows": result.rows,
             "imported": [w.id for w in result.imported],
+            "already_imported": [{"row": r.row, "wish": r.wish.id} for r in result.already_imported],
             "beneficiaries_created": [b.id for b in result.beneficiaries],
             "errors": [
                 {
@@ -103,13 +106,5 @@ def run_import(args: argparse.Namespace) -> int:
             sys.stdout.write(
                 say(lang, "严格模式：有错误，未导入任何数据\n", "strict: errors found, nothing imported\n")
             )
-        sys.stdout.write(
-            say(
-                lang,
-                f"读取 {result.rows} 行，导入心愿 {len(result.imported)} 个，新建服务对象 "
-                f"{len(result.beneficiaries)} 个，错误 {len(result.errors)} 处\n",
-                f"read {result.rows} rows, imported {len(result.imported)} wishes, created "
-                f"{len(result.beneficiaries)} beneficiaries, {len(result.errors)} errors\n",
-            )
-        )
+        sys.stdout.write(result.summary(lang) + "\n")
     return EXIT_VIOLATIONS if result.errors else EXIT_OK

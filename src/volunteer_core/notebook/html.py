@@ -271,13 +271,15 @@ def records_frame(records: list[dict[str, Any]]) -> Any:
 
 
 def import_result_html(result: ImportResult) -> str:
-    """An import: how many rows came in, and the refused rows with their column and rule."""
-    head = (
-        f"<p>读取 {result.rows} 行，导入心愿 {len(result.imported)} 个，新建服务对象 "
-        f"{len(result.beneficiaries)} 个，错误 {len(result.errors)} 处 / read {result.rows} rows, "
-        f"imported {len(result.imported)} wishes, created {len(result.beneficiaries)} beneficiaries, "
-        f"{len(result.errors)} errors</p>"
-    )
+    """An import: how many rows came in, how many were already imported (stored nothing), and the
+    refused rows with their column and rule.
+
+    >>> from volunteer_core.forms import ImportResult
+    >>> print(import_result_html(ImportResult(imported=(), errors=(), rows=12)))
+    <p>读取 12 行：已导入 0 行，已存在 0 行（此前已导入），错误 0 处；新建服务对象 0 个<br><small>read 12 rows:
+    imported 0, already imported 0, errors 0; created 0 beneficiaries</small></p>
+    """
+    head = f"<p>{html.escape(result.summary('zh'))}<br><small>{html.escape(result.summary('en'))}</small></p>"
     if not result.errors:
         return head
     rows = (
