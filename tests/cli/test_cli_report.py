@@ -67,7 +67,7 @@ def test_the_database_commands_on_sqlite(tmp_path: Path, capsys: pytest.CaptureF
         ["forms", "import", "wish_collection", str(annex(tmp_path, GOOD, BAD)), "--db", url], capsys
     )
     assert code == 1
-    assert "imported 1 wishes" in out
+    assert "imported 1, already imported 0, errors 1" in out
     code, _, _ = run(
         ["forms", "export", "wish_collection", "--db", url, "--out", str(tmp_path / "w.csv"), "--unmasked"],
         capsys,
