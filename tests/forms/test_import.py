@@ -295,7 +295,7 @@ def test_a_masked_export_is_refused_row_by_row(tmp_path: Path) -> None:
     [
         ("a.txt", "x", ".csv or .xlsx"),
         ("a.csv", "no,header,here\n1,2,3\n", "no header row"),
-        ("a.xlsx", "not a zip", "not an XLSX file"),
+        ("a.xlsx", "not a zip", "not an? (readable )?XLSX file"),
     ],
 )
 def test_an_unreadable_file_raises_invalid_input(
