@@ -1,8 +1,10 @@
 """An integrator's storage, written from the docstrings of ``volunteer_core.ports`` alone.
 
-It imports nothing of ``volunteer_core.storage``: only the ports, the table of aggregates, the errors and
-the model — as a host
-system that implements the ports on its own database would. The "database" is a dict of tables
+It imports nothing of ``volunteer_core.storage``: only the ports, the table of aggregates, the errors,
+the model and the ledger's rules — as a host system that implements the ports on its own database would.
+The ledger refuses what the port says it refuses by calling the checks of
+:mod:`volunteer_core.rules.ledger` (``check_idempotent_request``, ``check_ledger_entry``,
+``check_ledger_update``) and raising ``RuleViolation`` with the violation they return. The "database" is a dict of tables
 (``DictStore``, shared by the units of work of one process) or a pickle file guarded by an exclusive
 ``flock`` (``FileStore``, shared by processes). A unit of work copies the committed tables when its
 transaction begins, reads and writes the copy, and at commit checks — under the store's lock — that no
@@ -31,7 +33,7 @@ import attrs
 
 from volunteer_core import ports
 from volunteer_core.aggregates import AGGREGATES, AGGREGATES_BY_NAME
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, StorageError
 from volunteer_core.model import (
     Activity,
     Beneficiary,
@@ -47,13 +49,18 @@ from volunteer_core.model import (
     Wish,
     WishStatus,
 )
+from volunteer_core.rules.ledger import check_idempotent_request, check_ledger_entry, check_ledger_update
 
 __all__ = ["DictStore", "DictUnitOfWork", "FileStore", "Store", "Tables", "open_file_store"]
 
-#: table name → key → row. Entity tables are keyed by id; ``idempotency`` maps a key to a record id;
-#: ``locks`` maps (branch_id, year) to True.
+#: table name → key → row. Entity tables are keyed by id; ``idempotency`` maps a key to a record id,
+#: ``wish_keys`` a key to a wish id; ``reversed`` maps a reversed record's id to its reversal's (the
+#: unique index on ``reverses``: two transactions cannot both reverse one record); ``locks`` maps
+#: (branch_id, year) to True.
 Tables = dict[str, dict[Any, Any]]
-TABLES = (*(aggregate.name for aggregate in AGGREGATES), "idempotency", "locks")
+TABLES = (*(aggregate.name for aggregate in AGGREGATES), "idempotency", "wish_keys", "reversed", "locks")
+#: the tables of idempotency keys: a key stored twice is refused at path ``idempotency_key``
+KEY_TABLES = ("idempotency", "wish_keys")
 
 
 def _empty() -> Tables:
@@ -228,30 +235,55 @@ class DictActivities(DictRepository[Activity], ports.ActivityRepository):
     table = "activities"
 
 
+def _duplicate_key(key: str) -> InvalidInput:
+    return InvalidInput(
+        "idempotency_key",
+        key,
+        code="input.duplicate",
+        message_en="idempotency key already stored",
+        message_zh="幂等键已存在",
+    )
+
+
 class DictRecords(DictRepository[ServiceRecord], ports.RecordRepository):
+    """The ledger: the port's refusals, in the port's order, by the checks of ``rules.ledger``."""
+
     table = "records"
+
+    def _locked(self, record: ServiceRecord) -> bool:
+        return self._uow.locks.is_locked(record.branch_id, record.on.year)
 
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
         if idempotency_key is not None and idempotency_key in self._uow.view("idempotency"):
-            raise InvalidInput(
-                "idempotency_key",
-                idempotency_key,
-                code="input.duplicate",
-                message_en="idempotency key already stored",
-                message_zh="幂等键已存在",
+            first = self.get(self._uow.view("idempotency")[idempotency_key])
+            conflict = check_idempotent_request(first, entity, key=idempotency_key)
+            if conflict:
+                raise RuleViolation(conflict[0])
+            raise _duplicate_key(idempotency_key)
+        if entity.id not in self._rows():  # else DictRepository.add refuses the duplicate id
+            original = None if entity.reverses is None else self._rows().get(entity.reverses)
+            refused = check_ledger_entry(
+                entity,
+                locked=self._locked(entity),
+                original=original,
+                existing_reversal=None if original is None else self.reversal_of(original.id),
             )
-        if entity.reverses is not None and self.reversal_of(entity.reverses) is not None:
-            raise InvalidInput(
-                "reverses",
-                entity.reverses,
-                code="input.duplicate",
-                message_en="record already reversed",
-                message_zh="记录已被冲销",
-            )
+            if refused:
+                raise RuleViolation(refused[0])
         stored = super().add(entity)
         if idempotency_key is not None:
             self._uow.insert("idempotency", idempotency_key, entity.id, path="idempotency_key")
+        if entity.reverses is not None:
+            self._uow.insert("reversed", entity.reverses, entity.id, path="reverses")
         return stored
+
+    def update(self, entity: ServiceRecord) -> ServiceRecord:
+        stored = self.get(entity.id)
+        if stored.version == entity.version:  # else DictRepository.update raises ConcurrencyConflict
+            refused = check_ledger_update(stored, entity, locked=self._locked(stored))
+            if refused:
+                raise RuleViolation(refused[0])
+        return super().update(entity)
 
     def in_year(self, year: int) -> Iterator[ServiceRecord]:
         first, last = date(year, 1, 1), date(year, 12, 31)
@@ -273,6 +305,18 @@ class DictRecords(DictRepository[ServiceRecord], ports.RecordRepository):
 
 class DictWishes(DictRepository[Wish], ports.WishRepository):
     table = "wishes"
+
+    def add(self, entity: Wish, *, idempotency_key: str | None = None) -> Wish:
+        if idempotency_key is not None and idempotency_key in self._uow.view("wish_keys"):
+            raise _duplicate_key(idempotency_key)
+        stored = super().add(entity)
+        if idempotency_key is not None:
+            self._uow.insert("wish_keys", idempotency_key, entity.id, path="idempotency_key")
+        return stored
+
+    def by_idempotency_key(self, key: str) -> Wish | None:
+        wish_id = self._uow.view("wish_keys").get(key)
+        return None if wish_id is None else self.get(wish_id)
 
     def with_status(self, status: WishStatus) -> list[Wish]:
         return self._where(lambda w: w.status == status)
@@ -404,8 +448,10 @@ class DictUnitOfWork(ports.UnitOfWork):
 
         def apply(tables: Tables) -> None:
             for table, key in self._inserted:
+                if key in tables[table] and table == "reversed":
+                    raise ConcurrencyConflict(f"record {key!r} was reversed meanwhile by another transaction")
                 if key in tables[table]:
-                    path = "idempotency_key" if table == "idempotency" else "id"
+                    path = "idempotency_key" if table in KEY_TABLES else "id"
                     raise InvalidInput(
                         path,
                         key,

@@ -1,5 +1,6 @@
 """The repository contract on an integrator-style storage written from the ports' docstrings alone
-(``integrator_store.py``): in memory (one process, threads) and in a file (several processes)."""
+(``integrator_store.py``): in memory (one process, threads; not durable) and in a file (several
+processes; durable: it defines ``reopen``)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,9 @@ class TestIntegratorFileStore(UnitOfWorkContract):
         assert isinstance(uow, DictUnitOfWork)
         assert isinstance(uow.store, FileStore)
         return functools.partial(open_file_store, str(uow.store.path))
+
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+        """The file opened again, as a new process opens it: durable (``supports_reopen``)."""
+        assert isinstance(uow, DictUnitOfWork)
+        assert isinstance(uow.store, FileStore)
+        return open_file_store(str(uow.store.path))

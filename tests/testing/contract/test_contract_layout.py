@@ -9,10 +9,10 @@ import inspect
 from volunteer_core.aggregates import AGGREGATES
 from volunteer_core.ports import UnitOfWork, port_of
 from volunteer_core.testing import contract
-from volunteer_core.testing.contract import REPOSITORIES, UnitOfWorkContract
+from volunteer_core.testing.contract import CAPABILITIES, REPOSITORIES, UnitOfWorkContract, capability_report
 from volunteer_core.testing.contract.repositories import DANGLING
 
-AREAS = ("repositories", "transactions", "queries", "concurrency", "state_machine")
+AREAS = ("repositories", "transactions", "queries", "ledger", "concurrency", "durability", "state_machine")
 
 
 def test_every_test_belongs_to_exactly_one_area_named_after_its_module() -> None:
@@ -49,9 +49,29 @@ def test_the_mixins_are_not_collected_and_their_composition_is_not_either() -> N
     class TestDeclared(TestWithSiblings):
         supports_siblings = False
 
+    class TestReopening(UnitOfWorkContract):
+        def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+            return uow
+
+    class TestNotReopening(TestReopening):
+        supports_reopen = False
+
     assert TestComposed.__test__ is True
     assert (TestComposed.supports_siblings, TestWithSiblings.supports_siblings) == (False, True)
     assert TestDeclared.supports_siblings is False
+    assert (TestComposed.supports_reopen, TestReopening.supports_reopen) == (False, True)
+    assert (TestNotReopening.supports_reopen, TestWithSiblings.supports_reopen) == (False, False)
+
+
+def test_the_capability_report_says_whether_the_storage_is_durable() -> None:
+    class TestDurable(UnitOfWorkContract):
+        def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+            return uow
+
+    assert "TestDurable: supports_reopen = True (durable)" in capability_report(TestDurable).splitlines()
+    report = capability_report(UnitOfWorkContract).splitlines()
+    assert "UnitOfWorkContract: supports_reopen = False (not durable: no reopen(uow))" in report
+    assert len(report) == len(CAPABILITIES)
 
 
 def vars_of(cls: type) -> dict[str, object]:

@@ -14,21 +14,26 @@ subclassing :class:`UnitOfWorkContract` in one of their test modules::
         def make_sibling(self, uow):            # optional: another unit of work on uow's storage
             return MyUnitOfWork(uow.engine)
 
+        def reopen(self, uow):                  # optional: a durable storage, opened again
+            return MyUnitOfWork(connect(uow.url))
+
 Every test of the class is inherited: each repository's documented behaviour (``NotFound``, duplicate
 and dangling adds, optimistic updates and their version numbering, ordering, round trips of every
 entity), transactions (rollback without commit, an exception inside the block, own writes, re-entry),
 every query (``records.in_year`` to the day, ``for_member``, ``by_idempotency_key``, ``reversal_of``,
 ``members.in_branch``, ``pairings.for_target``, ``wishes.with_status``, ``plans.for_branch``,
-``reports.for_branch``, ``locks``), concurrency between units of work, and a hypothesis state machine
-(:class:`StorageComparison`) that applies random operations — repository calls and the use-cases of
-:mod:`volunteer_core.services` — to the storage and to the reference implementation
-:class:`~volunteer_core.storage.memory.InMemoryUnitOfWork` side by side, and requires every observable
-result to agree.
+``reports.for_branch``, ``locks``), the ledger's integrity through the port (append-only records, locked
+years, reversals, idempotency keys that refuse another request — the codes the use-cases raise),
+concurrency between units of work, durability (``reopen``: what was committed is there, and only that),
+and a hypothesis state machine (:class:`StorageComparison`) that applies random operations — repository
+calls and the use-cases of :mod:`volunteer_core.services` — to the storage and to the reference
+implementation :class:`~volunteer_core.storage.memory.InMemoryUnitOfWork` side by side, and requires
+every observable result to agree.
 
 The suite is a package of mixins, one module per area, composed into :class:`UnitOfWorkContract`:
 ``repositories`` (:class:`~volunteer_core.testing.contract.repositories.RepositoryContract`),
-``transactions``, ``queries``, ``concurrency`` and ``state_machine``; ``_seed`` holds the entities the
-tests store and ``_base`` the hooks, fixtures and capabilities. The suite reads the table of aggregates
+``transactions``, ``queries``, ``ledger``, ``concurrency``, ``durability`` and ``state_machine``;
+``_seed`` holds the entities the tests store and ``_base`` the hooks, fixtures and capabilities. The suite reads the table of aggregates
 (:data:`volunteer_core.aggregates.AGGREGATES`) wherever it goes over every repository. Each area's tests
 carry the keyword ``contract_<area>``: ``pytest -k contract_queries`` runs one area.
 
@@ -45,7 +50,7 @@ For readable assertion failures, have pytest rewrite this package's asserts befo
 >>> UnitOfWorkContract.__test__
 False
 >>> sorted(CAPABILITIES)
-['supports_multiprocess', 'supports_serializable', 'supports_siblings', 'supports_threads']
+['supports_multiprocess', 'supports_reopen', 'supports_serializable', 'supports_siblings', 'supports_threads']
 """
 
 from __future__ import annotations
@@ -62,6 +67,8 @@ from volunteer_core.testing.contract._base import (
     contract_settings,
 )
 from volunteer_core.testing.contract.concurrency import ConcurrencyContract
+from volunteer_core.testing.contract.durability import DurabilityContract
+from volunteer_core.testing.contract.ledger import LedgerContract
 from volunteer_core.testing.contract.queries import QueryContract
 from volunteer_core.testing.contract.repositories import RepositoryContract
 from volunteer_core.testing.contract.state_machine import StateMachineContract, StorageComparison
@@ -81,10 +88,17 @@ __all__ = [
 
 
 class UnitOfWorkContract(
-    RepositoryContract, TransactionContract, QueryContract, ConcurrencyContract, StateMachineContract
+    RepositoryContract,
+    TransactionContract,
+    QueryContract,
+    LedgerContract,
+    ConcurrencyContract,
+    DurabilityContract,
+    StateMachineContract,
 ):
-    """Subclass me, define :meth:`make_uow` (and :meth:`make_sibling` if you can): every ``test_*`` of
-    the repository contract runs on your storage. See the module docstring and ``docs/contract.md``.
+    """Subclass me, define :meth:`make_uow` (and :meth:`make_sibling`, :meth:`reopen` if you can): every
+    ``test_*`` of the repository contract runs on your storage. See the module docstring and
+    ``docs/contract.md``.
 
     Not collected by itself (``__test__ = False``); every subclass is collected unless it sets
     ``__test__ = False`` in its own body.

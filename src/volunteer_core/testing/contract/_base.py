@@ -2,7 +2,7 @@
 capabilities, the hypothesis profiles, and the few helpers every area uses.
 
 :class:`ContractBase` is the base of every area's mixin (``repositories``, ``transactions``, ``queries``,
-``concurrency``, ``state_machine``); :class:`volunteer_core.testing.contract.UnitOfWorkContract` composes
+``ledger``, ``concurrency``, ``durability``, ``state_machine``); :class:`volunteer_core.testing.contract.UnitOfWorkContract` composes
 them. :func:`contract_area` tags the tests of a mixin with the keyword ``contract_<area>``, which pytest's
 ``-k`` matches (``pytest -k contract_queries``).
 
@@ -107,19 +107,33 @@ CAPABILITIES: Final[dict[str, str]] = {
         "units of work on one storage in several processes at once — define process_factory(uow), a "
         "picklable callable returning a unit of work on uow's storage: concurrent claims all land"
     ),
+    "supports_reopen": (
+        "durable storage — define reopen(uow) (derived from it), a fresh unit of work over the data of uow "
+        "as a new process would open it: everything committed, through every aggregate, idempotency keys, "
+        "reversals and locks included, is there after reopening, and nothing rolled back is"
+    ),
 }
 
 
 def capability_report(contract: type[ContractBase]) -> str:
-    """One line per capability: whether ``contract`` declares it (for ``pytest_report_header``).
+    """One line per capability: whether ``contract`` declares it (for ``pytest_report_header``); the line
+    of ``supports_reopen`` says whether the storage is durable.
 
     >>> from volunteer_core.testing.contract import UnitOfWorkContract
     >>> print(capability_report(UnitOfWorkContract).splitlines()[0])
     UnitOfWorkContract: supports_siblings = False
+    >>> print(capability_report(UnitOfWorkContract).splitlines()[-1])
+    UnitOfWorkContract: supports_reopen = False (not durable: no reopen(uow))
     """
-    return "\n".join(
-        f"{contract.__name__}: {name} = {bool(getattr(contract, name))}" for name in CAPABILITIES
-    )
+
+    def line(name: str) -> str:
+        value = bool(getattr(contract, name))
+        text = f"{contract.__name__}: {name} = {value}"
+        if name == "supports_reopen":
+            text += " (durable)" if value else " (not durable: no reopen(uow))"
+        return text
+
+    return "\n".join(line(name) for name in CAPABILITIES)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -224,22 +238,30 @@ class ContractBase:
     supports_threads: ClassVar[bool] = False
     #: Units of work in several processes at once (define process_factory).
     supports_multiprocess: ClassVar[bool] = False
+    #: Durable storage (derived: True when reopen is overridden).
+    supports_reopen: ClassVar[bool] = False
 
     _created: list[UnitOfWork]
     _siblings_derived: ClassVar[bool] = False
+    _reopen_derived: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__test__" not in cls.__dict__:
             cls.__test__ = True
-        declared = any(
-            "supports_siblings" in k.__dict__ and not k.__dict__.get("_siblings_derived", False)
-            for k in cls.__mro__
-            if k is not ContractBase
-        )
-        if not declared:  # derived from whether make_sibling is defined
-            cls.supports_siblings = cls.make_sibling is not ContractBase.make_sibling
-            cls._siblings_derived = True
+        # derived from whether the hook is defined, unless a class declares the capability itself
+        for capability, hook, flag in (
+            ("supports_siblings", "make_sibling", "_siblings_derived"),
+            ("supports_reopen", "reopen", "_reopen_derived"),
+        ):
+            declared = any(
+                capability in k.__dict__ and not k.__dict__.get(flag, False)
+                for k in cls.__mro__
+                if k is not ContractBase
+            )
+            if not declared:
+                setattr(cls, capability, getattr(cls, hook) is not getattr(ContractBase, hook))
+                setattr(cls, flag, True)
 
     # -- what an integrator defines ---------------------------------------------------------------
 
@@ -256,9 +278,15 @@ class ContractBase:
         (needed by ``supports_multiprocess``)."""
         raise NotImplementedError(f"{type(self).__name__} does not define process_factory(self, uow)")
 
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+        """A fresh unit of work over the data of ``uow``, opened as a new process would open it (a new
+        connection to the database, the file read again): define it if your storage is durable. The
+        durability area commits through ``uow``, calls it, and compares what the new unit reads."""
+        raise NotImplementedError(f"{type(self).__name__} does not define reopen(self, uow)")
+
     def dispose_uow(self, uow: UnitOfWork) -> None:
-        """Release what :meth:`make_uow` or :meth:`make_sibling` acquired (connections, files).
-        Default: nothing."""
+        """Release what :meth:`make_uow`, :meth:`make_sibling` or :meth:`reopen` acquired (connections,
+        files). Default: nothing."""
 
     # -- plumbing -------------------------------------------------------------------------------------
 
@@ -277,6 +305,13 @@ class ContractBase:
     def _sibling(self, uow: UnitOfWork) -> UnitOfWork:
         self._require("supports_siblings")
         made = self._check(self.make_sibling(uow), "make_sibling(uow)")
+        self._created.append(made)
+        return made
+
+    def _reopened(self, uow: UnitOfWork) -> UnitOfWork:
+        self._require("supports_reopen")
+        made = self._check(self.reopen(uow), "reopen(uow)")
+        assert made is not uow, "reopen(uow) must return a new unit of work, not uow itself"
         self._created.append(made)
         return made
 

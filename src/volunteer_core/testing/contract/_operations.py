@@ -1,5 +1,6 @@
-"""The state machine's operations: an add, an update or a read of one repository, each knowing the errors
-it deserves, and the strategies that draw them for every repository of the table of aggregates.
+"""The state machine's operations: an add, an update or a read of one repository, and the ledger's own —
+a decision, a change of a booked field, a reversal — each knowing the errors it deserves (the ledger's
+rules included), and the strategies that draw them for every repository of the table of aggregates.
 
 >>> Call("records", "in_year", (2026,))
 Call(repo='records', method='in_year', args=(2026,))
@@ -8,13 +9,15 @@ Call(repo='records', method='in_year', args=(2026,))
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, Final
 
 import attrs
 from hypothesis import strategies as st
 
-from volunteer_core.model import WishStatus
+from volunteer_core.model import ActivityKind, RecordStatus, ServiceRecord, WishStatus
 from volunteer_core.ports import UnitOfWork
+from volunteer_core.rules.ledger import check_append_only, check_idempotent_request, check_ledger_entry
 from volunteer_core.testing.contract._base import REPOSITORIES, repository
 from volunteer_core.testing.contract._outcomes import (
     CONFLICT,
@@ -25,14 +28,59 @@ from volunteer_core.testing.contract._outcomes import (
     exists,
     has_dangling,
 )
-from volunteer_core.testing.contract._seed import KEYS, POOLS, REFS, YEARS, pool_entities
+from volunteer_core.testing.contract._seed import KEYS, ORGANISER, POOLS, REFS, YEARS, pool_entities
 
-__all__ = ["Add", "Call", "Op", "Update", "add_ops", "any_ops", "call_ops", "update_ops"]
+__all__ = [
+    "Add",
+    "Call",
+    "Decide",
+    "Op",
+    "Rebook",
+    "Reverse",
+    "Update",
+    "add_ops",
+    "any_ops",
+    "call_ops",
+    "ledger_ops",
+    "update_ops",
+]
+
+YEAR_LOCKED: Final[Error] = ("RuleViolation", "ledger.year_locked")
+APPEND_ONLY: Final[Error] = ("RuleViolation", "ledger.append_only")
+KEY_CONFLICT: Final[Error] = ("RuleViolation", "ledger.idempotency_conflict")
+#: The ids of the reversals the state machine books (apart from the records' pool: never the original's).
+REVERSAL_IDS: Final = ("rv-1", "rv-2", "rv-3")
+
+
+def _locked(uow: UnitOfWork, record: ServiceRecord) -> bool:
+    return uow.locks.is_locked(record.branch_id, record.on.year)
+
+
+def _entry_errors(uow: UnitOfWork, record: ServiceRecord) -> set[Error]:
+    """The ledger's refusals appending ``record`` deserves (a locked year, a reversal that is refused),
+    whatever their order."""
+    if exists(uow, "records", record.id) is not None:
+        return set()  # a duplicate id
+    found = {YEAR_LOCKED} if _locked(uow, record) else set()
+    original = None if record.reverses is None else exists(uow, "records", record.reverses)
+    if original is not None:
+        existing = uow.records.reversal_of(original.id)
+        refused = check_ledger_entry(record, locked=False, original=original, existing_reversal=existing)
+        found |= {("RuleViolation", v.code) for v in refused}
+    return found
+
+
+def _update_errors(uow: UnitOfWork, stored: ServiceRecord, changed: ServiceRecord) -> set[Error]:
+    """The ledger's refusals replacing ``stored`` by ``changed`` deserves (versions aside)."""
+    found = {YEAR_LOCKED} if _locked(uow, stored) else set()
+    if check_append_only(stored, changed):
+        found.add(APPEND_ONLY)
+    return found
 
 
 @dataclasses.dataclass(frozen=True)
 class Add:
-    """Add ``entity`` to ``repo`` (a record with ``idempotency_key`` when one is given).
+    """Add ``entity`` to ``repo`` (a record or a wish with ``idempotency_key`` when one is given).
 
     >>> Add("branches", None).repo
     'branches'
@@ -45,16 +93,21 @@ class Add:
     def run(self, uow: UnitOfWork) -> Any:
         if self.idempotency_key is None:
             return repository(uow, self.repo).add(self.entity)
-        return uow.records.add(self.entity, idempotency_key=self.idempotency_key)
+        return repository(uow, self.repo).add(self.entity, idempotency_key=self.idempotency_key)
 
     def deserved(self, uow: UnitOfWork) -> frozenset[Error]:
         found: set[Error] = set()
         if exists(uow, self.repo, self.entity.id) is not None:
             found.add(DUPLICATE)
-        if self.idempotency_key is not None and uow.records.by_idempotency_key(self.idempotency_key):
-            found.add(DUPLICATE)
+        key = self.idempotency_key
+        first = None if key is None else repository(uow, self.repo).by_idempotency_key(key)
+        if first is not None:
+            conflict = self.repo == "records" and check_idempotent_request(first, self.entity, key=str(key))
+            found.add(KEY_CONFLICT if conflict else DUPLICATE)
         if has_dangling(uow, self.repo, self.entity):
             found.add(DANGLING_REF)
+        if self.repo == "records":
+            found |= _entry_errors(uow, self.entity)
         return frozenset(found)
 
 
@@ -85,6 +138,130 @@ class Update:
             found.add(CONFLICT)
         if has_dangling(uow, self.repo, self.entity):
             found.add(DANGLING_REF)
+        if self.repo == "records" and stored is not None:
+            found |= _update_errors(uow, stored, self._versioned(uow))
+        return frozenset(found)
+
+
+@dataclasses.dataclass(frozen=True)
+class Decide:
+    """Store a decision on the stored record ``record_id`` (confirmed, or rejected with a reason), at its
+    current version, whatever its status: the ledger takes it only for a PENDING record of an open year.
+
+    >>> Decide("r-1", approve=True, on=date(2026, 3, 9)).approve
+    True
+    """
+
+    record_id: str
+    approve: bool
+    on: date
+
+    def _decision(self, stored: ServiceRecord) -> ServiceRecord:
+        return attrs.evolve(
+            stored,
+            status=RecordStatus.CONFIRMED if self.approve else RecordStatus.REJECTED,
+            decided_by=ORGANISER,
+            decided_on=max(self.on, stored.on),
+            reason="" if self.approve else "未参加本次活动",
+        )
+
+    def run(self, uow: UnitOfWork) -> Any:
+        return uow.records.update(self._decision(uow.records.get(self.record_id)))
+
+    def deserved(self, uow: UnitOfWork) -> frozenset[Error]:
+        stored = exists(uow, "records", self.record_id)
+        if stored is None:
+            return frozenset({NOT_FOUND})
+        return frozenset(_update_errors(uow, stored, self._decision(stored)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Rebook:
+    """Update the stored record ``record_id`` at its current version with one booked ``field`` changed
+    (``minutes``, ``kind``, ``member_id`` or ``recorded_on``): the ledger refuses it (append-only).
+
+    >>> Rebook("r-1", "minutes").field
+    'minutes'
+    """
+
+    record_id: str
+    field: str
+
+    def _changed(self, stored: ServiceRecord) -> ServiceRecord:
+        if self.field == "minutes":  # other minutes of the same sign, within bounds
+            minutes = stored.minutes
+            nudged = 2 * minutes if abs(minutes) == 1 else minutes - 1 if minutes > 0 else minutes + 1
+            return attrs.evolve(stored, minutes=nudged)
+        if self.field == "kind":
+            other = (
+                ActivityKind.COMMUNITY_SERVICE
+                if stored.kind is ActivityKind.PAIRING
+                else ActivityKind.PAIRING
+            )
+            return attrs.evolve(stored, kind=other)
+        if self.field == "member_id":
+            return attrs.evolve(stored, member_id="m-2" if stored.member_id == "m-1" else "m-1")
+        return attrs.evolve(stored, recorded_on=date(2027, 12, 31))
+
+    def run(self, uow: UnitOfWork) -> Any:
+        return uow.records.update(self._changed(uow.records.get(self.record_id)))
+
+    def deserved(self, uow: UnitOfWork) -> frozenset[Error]:
+        stored = exists(uow, "records", self.record_id)
+        if stored is None:
+            return frozenset({NOT_FOUND})
+        changed = self._changed(stored)
+        dangling = {DANGLING_REF} if has_dangling(uow, "records", changed) else set()
+        return frozenset(_update_errors(uow, stored, changed) | dangling)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reverse:
+    """Add ``reversal_id``, a reversal of the stored record ``record_id`` built from it (whatever it is: a
+    reversal, an adjustment, already reversed), or one that does not mirror it when ``tamper`` names a
+    field (``member_id``, ``minutes``, ``on``).
+
+    >>> Reverse("r-1", "rv-1", None).tamper is None
+    True
+    """
+
+    record_id: str
+    reversal_id: str
+    tamper: str | None
+
+    def _reversal(self, original: ServiceRecord) -> ServiceRecord:
+        minutes = -abs(original.minutes)
+        reversal = ServiceRecord(
+            id=self.reversal_id,
+            member_id=original.member_id,
+            activity_id=original.activity_id,
+            branch_id=original.branch_id,
+            kind=original.kind,
+            on=original.on,
+            minutes=minutes,
+            reverses=original.id,
+        )
+        if self.tamper == "member_id":
+            return attrs.evolve(reversal, member_id="m-2" if original.member_id == "m-1" else "m-1")
+        if self.tamper == "minutes":
+            return attrs.evolve(reversal, minutes=-(abs(minutes) % 1440) - 1)
+        if self.tamper == "on":
+            return attrs.evolve(reversal, on=original.on + timedelta(days=1))
+        return reversal
+
+    def run(self, uow: UnitOfWork) -> Any:
+        return uow.records.add(self._reversal(uow.records.get(self.record_id)))
+
+    def deserved(self, uow: UnitOfWork) -> frozenset[Error]:
+        original = exists(uow, "records", self.record_id)
+        if original is None:
+            return frozenset({NOT_FOUND})
+        reversal = self._reversal(original)
+        found = _entry_errors(uow, reversal)
+        if exists(uow, "records", reversal.id) is not None:
+            found.add(DUPLICATE)
+        if has_dangling(uow, "records", reversal):
+            found.add(DANGLING_REF)
         return frozenset(found)
 
 
@@ -110,7 +287,7 @@ class Call:
         return frozenset()
 
 
-Op = Add | Update | Call
+Op = Add | Update | Call | Decide | Rebook | Reverse
 
 
 def call_ops() -> st.SearchStrategy[Call]:
@@ -151,14 +328,14 @@ def call_ops() -> st.SearchStrategy[Call]:
 
 
 def add_ops() -> st.SearchStrategy[Add]:
-    """Adds to every repository of entities drawn from the pools (records with or without a key).
+    """Adds to every repository of entities drawn from the pools (records and wishes with or without a key).
 
     >>> isinstance(add_ops(), st.SearchStrategy)
     True
     """
 
     def adds(repo: str) -> st.SearchStrategy[Add]:
-        keys = st.none() | st.sampled_from(KEYS) if repo == "records" else st.none()
+        keys = st.none() | st.sampled_from(KEYS) if repo in ("records", "wishes") else st.none()
         return st.builds(Add, st.just(repo), pool_entities(repo), keys)
 
     return st.sampled_from(REPOSITORIES).flatmap(adds)
@@ -178,10 +355,31 @@ def update_ops() -> st.SearchStrategy[Update]:
     return st.sampled_from(REPOSITORIES).flatmap(updates)
 
 
+def ledger_ops() -> st.SearchStrategy[Decide | Rebook | Reverse]:
+    """The ledger's own operations on records of the pool (mostly stored): decisions, changes of a
+    booked field, reversals (twice, of a reversal, not mirroring).
+
+    >>> isinstance(ledger_ops(), st.SearchStrategy)
+    True
+    """
+    records = st.sampled_from(REFS["records"])
+    days = st.sampled_from((date(2026, 3, 10), date(2026, 12, 31), date(2027, 2, 1)))
+    return st.one_of(
+        st.builds(Decide, records, st.booleans(), days),
+        st.builds(Rebook, records, st.sampled_from(("minutes", "kind", "member_id", "recorded_on"))),
+        st.builds(
+            Reverse,
+            records,
+            st.sampled_from(REVERSAL_IDS),
+            st.sampled_from((None, None, None, "member_id", "minutes", "on")),
+        ),
+    )
+
+
 def any_ops() -> st.SearchStrategy[Op]:
-    """Any operation: an add, an update or a call.
+    """Any operation: an add, an update, a call or a ledger operation.
 
     >>> isinstance(any_ops(), st.SearchStrategy)
     True
     """
-    return st.one_of(add_ops(), update_ops(), call_ops())
+    return st.one_of(add_ops(), update_ops(), call_ops(), ledger_ops())

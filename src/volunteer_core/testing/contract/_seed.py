@@ -42,6 +42,7 @@ from volunteer_core.model import (
     PartnerUnit,
     PlanItem,
     PlanLine,
+    RecordStatus,
     ServiceRecord,
     Team,
     UnitKind,
@@ -56,6 +57,7 @@ __all__ = [
     "DAY",
     "KEYS",
     "MISSING",
+    "ORGANISER",
     "POOLS",
     "REFS",
     "YEARS",
@@ -67,6 +69,7 @@ __all__ = [
     "make_dangling",
     "make_member",
     "make_pairing",
+    "make_pending",
     "make_plan",
     "make_record",
     "make_report",
@@ -176,6 +179,17 @@ def make_record(record_id: str, on: date, *, member_id: str = "m-1", minutes: in
     )
 
 
+def make_pending(record_id: str, on: date, *, member_id: str = "m-1", minutes: int = 60) -> ServiceRecord:
+    """A PENDING record (self-reported, awaiting its decision) of ``member_id`` at ``a-1``, dated ``on``.
+
+    >>> make_pending("r-9", DAY).confirm(by=ORGANISER, on=DAY).status.value
+    'confirmed'
+    """
+    return attrs.evolve(
+        make_record(record_id, on, member_id=member_id, minutes=minutes), status=RecordStatus.PENDING
+    )
+
+
 def make_collected_wish(wish_id: str, *, value: str | None = None) -> Wish:
     """A collected wish of ``bf-1``: a service, or a material wish of ``value``.
 
@@ -243,10 +257,12 @@ def make_report(report_id: str, branch_id: str, year: int, half: int, submitted_
 
 def make_sample(repo: str, entity_id: str) -> Any:
     """A valid entity for ``repo`` whose references name the seeded world (a wish with claims, a plan
-    with items).
+    with items, a PENDING record: the one kind of record an update may change, by its decision).
 
     >>> make_sample("teams", "t-9").member_ids == {"m-1", "m-2"}
     True
+    >>> make_sample("records", "r-9").status.value
+    'pending'
     """
     makers: dict[str, Callable[[str], Any]] = {
         "branches": lambda i: Branch(id=i, name="财务处党支部"),
@@ -265,7 +281,7 @@ def make_sample(repo: str, entity_id: str) -> Any:
         "units": lambda i: PartnerUnit(id=i, name="莆田市特殊教育学校", kind=UnitKind.SPECIAL_SCHOOL),
         "pairings": lambda i: make_pairing(i, "bf-1", date(2026, 1, 1), date(2026, 12, 31)),
         "activities": make_activity,
-        "records": lambda i: make_record(i, DAY),
+        "records": lambda i: make_pending(i, DAY),
         "wishes": lambda i: make_claimed_wish(i, ("m-1", "m-2")),
         "demands": lambda i: Demand(
             id=i, community="东园社区", content="修理水管", ordered_on=date(2026, 3, 2)
@@ -276,7 +292,11 @@ def make_sample(repo: str, entity_id: str) -> Any:
     return makers[repo](entity_id)
 
 
-#: A change of one plain field per repository, for the update tests.
+#: The organiser who decides the records of the tests (not their member, ``m-1``).
+ORGANISER: Final = "m-2"
+
+#: A change of one plain field per repository, for the update tests; for the ledger, the one change a
+#: stored record takes (``ledger.append_only``): a PENDING record's decision.
 CHANGES: Final[dict[str, dict[str, Any]]] = {
     "branches": {"name": "改名后的党支部"},
     "members": {"name": "王伟伟"},
@@ -285,7 +305,7 @@ CHANGES: Final[dict[str, dict[str, Any]]] = {
     "units": {"name": "阳光养老院"},
     "pairings": {"measures": "每月走访一次"},
     "activities": {"summary": "已开展，效果良好"},
-    "records": {"minutes": 90},
+    "records": {"status": RecordStatus.CONFIRMED, "decided_by": ORGANISER, "decided_on": date(2026, 3, 6)},
     "wishes": {"evidence": "残疾证"},
     "demands": {"content": "疏通下水道"},
     "plans": {"submitted_on": date(2026, 4, 1)},

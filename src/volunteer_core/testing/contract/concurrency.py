@@ -1,6 +1,7 @@
 """Several units of work at once (keyword ``contract_concurrency``), as far as the storage declares it can:
 the declared capabilities, siblings (isolation, visibility after commit, lost updates, concurrent
-duplicate adds, write skew), threads and processes claiming one wish at once. A test whose capability is
+duplicate adds — ids, idempotency keys of records and wishes, reversals of one record — write skew),
+threads and processes claiming one wish at once. A test whose capability is
 not declared is reported as skipped, naming it.
 
 >>> ConcurrencyContract.test_siblings_write_skew_is_refused.contract_concurrency
@@ -21,7 +22,7 @@ import attrs
 import pytest
 
 from volunteer_core import services
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
 from volunteer_core.model import Branch
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.testing.contract._base import (
@@ -96,6 +97,8 @@ class ConcurrencyContract(ContractBase):
             assert type(self).process_factory is not ContractBase.process_factory, (
                 "supports_multiprocess needs process_factory(uow)"
             )
+        if self.supports_reopen:
+            assert type(self).reopen is not ContractBase.reopen, "supports_reopen needs reopen(uow)"
 
     # -- several units of work ------------------------------------------------------------------------
 
@@ -160,16 +163,19 @@ class ConcurrencyContract(ContractBase):
         else:
             assert stored.version == 0
 
-    @pytest.mark.parametrize("clash", ["id", "idempotency_key"])
+    @pytest.mark.parametrize("clash", ["id", "idempotency_key", "idempotency_key, another request"])
     def test_siblings_concurrent_adds_store_one(self, seeded: UnitOfWork, clash: str) -> None:
         """Two units, both begun, add the same id (or idempotency key); the first commits. The second is
-        refused — InvalidInput ``input.duplicate`` or ConcurrencyConflict, from add or from commit: the
-        check and the insert are one atomic step. (A storage that makes the first wait for the second may
-        refuse the first instead; never both succeed.)"""
+        refused — InvalidInput ``input.duplicate`` or ConcurrencyConflict, from add or from commit (or,
+        for a key it sees stored with another request, RuleViolation ``ledger.idempotency_conflict``):
+        the check and the insert are one atomic step. (A storage that makes the first wait for the second
+        may refuse the first instead; never both succeed.)"""
         other = self._sibling(seeded)
         records = {"first": make_record("new-r1", DAY), "second": make_record("new-r2", DAY)}
         if clash == "id":
             records["second"] = attrs.evolve(records["first"], minutes=30)
+        elif clash != "idempotency_key":
+            records["second"] = make_record("new-r2", DAY, member_id="m-2", minutes=170)
         outcomes: dict[str, BaseException | None] = {}
         with seeded, other:
             assert seeded.records.list()  # both transactions have read
@@ -180,17 +186,71 @@ class ConcurrencyContract(ContractBase):
                     uow.records.add(records[name], idempotency_key=key)
                     uow.commit()
                     outcomes[name] = None
-                except (InvalidInput, ConcurrencyConflict) as exc:
+                except (InvalidInput, ConcurrencyConflict, RuleViolation) as exc:
                     outcomes[name] = exc
         winners = [name for name, error in outcomes.items() if error is None]
         assert len(winners) == 1, f"exactly one of two clashing adds must be stored: {outcomes}"
         for error in outcomes.values():
             if isinstance(error, InvalidInput):
-                assert (error.code, error.path) == ("input.duplicate", clash)
+                assert (error.code, error.path) == ("input.duplicate", clash.split(",")[0])
+            if isinstance(error, RuleViolation):
+                assert clash == "idempotency_key, another request", f"refused with {error!r}"
+                assert error.code == "ledger.idempotency_conflict"
         winner = records[winners[0]]
         with seeded:
             assert seeded.records.get(winner.id) == winner
             assert ids_of(seeded.records.list()) == sorted(["r-1", winner.id])
+            if clash != "id":
+                assert seeded.records.by_idempotency_key("k-race") == winner
+
+    def test_siblings_concurrent_wish_keys_store_one(self, seeded: UnitOfWork) -> None:
+        """Two units, both begun, add two wishes under one idempotency key (one import row, imported twice
+        at once): one wish is stored; the other unit gets InvalidInput ``input.duplicate`` at
+        ``idempotency_key`` or ConcurrencyConflict."""
+        other = self._sibling(seeded)
+        wishes = {"first": make_collected_wish("new-w1"), "second": make_collected_wish("new-w2")}
+        outcomes: dict[str, BaseException | None] = {}
+        with seeded, other:
+            assert seeded.wishes.list()
+            assert other.wishes.list()
+            for name, uow in (("first", seeded), ("second", other)):
+                try:
+                    uow.wishes.add(wishes[name], idempotency_key="row-race")
+                    uow.commit()
+                    outcomes[name] = None
+                except (InvalidInput, ConcurrencyConflict) as exc:
+                    outcomes[name] = exc
+        winners = [name for name, error in outcomes.items() if error is None]
+        assert len(winners) == 1, f"exactly one of two wishes under one key must be stored: {outcomes}"
+        for error in outcomes.values():
+            if isinstance(error, InvalidInput):
+                assert (error.code, error.path) == ("input.duplicate", "idempotency_key")
+        with seeded:
+            assert ids_of(seeded.wishes.list()) == sorted(["w-1", wishes[winners[0]].id])
+            assert seeded.wishes.by_idempotency_key("row-race") == wishes[winners[0]]
+
+    def test_siblings_concurrent_reversals_store_one(self, seeded: UnitOfWork) -> None:
+        """Two units, both begun, each reverse r-1: one reversal is stored; the other unit gets
+        RuleViolation ``ledger.already_reversed`` or ConcurrencyConflict — never a second reversal."""
+        other = self._sibling(seeded)
+        outcomes: dict[str, BaseException | None] = {}
+        with seeded, other:
+            assert seeded.records.reversal_of("r-1") is None
+            assert other.records.reversal_of("r-1") is None
+            for name, uow in (("rv-a", seeded), ("rv-b", other)):
+                try:
+                    uow.records.add(uow.records.get("r-1").reversal(id=name, recorded_on=DAY))
+                    uow.commit()
+                    outcomes[name] = None
+                except (RuleViolation, ConcurrencyConflict) as exc:
+                    outcomes[name] = exc
+        winners = [name for name, error in outcomes.items() if error is None]
+        assert len(winners) == 1, f"exactly one of two reversals of r-1 must be stored: {outcomes}"
+        for error in outcomes.values():
+            if isinstance(error, RuleViolation):
+                assert error.code == "ledger.already_reversed"
+        with seeded:
+            assert ids_of(seeded.records.list()) == ["r-1", winners[0]]
 
     def test_siblings_write_skew_is_refused(self, seeded: UnitOfWork) -> None:
         """Two units both find no pairing of a target, then each adds one: not both may commit."""

@@ -18,7 +18,7 @@ import pytest
 
 from volunteer_core import compliance
 from volunteer_core.calendar.dates import DateRange
-from volunteer_core.errors import InvalidInput
+from volunteer_core.errors import InvalidInput, RuleViolation
 from volunteer_core.model import (
     Activity,
     ActivityKind,
@@ -44,6 +44,11 @@ from volunteer_core.testing.contract._seed import (
 )
 
 __all__ = ["QueryContract"]
+
+#: (error class, code, path) of the refusals of ``add`` that ``add_many`` repeats
+_DUPLICATE_ID = ("InvalidInput", "input.duplicate", "id")
+_DUPLICATE_KEY = ("InvalidInput", "input.duplicate", "idempotency_key")
+_ALREADY_REVERSED = ("RuleViolation", "ledger.already_reversed", "")
 
 
 @contract_area("queries")
@@ -212,44 +217,61 @@ class QueryContract(ContractBase):
             "id in the call",
             "committed key",
             "key in the call",
+            "committed key, another request",
             "committed reversal",
             "reversal in the call",
+            "reversal of a reversal",
+            "reversal that does not mirror",
+            "locked year",
             "dangling reference",
         ],
     )
     def test_records_add_many_refuses_like_add(self, seeded: UnitOfWork, clash: str) -> None:
-        """The first entry ``add`` would refuse makes ``add_many`` raise the same ``InvalidInput`` (code
-        and path) as ``add`` one by one; the entries after it are not stored, and rolling back leaves
-        nothing of the call."""
+        """The first entry ``add`` would refuse makes ``add_many`` raise the same error (class, code and
+        path) as ``add`` one by one — ``InvalidInput`` for a duplicate or a dangling reference,
+        ``RuleViolation`` for the ledger's rules; the entries after it are not stored, and rolling back
+        leaves nothing of the call."""
         with seeded:
             seeded.records.add(make_record("rc-0", DAY), idempotency_key="kc-0")
             seeded.records.add(seeded.records.get("r-1").reversal(id="rc-rv", recorded_on=DAY))
+            seeded.locks.lock("b-1", 2025)
             seeded.commit()
         head = make_record("rc-1", DAY)
         extra: list[tuple[ServiceRecord, str | None]] = []
-        refused: tuple[ServiceRecord, str | None]
-        if clash == "committed id":
-            refused, expected = (make_record("rc-0", DAY, minutes=30), None), ("input.duplicate", "id")
-        elif clash == "id in the call":
-            refused, expected = (make_record("rc-1", DAY, minutes=30), None), ("input.duplicate", "id")
-        elif clash == "committed key":
-            refused, expected = (make_record("rc-3", DAY), "kc-0"), ("input.duplicate", "idempotency_key")
-        elif clash == "key in the call":
-            refused, expected = (make_record("rc-3", DAY), "kc-1"), ("input.duplicate", "idempotency_key")
-        elif clash == "committed reversal":
-            twice = make_record("r-1", DAY, minutes=120).reversal(id="rc-3", recorded_on=DAY)
-            refused, expected = (twice, None), ("input.duplicate", "reverses")
-        elif clash == "reversal in the call":
-            extra = [(head.reversal(id="rc-4", recorded_on=DAY), None)]
-            refused, expected = (
-                (head.reversal(id="rc-3", recorded_on=DAY), None),
-                ("input.duplicate", "reverses"),
-            )
-        else:
-            refused, expected = (
+        cases: dict[str, tuple[tuple[ServiceRecord, str | None], tuple[str, str, str]]] = {
+            "committed id": ((make_record("rc-0", DAY, minutes=30), None), _DUPLICATE_ID),
+            "id in the call": ((make_record("rc-1", DAY, minutes=30), None), _DUPLICATE_ID),
+            "committed key": ((make_record("rc-3", DAY), "kc-0"), _DUPLICATE_KEY),
+            "key in the call": ((make_record("rc-3", DAY), "kc-1"), _DUPLICATE_KEY),
+            "committed key, another request": (
+                (make_record("rc-3", DAY, minutes=30), "kc-0"),
+                ("RuleViolation", "ledger.idempotency_conflict", ""),
+            ),
+            "committed reversal": (
+                (make_record("r-1", DAY, minutes=120).reversal(id="rc-3", recorded_on=DAY), None),
+                _ALREADY_REVERSED,
+            ),
+            "reversal in the call": ((head.reversal(id="rc-3", recorded_on=DAY), None), _ALREADY_REVERSED),
+            "reversal of a reversal": (
+                (attrs.evolve(head.reversal(id="rc-3", recorded_on=DAY), reverses="rc-4"), None),
+                _ALREADY_REVERSED,
+            ),
+            "reversal that does not mirror": (
+                (attrs.evolve(head.reversal(id="rc-3", recorded_on=DAY), member_id="m-2"), None),
+                ("RuleViolation", "ledger.reversal_mismatch", ""),
+            ),
+            "locked year": (
+                (make_record("rc-3", date(2025, 6, 1)), None),
+                ("RuleViolation", "ledger.year_locked", ""),
+            ),
+            "dangling reference": (
                 (make_record("rc-3", DAY, member_id=MISSING), None),
-                ("input.reference", "member_id"),
-            )
+                ("InvalidInput", "input.reference", "member_id"),
+            ),
+        }
+        if clash in ("reversal in the call", "reversal of a reversal"):
+            extra = [(head.reversal(id="rc-4", recorded_on=DAY), None)]
+        refused, expected = cases[clash]
         entries = [
             (head, "kc-1"),
             (make_record("rc-2", DAY), None),
@@ -258,15 +280,16 @@ class QueryContract(ContractBase):
             (make_record("rc-9", DAY), "kc-9"),
         ]
 
-        def first_refusal(call: Callable[[], object]) -> tuple[str, str]:
+        def first_refusal(call: Callable[[], object]) -> tuple[str, str, str]:
             with seeded:
-                with pytest.raises(InvalidInput) as raised:
+                with pytest.raises((InvalidInput, RuleViolation)) as raised:
                     call()
                 assert seeded.records.get_many(["rc-9"]) == {}, (
                     "the entries after the refused one are not stored"
                 )
                 assert seeded.records.by_idempotency_key("kc-9") is None
-            return raised.value.code, raised.value.path
+            error = raised.value
+            return type(error).__name__, getattr(error, "code", ""), getattr(error, "path", "")
 
         one_by_one = first_refusal(lambda: [seeded.records.add(r, idempotency_key=k) for r, k in entries])
         assert one_by_one == expected, f"add refuses the {clash} with {expected}"

@@ -1,6 +1,8 @@
 """The repositories' contract, every repository of the table of aggregates alike: ``get``, ``add`` (its
 version, duplicates, dangling references), ``update`` (version numbering, stale versions, missing ids),
 ``list`` (ordered by id) and round trips of fixed and drawn entities (keyword ``contract_repositories``).
+A record's update is its decision, the one change the ledger takes (the sample record is PENDING); the
+ledger area (``contract_ledger``) checks every other.
 
 Every test is parametrized over :data:`volunteer_core.testing.contract.REPOSITORIES` (the rows of
 :data:`volunteer_core.aggregates.AGGREGATES`) or over every reference of the table (:data:`DANGLING`).
@@ -22,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from volunteer_core.aggregates import AGGREGATES
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
 from volunteer_core.ports import LockRepository, UnitOfWork, port_of
 from volunteer_core.testing.contract._base import (
     REPOSITORIES,
@@ -145,11 +147,18 @@ class RepositoryContract(ContractBase):
     def test_update_with_dangling_reference_is_refused(
         self, seeded: UnitOfWork, repo: str, field: str, path: str
     ) -> None:
+        """A dangling reference is refused on update too; every reference of a record is a booked field
+        of the ledger, which no update changes (``RuleViolation`` ``ledger.append_only``)."""
         original = make_sample(repo, "new-1")
         store(seeded, [(repo, original)])
-        with seeded, pytest.raises(InvalidInput) as refused:
+        with seeded, pytest.raises((InvalidInput, RuleViolation)) as refused:
             repository(seeded, repo).update(make_dangling(repo, field, "new-1"))
-        assert (refused.value.code, refused.value.path) == ("input.reference", path)
+        if repo == "records":
+            assert isinstance(refused.value, RuleViolation), f"{refused.value!r} is not a RuleViolation"
+            assert refused.value.code == "ledger.append_only"
+        else:
+            assert isinstance(refused.value, InvalidInput), f"{refused.value!r} is not an InvalidInput"
+            assert (refused.value.code, refused.value.path) == ("input.reference", path)
         assert read(seeded, lambda u: repository(u, repo).get("new-1")) == original
 
     def test_references_to_entities_added_in_the_same_transaction_resolve(self, uow: UnitOfWork) -> None:
@@ -166,6 +175,8 @@ class RepositoryContract(ContractBase):
 
     @pytest.mark.parametrize("repo", REPOSITORIES)
     def test_update_numbers_versions_and_returns_what_it_stored(self, seeded: UnitOfWork, repo: str) -> None:
+        """Versions 0 → 1 → 2 → 3. A record takes one update, its decision (the ledger area,
+        ``contract_ledger``, checks that it takes no other)."""
         original = make_sample(repo, "new-1")
         store(seeded, [(repo, original)])
         changed = make_changed(repo, original)
@@ -173,6 +184,10 @@ class RepositoryContract(ContractBase):
             first = repository(seeded, repo).update(changed)
             assert first == attrs.evolve(changed, version=1), "update stores the entity with version + 1"
             assert repository(seeded, repo).get("new-1") == first, "update returns what it stored"
+            if repo == "records":
+                seeded.commit()
+                assert read(seeded, lambda u: u.records.get("new-1")) == first
+                return
             second = repository(seeded, repo).update(first)
             assert second == attrs.evolve(changed, version=2)
             seeded.commit()

@@ -34,7 +34,15 @@ from volunteer_core.testing.contract._base import (
     repository,
     store,
 )
-from volunteer_core.testing.contract._operations import Add, Op, add_ops, any_ops, call_ops, update_ops
+from volunteer_core.testing.contract._operations import (
+    Add,
+    Op,
+    add_ops,
+    any_ops,
+    call_ops,
+    ledger_ops,
+    update_ops,
+)
 from volunteer_core.testing.contract._outcomes import Error, Outcome, agree, attempt
 from volunteer_core.testing.contract._seed import (
     BOUNDARY_DAYS,
@@ -179,6 +187,12 @@ class StorageComparison(RuleBasedStateMachine):
     def writes(self, ops: list[Op]) -> None:
         """Adds and updates in one committed transaction."""
         self._transaction(ops, "commit")
+
+    @rule(ops=st.lists(ledger_ops(), min_size=1, max_size=4), ending=st.sampled_from(("commit", "leave")))
+    def ledger(self, ops: list[Op], ending: str) -> None:
+        """The ledger's own calls — decisions, changes of booked fields, reversals (twice, of a reversal,
+        not mirroring) — refused alike (``ledger.append_only``, ``already_reversed``, …)."""
+        self._transaction(ops, ending)
 
     @rule(ops=st.lists(call_ops(), min_size=1, max_size=6))
     def reads(self, ops: list[Op]) -> None:
@@ -400,20 +414,22 @@ class StorageComparison(RuleBasedStateMachine):
 
     @invariant()
     def stored_state_agrees(self) -> None:
-        """Every repository's ``list()``, the locks and the idempotency keys agree after every step."""
+        """Every repository's ``list()``, the locks and the idempotency keys (of records and of wishes)
+        agree after every step."""
         with self.reference, self.subject:
             for name in (*REPOSITORIES, "locks"):
                 what = f"{name}.list() after the last step"
                 reference = attempt(repository(self.reference, name).list, subject=False, what=what)
                 subject = attempt(repository(self.subject, name).list, subject=True, what=what)
                 agree(what, reference, subject)
-            for key in KEYS:
-                what = f"records.by_idempotency_key({key!r}) after the last step"
-                by_key = self.reference.records.by_idempotency_key
-                reference = attempt(functools.partial(by_key, key), subject=False, what=what)
-                by_key = self.subject.records.by_idempotency_key
-                subject = attempt(functools.partial(by_key, key), subject=True, what=what)
-                agree(what, reference, subject)
+            for repo in ("records", "wishes"):
+                for key in KEYS:
+                    what = f"{repo}.by_idempotency_key({key!r}) after the last step"
+                    by_key = repository(self.reference, repo).by_idempotency_key
+                    reference = attempt(functools.partial(by_key, key), subject=False, what=what)
+                    by_key = repository(self.subject, repo).by_idempotency_key
+                    subject = attempt(functools.partial(by_key, key), subject=True, what=what)
+                    agree(what, reference, subject)
 
 
 @contract_area("state_machine")
