@@ -12,6 +12,7 @@ import attrs
 
 from volunteer_core import privacy
 from volunteer_core.errors import InvalidInput
+from volunteer_core.forms._filemode import honour_umask
 from volunteer_core.forms._headers import HEADERS, KINDS, TITLES
 from volunteer_core.forms._sheet import Cell, format_of, require_openpyxl, write_table
 from volunteer_core.model import (
@@ -447,7 +448,8 @@ def export(
     them out), the header row :data:`HEADERS[kind] <volunteer_core.forms.HEADERS>`, the data — no
     footer. Beneficiaries' names, addresses, phones and ID numbers are masked (:mod:`volunteer_core.privacy`)
     unless ``masked=False``; members' names are not (they are the public actors), their phones are.
-    Text cells that would start a formula are written as text. The file is written atomically.
+    Text cells that would start a formula are written as text. The file is written atomically, with the
+    mode any new file of the process gets (``0o666`` less the umask: 0644 under umask 022, 0600 under 077).
 
     Kinds and what they need:
 
@@ -498,13 +500,15 @@ def export(
     )
     with uow:
         form = _BUILDERS[kind](uow, args)
-    return write_table(
+    written = write_table(
         target,
         titles=form.titles if titles else [],
         headers=HEADERS[kind],
         rows=form.rows,
         sheet_name=_SHEETS[kind],
     )
+    honour_umask(written)
+    return written
 
 
 def export_all(
