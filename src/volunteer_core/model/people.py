@@ -35,6 +35,40 @@ def _optional_phone(_inst: object, attribute: attrs.Attribute[Any], value: objec
         privacy.normalize_phone(value, path=attribute.name)
 
 
+#: The longest national volunteer number accepted (the system's numbers are far shorter).
+_VOLUNTEER_NO_MAX = 64
+
+
+def _optional_volunteer_no(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """None, or an identifier-like text: 1–64 printable characters, no whitespace anywhere."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidInput(
+            attribute.name,
+            value,
+            code="input.type",
+            message_en=f"the national volunteer number must be a string, not {type(value).__name__}",
+            message_zh="志愿者编号须为字符串",
+        )
+    if (
+        not value
+        or len(value) > _VOLUNTEER_NO_MAX
+        or not value.isprintable()
+        or any(ch.isspace() for ch in value)
+    ):
+        raise InvalidInput(
+            attribute.name,
+            value,
+            code="input.required" if not value else "input.invalid",
+            message_en=(
+                f"the national volunteer number {value!r} must be 1–{_VOLUNTEER_NO_MAX} printable "
+                "characters without spaces"
+            ),
+            message_zh=f"志愿者编号“{value}”须为1至{_VOLUNTEER_NO_MAX}个可打印字符且不含空格",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Branch:
     """A party branch (党支部): the unit that organises, pairs and reports.
@@ -54,6 +88,8 @@ class Member:
 
     ``left_on`` is the last day of membership. ``skills`` are declared volunteer skills (志愿服务技能);
     ``community`` is the community of residence where the member registered (双报到).
+    ``volunteer_no`` is the national volunteer number (全国志愿服务信息系统 志愿者编号) where known: an
+    identifier-like text (no spaces), printed on the member's certificates.
 
     >>> from datetime import date
     >>> Member(id="m1", name="李四", branch_id="b1", joined_on=date(2026, 5, 1), left_on=date(2026, 4, 1))
@@ -70,6 +106,7 @@ class Member:
     skills: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
     phone: str | None = attrs.field(default=None, validator=[f.optional_text, _optional_phone])
     community: str | None = attrs.field(default=None, validator=f.optional_text)
+    volunteer_no: str | None = attrs.field(default=None, validator=_optional_volunteer_no)
     version: int = attrs.field(default=0, validator=f.version)
 
     def __attrs_post_init__(self) -> None:
