@@ -104,6 +104,15 @@ def test_one_altered_hour_fails_verification() -> None:
         {"issued_on": D(2027, 1, 6)},
         {"period": DateRange(D(2026, 1, 1), D(2026, 12, 30))},
         {"id_number_masked": "110105********002X"},
+        {"member_id": "m2"},
+        {"id_type": "护照"},
+        {"id_fingerprint": "0" * 32},
+        {"volunteer_no": "35030012345"},
+        {"organiser_id": "b1"},
+        {"responsible": "李书记"},
+        {"handler": "王敏"},
+        {"contact": "0594-2345678"},
+        {"algorithm": "HMAC-SM3"},
     ],
 )
 def test_every_field_is_covered_by_the_code(change: dict[str, Any]) -> None:
@@ -170,7 +179,7 @@ def test_render_text_has_the_chinese_layout() -> None:
     assert lines[0].strip() == "志愿服务记录证明"
     for part in (
         f"编号：{cert.number}",
-        "兹证明 欧阳修（身份证号码：110105********002X）",
+        "兹证明 欧阳修（居民身份证号码：110105********002X）",
         "2026年1月1日 至 2026年12月31日",
         "累计 5小时15分钟",
         "服务内容：",
@@ -179,11 +188,11 @@ def test_render_text_has_the_chinese_layout() -> None:
         "特此证明。",
         "出具组织：办公室党支部（盖章）",
         "出具日期：2027年1月5日",
-        "验证码：",
+        "验证码（HMAC-SHA256）：",
         "不含往返交通时间",
     ):
-        assert part in text.replace("\n", ""), part
-    code = text.split("验证码：")[1].split("\n")[0]
+        assert "".join(part.split()) in "".join(text.split()), part
+    code = text.split("验证码（HMAC-SHA256）：")[1].split("\n")[0]
     assert code.replace("-", "") == cert.verification_code
 
 

@@ -7,10 +7,10 @@ Kept apart, and imported by ``Certificate.render_pdf`` only when called, so that
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from volunteer_core.certificates.text import NOTE_ZH, body_lines, date_zh, duration_zh, grouped_code
+from volunteer_core.certificates.text import NOTE_ZH, body_lines, code_line, duration_zh, signatory_lines
 
 if TYPE_CHECKING:
     from volunteer_core.certificates.issue import Certificate
@@ -47,17 +47,20 @@ def _font(font_path: str | Path | None) -> str:
     return name
 
 
-def render(cert: Certificate, path: Path, *, font_path: str | Path | None = None) -> Path:
-    """Write ``cert`` to ``path`` as a one-page A4 PDF and return the path."""
-    _require_reportlab()
+def _code_markup(cert: Certificate) -> str:
+    """The code line with the code itself in Courier (its groups are ASCII)."""
+    label, code = code_line(cert).split("：", 1)
+    return f'{escape(label)}：<font name="Courier">{escape(code)}</font>'
+
+
+def _story(cert: Certificate, font: str) -> list[Any]:
+    """The flowables of the page, top to bottom, set in ``font``."""
     from reportlab.lib import colors  # type: ignore[import-untyped,unused-ignore]
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # type: ignore[import-untyped,unused-ignore]
-    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped,unused-ignore]
     from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped,unused-ignore]
     from reportlab.lib.units import mm  # type: ignore[import-untyped,unused-ignore]
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle  # type: ignore[import-untyped,unused-ignore]
 
-    font = _font(font_path)
     base = ParagraphStyle("body", fontName=font, fontSize=12, leading=22, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER)
     right = ParagraphStyle("right", parent=base, alignment=TA_RIGHT)
@@ -84,7 +87,7 @@ def render(cert: Certificate, path: Path, *, font_path: str | Path | None = None
             ]
         )
     )
-    story = [
+    return [
         Paragraph("志愿服务记录证明", title),
         Spacer(1, 6 * mm),
         Paragraph(f'编号：<font name="Courier">{escape(cert.number)}</font>', right),
@@ -96,14 +99,21 @@ def render(cert: Certificate, path: Path, *, font_path: str | Path | None = None
         Spacer(1, 4 * mm),
         Paragraph(closing, base),
         Spacer(1, 14 * mm),
-        Paragraph(escape(f"出具组织：{cert.issuer}（盖章）"), right),
-        Paragraph(f"出具日期：{date_zh(cert.issued_on)}", right),
+        *(Paragraph(escape(line), right) for line in signatory_lines(cert)),
         Spacer(1, 16 * mm),
-        Paragraph(
-            f'验证码：<font name="Courier">{escape(grouped_code(cert.verification_code))}</font>', base
-        ),
+        Paragraph(_code_markup(cert), base),
         Paragraph(NOTE_ZH, small),
     ]
+
+
+def render(cert: Certificate, path: Path, *, font_path: str | Path | None = None) -> Path:
+    """Write ``cert`` to ``path`` as a one-page A4 PDF and return the path."""
+    _require_reportlab()
+    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.lib.units import mm  # type: ignore[import-untyped,unused-ignore]
+    from reportlab.platypus import SimpleDocTemplate  # type: ignore[import-untyped,unused-ignore]
+
+    story = _story(cert, _font(font_path))
     path.parent.mkdir(parents=True, exist_ok=True)
     document = SimpleDocTemplate(
         str(path),

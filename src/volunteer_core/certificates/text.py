@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from volunteer_core.certificates.issue import Certificate
 
-__all__ = ["NOTE_ZH", "body_lines", "date_zh", "duration_zh", "grouped_code", "render_text"]
+__all__ = [
+    "NOTE_ZH",
+    "body_lines",
+    "code_line",
+    "date_zh",
+    "duration_zh",
+    "grouped_code",
+    "holder_zh",
+    "render_text",
+    "signatory_lines",
+]
 
 
 def duration_zh(minutes: int) -> str:
@@ -58,15 +68,61 @@ def _pad(text: str, width: int, *, right: bool = False, centre: bool = False) ->
     return " " * fill + text if right else text + " " * fill
 
 
+def holder_zh(cert: Certificate) -> str:
+    """The volunteer as the certificate names them: name, then the ID type and masked number and the
+    national volunteer number, where known.
+
+    >>> from types import SimpleNamespace as NS
+    >>> holder_zh(NS(member_name="张三", id_type="居民身份证", id_number_masked="110105********002X",
+    ...              volunteer_no="35030012345"))
+    '张三（居民身份证号码：110105********002X，志愿者编号：35030012345）'
+    """
+    details = []
+    if cert.id_number_masked:
+        details.append(f"{cert.id_type or '证件'}号码：{cert.id_number_masked}")
+    if cert.volunteer_no:
+        details.append(f"志愿者编号：{cert.volunteer_no}")
+    return cert.member_name + (f"（{'，'.join(details)}）" if details else "")
+
+
 def body_lines(cert: Certificate) -> tuple[str, str]:
     """The two sentences of the body (shared by the text and PDF renderings)."""
-    who = cert.member_name + (f"（身份证号码：{cert.id_number_masked}）" if cert.id_number_masked else "")
     assert cert.period.end is not None
     first = (
-        f"兹证明 {who} 于 {date_zh(cert.period.start)} 至 {date_zh(cert.period.end)} 期间参加志愿服务，"
-        f"经 {cert.issuer} 记录并确认的志愿服务时长累计 {duration_zh(cert.total_minutes)}。"
+        f"兹证明 {holder_zh(cert)} 于 {date_zh(cert.period.start)} 至 {date_zh(cert.period.end)} "
+        f"期间参加志愿服务，经 {cert.issuer} 记录并确认的志愿服务时长累计 {duration_zh(cert.total_minutes)}。"
     )
     return first, "特此证明。"
+
+
+def signatory_lines(cert: Certificate) -> list[str]:
+    """The lines under the body: the issuing organisation (seal), its 负责人 and 经办人 (signatures)
+    and contact where given, and the date of issue.
+
+    >>> from datetime import date
+    >>> from types import SimpleNamespace as NS
+    >>> signatory_lines(NS(issuer="办公室党支部", responsible="李书记", handler=None,
+    ...                    contact="0594-2345678", issued_on=date(2027, 1, 5)))
+    ['出具组织：办公室党支部（盖章）', '负责人：李书记（签字）', '联系方式：0594-2345678', '出具日期：2027年1月5日']
+    """
+    lines = [f"出具组织：{cert.issuer}（盖章）"]
+    if cert.responsible:
+        lines.append(f"负责人：{cert.responsible}（签字）")
+    if cert.handler:
+        lines.append(f"经办人：{cert.handler}（签字）")
+    if cert.contact:
+        lines.append(f"联系方式：{cert.contact}")
+    return [*lines, f"出具日期：{date_zh(cert.issued_on)}"]
+
+
+def code_line(cert: Certificate) -> str:
+    """The verification code in groups of four, headed by the signature algorithm it was made with.
+
+    >>> from types import SimpleNamespace as NS
+    >>> code_line(NS(algorithm="HMAC-SM3", verification_code="0123456789ABCDEF"))
+    '验证码（HMAC-SM3）：0123-4567-89AB-CDEF'
+    """
+    return f"验证码（{cert.algorithm}）：{grouped_code(cert.verification_code)}"
 
 
 NOTE_ZH = (
@@ -75,14 +131,47 @@ NOTE_ZH = (
 )
 
 
+#: Punctuation that may not begin a line (避头点): the character before it moves down with it.
+_NO_LINE_START = frozenset("）」』》〉】，。、；：！？)")
+
+
+def _unbreakable(char: str) -> bool:
+    """Part of a number, code or word: printable ASCII other than a space."""
+    return "!" <= char <= "~"
+
+
+def _carry(current: str, char: str) -> int:
+    """How many characters at the end of ``current`` move to the next line when ``char`` does not fit:
+    the number or code that ``char`` continues, or the character before a closing punctuation mark
+    (with the whole number or code it ends)."""
+    if not (_unbreakable(char) or char in _NO_LINE_START):
+        return 0
+    run = 0
+    while run < len(current) and _unbreakable(current[-1 - run]):
+        run += 1
+    if run == 0 and char in _NO_LINE_START:
+        run = 1
+    return run if run < len(current) else 0
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    """Break ``text`` into lines of at most ``width`` display columns (CJK characters take two)."""
+    """Break ``text`` into lines of at most ``width`` display columns (CJK characters take two); no
+    line begins with a space or closing punctuation, and numbers and codes are not split.
+
+    >>> _wrap("兹证明 张三（志愿者编号：35030012345）", 30)
+    ['兹证明 张三（志愿者编号：', '35030012345）']
+    >>> _wrap("经办公室党支部记录。", 18)
+    ['经办公室党支部记', '录。']
+    """
     lines: list[str] = []
     current = ""
     for char in text:
         if _width(current + char) > width:
-            lines.append(current)
-            current = ""
+            moved = _carry(current, char)
+            lines.append(current[: len(current) - moved])
+            current = current[len(current) - moved :]
+        if char == " " and not current:
+            continue
         current += char
     return [*lines, current] if current else lines
 
@@ -94,13 +183,13 @@ def render_text(cert: Certificate) -> str:
     >>> from datetime import date
     >>> from volunteer_core import ActivityKind, DateRange
     >>> from volunteer_core.certificates import Certificate, ServiceContent
-    >>> cert = Certificate(number="VC20260701-0A1B2C3D", member_name="张三", id_number_masked=None,
+    >>> cert = Certificate(number="VC20260701-0A1B2C3D", member_id="m1", member_name="张三",
     ...     period=DateRange(date(2026, 1, 1), date(2026, 6, 30)), total_minutes=90,
     ...     content=(ServiceContent(kind=ActivityKind.TRAINING, minutes=90, activities=1),),
     ...     issuer="办公室党支部", issued_on=date(2026, 7, 1), verification_code="0123456789ABCDEF")
     >>> lines = render_text(cert).splitlines()
     >>> lines[0].strip(), lines[-3]
-    ('志愿服务记录证明', '验证码：0123-4567-89AB-CDEF')
+    ('志愿服务记录证明', '验证码（HMAC-SHA256）：0123-4567-89AB-CDEF')
     """
     width = 72
     first, closing = body_lines(cert)
@@ -131,10 +220,9 @@ def render_text(cert: Certificate) -> str:
         "",
         closing,
         "",
-        _pad(f"出具组织：{cert.issuer}（盖章）", width, right=True),
-        _pad(f"出具日期：{date_zh(cert.issued_on)}", width, right=True),
+        *(_pad(line, width, right=True) for line in signatory_lines(cert)),
         "",
-        f"验证码：{grouped_code(cert.verification_code)}",
+        code_line(cert),
         *_wrap(NOTE_ZH, width),
     ]
     return "\n".join(line.rstrip() for line in lines) + "\n"
