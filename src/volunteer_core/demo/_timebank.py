@@ -6,8 +6,9 @@
 >>> out = io.StringIO()
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = show_timebank(out, world, out_dir=tmp)
-...     path.name.startswith("certificate-"), "志愿服务记录证明" in path.read_text(encoding="utf-8")
-(True, True)
+...     text = path.read_text(encoding="utf-8")
+...     path.name.startswith("certificate-"), "志愿服务记录证明" in text, "经办人：陈干事（签字）" in text
+(True, True, True)
 >>> "星级" in out.getvalue()
 True
 """
@@ -33,6 +34,8 @@ __all__ = ["DEMO_SECRET", "show_timebank"]
 
 #: The demo's HMAC key. A real system keeps its own secret out of the code and the database.
 DEMO_SECRET = b"volunteer-core demo secret - never use in production"
+#: The demo certificate's signatories and contact (made up).
+DEMO_RESPONSIBLE, DEMO_HANDLER, DEMO_CONTACT = "林书记", "陈干事", "0594-2345678"
 
 
 def show_timebank(
@@ -44,7 +47,8 @@ def show_timebank(
 ) -> Path | None:
     """Print the star levels of ``world``'s members under the national and the yearly party-member
     tables, and — unless ``out_dir`` is None — write the certificate of the member with the most
-    confirmed hours to ``out_dir`` (text; also PDF when reportlab is installed). Returns the text file."""
+    confirmed hours in activities of their own branch, issued by that branch (``organiser_id``), to
+    ``out_dir`` (text; also PDF when reportlab is installed). Returns the text file."""
     stream = out or sys.stdout
     year = world.year
     minutes: Counter[str] = Counter()
@@ -62,10 +66,22 @@ def show_timebank(
             + "，".join(f"{STAR_LABELS_ZH[level]} {levels[level]} 名" for level in sorted(levels))
         )
     stream.write("\n".join(lines) + "\n")
-    if out_dir is None or not minutes:
+    if out_dir is None:
         return None
 
-    best_id, _ = max(minutes.items(), key=lambda kv: (kv[1], kv[0]))
+    # 谁组织谁记录、谁记录谁证明: the member's own branch certifies the hours of the activities it ran.
+    own: Counter[str] = Counter()
+    branch_of = {m.id: m.branch_id for m in world.members}
+    for record in world.iter_records():
+        if (
+            record.status is RecordStatus.CONFIRMED
+            and record.on.year == year
+            and record.branch_id == branch_of.get(record.member_id)
+        ):
+            own[record.member_id] += record.minutes
+    best_id, best_minutes = max(own.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0))
+    if best_minutes <= 0:
+        return None
     member = next(m for m in world.members if m.id == best_id)
     issuer = next((b.name for b in world.branches if b.id == member.branch_id), member.branch_id)
     cert = issue_certificate(
@@ -75,8 +91,12 @@ def show_timebank(
         issuer=issuer,
         issued_on=date(year + 1, 1, 5),
         secret=DEMO_SECRET,
+        organiser_id=member.branch_id,
+        responsible=DEMO_RESPONSIBLE,
+        handler=DEMO_HANDLER,
+        contact=DEMO_CONTACT,
     )
-    assert verify_certificate(cert, DEMO_SECRET)
+    assert verify_certificate(cert, DEMO_SECRET, member=member)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"certificate-{cert.number}.txt"
@@ -88,4 +108,10 @@ def show_timebank(
     except ImportError:
         pass  # the optional extra ``pdf`` is not installed: text only
     stream.write(f"志愿服务记录证明已写入（certificate written）: {folder}/ {', '.join(written)}\n")
+    if cert.excluded:
+        left_out = sum(e.minutes for e in cert.excluded if e.reason == "other_organiser")
+        stream.write(
+            f"  未计入 {len(cert.excluded)} 条记录（其中其他组织者组织的 {left_out} 分钟）"
+            f"（{len(cert.excluded)} records left out, {left_out} minutes organised by others）\n"
+        )
     return path
