@@ -49,6 +49,16 @@ class InvalidInput(VolunteerError, ValueError):
             ``"input.required"``, ``"input.type"``, ``"input.unknown_key"``, ``"input.too_large"`` (over a
             documented limit: a length, a nesting depth, an amount).
         message_zh / message_en: the explanation in both languages.
+
+    A personal value is never shown: when ``path`` names a personal field (an ID number, a phone, an
+    address: :data:`volunteer_core.privacy.personal.PERSONAL_FIELDS`), ``value`` is replaced by its masked
+    form, and so is every copy of the value in the messages, whoever raised the error. ``personal=True``
+    masks whatever the path; ``personal=False`` declares the value and the messages already safe (the
+    privacy normalisers write masked messages themselves).
+
+    >>> err = InvalidInput("rows[3].phone", "13912344859", message_en="'13912344859' is taken")
+    >>> err.value, err.message_en
+    ('139****4859', "'139****4859' is taken")
     """
 
     def __init__(
@@ -59,12 +69,20 @@ class InvalidInput(VolunteerError, ValueError):
         code: str = "input.invalid",
         message_en: str = "invalid value",
         message_zh: str = "取值无效",
+        personal: bool | None = None,
     ) -> None:
+        screened = personal is not None
+        if personal is None:
+            personal = screened = _names_personal_field(path)
+        if personal:
+            value, message_en, message_zh = _masked(path, value, message_en, message_zh)
         self.path = path
         self.value = value
         self.code = code
         self.message_en = message_en
         self.message_zh = message_zh
+        # masked, or vouched safe by the raiser: a copy (at(), pickling) must not mask it a second time
+        self._screened = screened
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -74,8 +92,20 @@ class InvalidInput(VolunteerError, ValueError):
     def __reduce__(self) -> tuple[Any, ...]:  # keep pickling (multiprocessing) working
         return (
             _rebuild_invalid_input,
-            (self.path, self.value, self.code, self.message_en, self.message_zh, type(self)),
+            (
+                self.path,
+                self.value,
+                self.code,
+                self.message_en,
+                self.message_zh,
+                type(self),
+                self._personal_again(),
+            ),
         )
+
+    def _personal_again(self) -> bool | None:
+        """What a copy passes as ``personal``: False once screened, else decided again by its path."""
+        return False if self._screened else None
 
     def at(self, prefix: str) -> InvalidInput:
         """Return a copy whose path is prefixed with ``prefix`` (``claims[1]`` + ``pledged``).
@@ -94,7 +124,12 @@ class InvalidInput(VolunteerError, ValueError):
         else:
             path = f"{prefix}.{self.path}"
         return type(self)(
-            path, self.value, code=self.code, message_en=self.message_en, message_zh=self.message_zh
+            path,
+            self.value,
+            code=self.code,
+            message_en=self.message_en,
+            message_zh=self.message_zh,
+            personal=self._personal_again(),
         )
 
 
@@ -105,8 +140,36 @@ def _rebuild_invalid_input(
     message_en: str,
     message_zh: str,
     cls: type[InvalidInput] | None = None,
+    personal: bool | None = None,
 ) -> InvalidInput:
-    return (cls or InvalidInput)(path, value, code=code, message_en=message_en, message_zh=message_zh)
+    return (cls or InvalidInput)(
+        path, value, code=code, message_en=message_en, message_zh=message_zh, personal=personal
+    )
+
+
+#: A copy of a personal value shorter than this stays in a message: it cannot reveal more than the mask
+#: does, and replacing it could garble the message's own words and numbers ("应为18位").
+_SHORTEST_REPLACED = 5
+
+
+def _names_personal_field(path: str) -> bool:
+    from volunteer_core.privacy.personal import personal_field  # privacy imports errors: import late
+
+    return personal_field(path) is not None
+
+
+def _masked(path: str, value: Any, message_en: str, message_zh: str) -> tuple[Any, str, str]:
+    """``value`` masked for ``path``, and the messages with every written form of it replaced."""
+    from volunteer_core.privacy.personal import mask_field
+
+    shown = mask_field(path, value)
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        raw = str(value)
+        for form in sorted({raw, repr(raw)[1:-1], ascii(raw)[1:-1]}, key=len, reverse=True):
+            if len(form) >= _SHORTEST_REPLACED:
+                message_en = message_en.replace(form, str(shown))
+                message_zh = message_zh.replace(form, str(shown))
+    return shown, message_en, message_zh
 
 
 class InvalidType(InvalidInput, TypeError):
@@ -126,8 +189,11 @@ class InvalidType(InvalidInput, TypeError):
         code: str = "input.type",
         message_en: str = "wrong type",
         message_zh: str = "类型不正确",
+        personal: bool | None = None,
     ) -> None:
-        super().__init__(path, value, code=code, message_en=message_en, message_zh=message_zh)
+        super().__init__(
+            path, value, code=code, message_en=message_en, message_zh=message_zh, personal=personal
+        )
 
 
 class RuleViolation(VolunteerError):

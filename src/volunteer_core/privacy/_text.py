@@ -6,7 +6,12 @@
 
 from __future__ import annotations
 
-__all__ = ["TO_ASCII", "compact", "require_str"]
+from volunteer_core.errors import InvalidType
+
+__all__ = ["MAX_SHOWN_LENGTH", "TO_ASCII", "compact", "require_str", "shown"]
+
+#: The longest value an error or a repr shows (re-exported by :mod:`volunteer_core.privacy.personal`).
+MAX_SHOWN_LENGTH = 40
 
 # Full-width ASCII (U+FF01..U+FF5E) → ASCII, the ideographic space → a space, every dash → "-".
 TO_ASCII: dict[int, int] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -14,18 +19,27 @@ TO_ASCII[0x3000] = 0x20
 TO_ASCII.update({ord(dash): ord("-") for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63"})
 
 
-def require_str(func: str, value: object) -> str:
-    """``value`` itself if it is a ``str``; else ``TypeError`` naming the function ``func``.
+def require_str(func: str, value: object, path: str = "text") -> str:
+    """``value`` itself if it is a ``str``; else :class:`~volunteer_core.errors.InvalidType` (an
+    ``InvalidInput`` that is also a ``TypeError``, code ``input.type``) at ``path`` naming the function
+    ``func``. The wrong value is shown masked: it may be an ID number typed as a number.
 
     >>> require_str("mask_name", "张三")
     '张三'
-    >>> require_str("mask_name", None)
+    >>> require_str("normalize_id_number", 11010519491231002, "id_number")
     Traceback (most recent call last):
     ...
-    TypeError: mask_name() reads a str, not NoneType
+    volunteer_core.errors.InvalidType: input.type @ id_number: normalize_id_number() 须为字符串，不是 int；...
     """
     if not isinstance(value, str):
-        raise TypeError(f"{func}() reads a str, not {type(value).__name__}")
+        kind = type(value).__name__
+        raise InvalidType(
+            path,
+            value,
+            message_en=f"{func}() reads a str, not {kind}",
+            message_zh=f"{func}() 须为字符串，不是 {kind}",
+            personal=True,
+        )
     return value
 
 
@@ -36,3 +50,14 @@ def compact(text: str) -> str:
     '11010519491231002X'
     """
     return "".join(text.translate(TO_ASCII).split())
+
+
+def shown(text: str) -> str:
+    """``text`` cut to :data:`MAX_SHOWN_LENGTH` characters, the last being ``…``, for a message.
+
+    >>> shown("*" * 50)
+    '***************************************…'
+    >>> shown("139****4859")
+    '139****4859'
+    """
+    return text if len(text) <= MAX_SHOWN_LENGTH else text[: MAX_SHOWN_LENGTH - 1] + "…"
