@@ -96,10 +96,11 @@ def test_normalize_id_number_wrong_last_character() -> None:
         normalize_id_number(changed)
     assert caught.value.path == "id_number"
     assert caught.value.code == "input.invalid"
-    assert caught.value.value == changed
+    assert caught.value.value == "110105********0021"
     assert "校验码" in caught.value.message_zh
     assert "check digit" in caught.value.message_en
-    assert changed in caught.value.message_zh
+    assert "“110105********0021”" in caught.value.message_zh
+    assert "19491231" not in str(caught.value)
 
 
 def test_normalize_id_number_strips_spaces_and_accepts_lower_x() -> None:
@@ -127,9 +128,11 @@ def test_normalize_id_number_names_the_failed_check(text: str, zh: str, en: str)
     with pytest.raises(InvalidInput) as caught:
         normalize_id_number(text, path="beneficiary.id_number")
     assert caught.value.path == "beneficiary.id_number"
-    assert caught.value.value == text
+    assert caught.value.value == mask_id_number(text)
     assert zh in caught.value.message_zh
     assert en in caught.value.message_en
+    assert "1949" not in str(caught.value)
+    assert "491231" not in str(caught.value)
 
 
 def test_normalize_id_number_blank_is_required() -> None:

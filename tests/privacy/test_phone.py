@@ -80,9 +80,10 @@ def test_normalize_mobile_refuses_a_landline() -> None:
     with pytest.raises(InvalidInput) as caught:
         normalize_mobile("0594-2345678")
     assert caught.value.path == "phone"
-    assert caught.value.value == "0594-2345678"
+    assert caught.value.value == "0594-*****78"
     assert "手机" in caught.value.message_zh
-    assert "0594-2345678" in caught.value.message_en
+    assert "'0594-*****78'" in caught.value.message_en
+    assert "23456" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -106,13 +107,18 @@ def test_normalize_phone(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text", ["2345678", "0594-1345678", "0594-234567", "12912344859", "400-123-4567", "abc"]
 )
-def test_normalize_phone_refuses(text: str) -> None:
+def test_normalize_phone_refuses_with_every_character_hidden(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         normalize_phone(text, path="contact.phone")
+    shown = caught.value.value
     assert caught.value.path == "contact.phone"
     assert caught.value.code == "input.invalid"
-    assert text in caught.value.message_zh
-    assert repr(text) in caught.value.message_en
+    assert set(shown) == {"*"}
+    assert len(shown) == len(text)
+    assert f"“{shown}”" in caught.value.message_zh
+    assert repr(shown) in caught.value.message_en
+    assert repr(text) not in str(caught.value)
+    assert f"“{text}”" not in str(caught.value)
 
 
 def test_normalize_phone_blank_is_required() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from volunteer_core import privacy
-from volunteer_core.errors import InvalidInput
+from volunteer_core.errors import InvalidInput, InvalidType
 from volunteer_core.privacy import (
     address,
     credit_code,
@@ -27,6 +27,7 @@ from volunteer_core.privacy import (
     normalize_id_number,
     normalize_mobile,
     normalize_phone,
+    personal,
     phone,
 )
 
@@ -61,14 +62,28 @@ def test_domain_examples() -> None:
 @pytest.mark.parametrize("func", [*MASKS, *PARSERS], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("junk", JUNK, ids=repr)
 def test_robustness(func: Callable[[object], object], junk: object) -> None:
-    with contextlib.suppress(TypeError, InvalidInput):
+    with contextlib.suppress(InvalidInput):
         func(junk)
 
 
 @pytest.mark.parametrize("func", [*MASKS, *PARSERS], ids=lambda f: f.__name__)
-def test_non_str_is_a_type_error(func: Callable[[object], object]) -> None:
-    with pytest.raises(TypeError):
-        func(None)
+@pytest.mark.parametrize(
+    "junk", [None, 11010519491231002, 1.5, b"139", ["13912344859"], object()], ids=lambda j: type(j).__name__
+)
+def test_non_str_is_an_invalid_type(func: Callable[[object], object], junk: object) -> None:
+    with pytest.raises(InvalidType) as caught:  # an InvalidInput and a TypeError
+        func(junk)
+    assert caught.value.code == "input.type"
+    assert func.__name__ in caught.value.message_en
+    assert "1101051949" not in str(caught.value)
+    assert "13912344859" not in str(caught.value)
+
+
+@pytest.mark.parametrize("func", PARSERS, ids=lambda f: f.__name__)
+def test_a_10_mb_value_is_refused_in_a_short_message(func: Callable[[object], object]) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        func("1" * 10_000_000)
+    assert len(str(caught.value)) < 1000
 
 
 @given(st.text())
@@ -104,7 +119,7 @@ def test_predicates_never_raise(predicate: Callable[[object], bool], junk: objec
 
 
 def test_every_name_comes_from_its_identifier_module() -> None:
-    modules = (address, credit_code, id_number, name, phone)
+    modules = (address, credit_code, id_number, name, personal, phone)
     for exported in privacy.__all__:
         owners = [module for module in modules if exported in module.__all__]
         assert len(owners) == 1, exported

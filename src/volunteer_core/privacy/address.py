@@ -93,7 +93,7 @@ def mask_address(text: str) -> str:
         The masked address (surrounding whitespace removed); ``""`` for a blank one.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
 
     >>> mask_address("福建省莆田市城厢区龙桥街道凤山社区8号楼2单元301")
     '福建省莆田市城厢区龙桥街道凤山社区***'

@@ -16,6 +16,7 @@ from stdnum.cn import uscc as _uscc
 from volunteer_core.errors import InvalidInput
 from volunteer_core.privacy._text import compact as _compact
 from volunteer_core.privacy._text import require_str as _require_str
+from volunteer_core.privacy._text import shown as _shown
 
 __all__ = ["is_valid", "normalize_credit_code", "validate"]
 
@@ -35,7 +36,7 @@ def normalize_credit_code(text: str, *, path: str = "credit_code") -> str:
         The 18 characters, upper-case.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
         InvalidInput: ``text`` is not a valid code; the message says which check failed.
 
     >>> normalize_credit_code("9111 0000 6000 3734 1l")
@@ -45,21 +46,24 @@ def normalize_credit_code(text: str, *, path: str = "credit_code") -> str:
     ...
     volunteer_core.errors.InvalidInput: input.invalid @ credit_code: ... check character ...
     """
-    _require_str("normalize_credit_code", text)
+    _require_str("normalize_credit_code", text, path)
     code = _compact(text).replace("-", "").upper()
 
     def error(en: str, zh: str, kind: str = "input.invalid") -> InvalidInput:
+        written = _shown(text)  # a unit's code is public, but a 10 MB one is not repeated
         return InvalidInput(
             path,
-            text,
+            written,
             code=kind,
-            message_en=f"unified social credit code ({path}) {text!r}: {en}",
-            message_zh=f"统一社会信用代码（{path}）“{text}”{zh}",
+            message_en=f"unified social credit code ({path}) {written!r}: {en}",
+            message_zh=f"统一社会信用代码（{path}）“{written}”{zh}",
         )
 
     if not code:
         raise error("is blank", "为空", "input.required")
     try:
+        if len(code) != 18:  # as stdnum would say, without its slow clean-up of a long value
+            raise _stdnum_exceptions.InvalidLength()
         return str(_uscc.validate(code))
     except _stdnum_exceptions.InvalidLength:
         raise error(

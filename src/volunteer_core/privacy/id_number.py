@@ -20,6 +20,7 @@ from stdnum.cn import ric as _ric
 from volunteer_core.errors import InvalidInput
 from volunteer_core.privacy._text import compact as _compact
 from volunteer_core.privacy._text import require_str as _require_str
+from volunteer_core.privacy._text import shown as _shown
 
 __all__ = [
     "id_number_birth_date",
@@ -41,13 +42,17 @@ _PROVINCES = frozenset(
 )
 
 
-def _id_error(path: str, value: object, en: str, zh: str, code: str = "input.invalid") -> InvalidInput:
+def _id_error(path: str, text: str, en: str, zh: str, code: str = "input.invalid") -> InvalidInput:
+    """The error for ``text``: its value and messages carry the number masked (:func:`mask_id_number`:
+    first 6 and last 4 kept when it has 15 or 18+ characters, every character hidden otherwise)."""
+    masked = _shown(mask_id_number(text))
     return InvalidInput(
         path,
-        value,
+        masked,
         code=code,
-        message_en=f"ID number ({path}) {value!r}: {en}",
-        message_zh=f"身份证号码（{path}）“{value}”{zh}",
+        message_en=f"ID number ({path}) {masked!r}: {en}",
+        message_zh=f"身份证号码（{path}）“{masked}”{zh}",
+        personal=False,
     )
 
 
@@ -70,7 +75,7 @@ def mask_id_number(text: str) -> str:
         The masked number; ``""`` for a blank one.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
 
     >>> mask_id_number("11010519491231002X"), mask_id_number("110105 19491231 002x")
     ('110105********002X', '110105********002X')
@@ -104,8 +109,10 @@ def normalize_id_number(text: str, *, path: str = "id_number") -> str:
         The 18 characters, ``X`` upper-case.
 
     Raises:
-        TypeError: ``text`` is not a str.
-        InvalidInput: ``text`` is not a valid number; the message says which check failed.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
+        InvalidInput: ``text`` is not a valid number; the message says which check failed. Its value and
+            messages carry the number masked as :func:`mask_id_number` masks it (a malformed number has
+            every character hidden).
 
     >>> normalize_id_number(" 110105 19491231 002x ")
     '11010519491231002X'
@@ -114,11 +121,13 @@ def normalize_id_number(text: str, *, path: str = "id_number") -> str:
     ...
     volunteer_core.errors.InvalidInput: input.invalid @ id_number: ... check digit ...
     """
-    _require_str("normalize_id_number", text)
+    _require_str("normalize_id_number", text, path)
     number = _compact(text).upper()
     if not number:
         raise _id_error(path, text, "is blank", "为空", code="input.required")
     try:
+        if len(number) != 18:  # as stdnum would say, without its slow clean-up of a long value
+            raise _stdnum_exceptions.InvalidLength()
         return str(_ric.validate(number))
     except _stdnum_exceptions.InvalidLength:
         if len(number) == 15:
@@ -153,11 +162,11 @@ def normalize_id_number(text: str, *, path: str = "id_number") -> str:
     try:
         _ric.get_birth_date(number)
     except _stdnum_exceptions.ValidationError:
-        raise _id_error(
+        raise _id_error(  # the digits are not repeated: a near-miss birth date is personal data too
             path,
             text,
-            f"the birth date {number[6:10]}-{number[10:12]}-{number[12:14]} does not exist",
-            f"出生日期{number[6:10]}-{number[10:12]}-{number[12:14]}不存在",
+            "the birth date (characters 7–14) does not exist",
+            "出生日期（第7至14位）不存在",
         ) from None
     if number[:2] not in _PROVINCES:
         raise _id_error(
@@ -180,13 +189,13 @@ def id_number_birth_date(text: str, *, path: str = "id_number") -> date:
         The date of digits 7–14.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
         InvalidInput: ``text`` is not a valid number (see :func:`normalize_id_number`).
 
     >>> id_number_birth_date("11010519491231002X")
     datetime.date(1949, 12, 31)
     """
-    number = normalize_id_number(text, path=path)
+    number = normalize_id_number(_require_str("id_number_birth_date", text, path), path=path)
     return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
@@ -201,13 +210,13 @@ def id_number_gender(text: str, *, path: str = "id_number") -> Literal["male", "
         ``"male"`` or ``"female"``.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
         InvalidInput: ``text`` is not a valid number (see :func:`normalize_id_number`).
 
     >>> id_number_gender("11010519491231002X"), id_number_gender("360426199101010071")
     ('female', 'male')
     """
-    number = normalize_id_number(text, path=path)
+    number = normalize_id_number(_require_str("id_number_gender", text, path), path=path)
     return "male" if int(number[16]) % 2 == 1 else "female"
 
 

@@ -26,7 +26,7 @@ def mask_name(text: str) -> str:
         The masked name, as long as the name without its whitespace; ``""`` for a blank name.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
 
     >>> mask_name("张三"), mask_name("欧阳修"), mask_name(" 张　三 ")
     ('张*', '欧**', '张*')

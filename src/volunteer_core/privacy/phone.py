@@ -16,6 +16,7 @@ import re
 from volunteer_core.errors import InvalidInput
 from volunteer_core.privacy._text import compact as _compact
 from volunteer_core.privacy._text import require_str as _require_str
+from volunteer_core.privacy._text import shown as _shown
 
 __all__ = [
     "is_mobile",
@@ -66,19 +67,24 @@ def _landline_parts(text: str) -> tuple[str, str, str] | None:
 
 
 def _phone_error(path: str, text: str, label_en: str, label_zh: str, en: str, zh: str) -> InvalidInput:
+    """The error for ``text``: its value and messages carry the number masked (:func:`mask_phone`: a
+    mobile or fixed line shown as a public notice shows it, anything else with every character hidden)."""
     if not _compact(text):
         return InvalidInput(
             path,
-            text,
+            "",
             code="input.required",
             message_en=f"{label_en} ({path}) is blank",
             message_zh=f"{label_zh}（{path}）为空",
+            personal=False,
         )
+    masked = _shown(mask_phone(text))
     return InvalidInput(
         path,
-        text,
-        message_en=f"{label_en} ({path}) {text!r} {en}",
-        message_zh=f"{label_zh}（{path}）“{text}”{zh}",
+        masked,
+        message_en=f"{label_en} ({path}) {masked!r} {en}",
+        message_zh=f"{label_zh}（{path}）“{masked}”{zh}",
+        personal=False,
     )
 
 
@@ -116,7 +122,7 @@ def normalize_mobile(text: str, *, path: str = "phone") -> str:
         The 11 ASCII digits.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
         InvalidInput: ``text`` is not a mobile number.
 
     >>> normalize_mobile("(+86) 139 1234 4859")
@@ -126,7 +132,7 @@ def normalize_mobile(text: str, *, path: str = "phone") -> str:
     ...
     volunteer_core.errors.InvalidInput: input.invalid @ phone: ...
     """
-    _require_str("normalize_mobile", text)
+    _require_str("normalize_mobile", text, path)
     digits = _mobile_digits(text)
     if digits is None:
         raise _phone_error(
@@ -154,7 +160,7 @@ def normalize_phone(text: str, *, path: str = "phone") -> str:
         ``13912344859``, ``0594-2345678`` or ``010-87654321-801``.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
         InvalidInput: ``text`` is neither a mobile nor a fixed-line number.
 
     >>> normalize_phone("+86 139-1234-4859"), normalize_phone("(0594)2345678")
@@ -166,7 +172,7 @@ def normalize_phone(text: str, *, path: str = "phone") -> str:
     ...
     volunteer_core.errors.InvalidInput: input.invalid @ contact.phone: ...
     """
-    _require_str("normalize_phone", text)
+    _require_str("normalize_phone", text, path)
     if _MOBILE.fullmatch(text):
         # Already normal (a stored number is): skip the clean-up. Loading 100,000 members from a
         # database spent a fifth of its time re-normalising their phones (bench/bench_sql.py).
@@ -205,7 +211,7 @@ def mask_phone(text: str) -> str:
         The masked number; ``""`` for a blank one.
 
     Raises:
-        TypeError: ``text`` is not a str.
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
 
     >>> mask_phone("13912344859"), mask_phone("+86 139-1234-4859")
     ('139****4859', '139****4859')
