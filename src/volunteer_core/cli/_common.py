@@ -1,15 +1,17 @@
 """What every subcommand shares: exit codes, the language of the output, bilingual usage errors, the
-progress bar, and the small readers of dates, policy presets and database URLs.
+progress bar, what may reach a terminal, and the small readers of dates, policy presets and database URLs.
 
->>> say("en", "你好", "hello"), EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT
-('hello', 0, 1, 2)
+>>> say("en", "你好", "hello"), EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
+('hello', 0, 1, 2, 3, 130)
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,10 +24,15 @@ from volunteer_core.model.enums import Severity
 
 __all__ = [
     "EXIT_BAD_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_VIOLATIONS",
+    "MAX_MESSAGE_CHARS",
+    "ConsoleStream",
     "Progress",
     "UsageError",
+    "console_text",
     "exit_for",
     "json_default",
     "locale_language",
@@ -40,9 +47,19 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: Exit code: done, nothing found.
 EXIT_OK = 0
+#: Exit code: violations (or refused rows) found.
 EXIT_VIOLATIONS = 1
+#: Exit code: bad input or usage — an argument, a file that cannot be read, a database that is not one.
 EXIT_BAD_INPUT = 2
+#: Exit code: an unexpected internal error (a bug): one line, the traceback only with ``--debug``.
+EXIT_INTERNAL = 3
+#: Exit code: interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+#: The longest message (characters) an error line shows of a text it quotes; the rest is cut with "…".
+MAX_MESSAGE_CHARS = 300
 
 # -- language, messages, progress -------------------------------------------------------------------
 
@@ -54,6 +71,72 @@ class UsageError(Exception):
         self.zh = zh
         self.en = en
         super().__init__(f"{zh}；{en}")
+
+
+# Escaped in everything the command line prints: control characters (C0 but tab and newline, DEL, C1),
+# lone surrogates (which no terminal encoding can write) and the bidirectional-text controls.
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def console_text(text: str, *, limit: int | None = None) -> str:
+    r"""``text`` safe for a terminal: each control character, lone surrogate or bidirectional control
+    written as a visible ``\uXXXX`` escape (so a name cannot recolour the screen, move the cursor or
+    reorder a line; in JSON output the escape reads back as the same character); with ``limit``, cut to
+    that many characters with "…".
+
+    >>> console_text("\x1b[31m张三\x1b[0m\tok\r\ud800")
+    '\\u001b[31m张三\\u001b[0m\tok\\u000d\\ud800'
+    >>> console_text("9" * 500, limit=5)
+    '99999…'
+    """
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+class ConsoleStream(io.TextIOBase):
+    r"""A text stream that writes :func:`console_text` of everything to ``raw``: the command line prints
+    through it, so no path (tables, summaries, row errors, messages) reaches the terminal unescaped.
+
+    >>> out = io.StringIO()
+    >>> ConsoleStream(out).write("\x1b[2J")
+    4
+    >>> out.getvalue()
+    '\\u001b[2J'
+    """
+
+    def __init__(self, raw: IO[str]) -> None:
+        super().__init__()
+        #: the stream written to
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        """Write ``text`` escaped; returns the length of ``text``."""
+        self.raw.write(console_text(text))
+        return len(text)
+
+    def writable(self) -> bool:
+        """Always true."""
+        return True
+
+    def flush(self) -> None:
+        """Flush the stream written to."""
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        """Whether the stream written to is a terminal."""
+        return bool(getattr(self.raw, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        """The file descriptor of the stream written to."""
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The encoding of the stream written to."""
+        return str(getattr(self.raw, "encoding", None) or "utf-8")
 
 
 def locale_language(environ: dict[str, str] | None = None) -> str:
@@ -99,12 +182,17 @@ def today() -> date:
 
 
 class Progress:
-    """A progress bar on a terminal (stderr by default); silent when the stream is not a terminal."""
+    """A progress bar on a terminal (stderr by default); silent when the stream is not a terminal.
+
+    The bar is the command line's own text and redraws with a carriage return, so it writes past a
+    :class:`ConsoleStream` to the stream beneath.
+    """
 
     def __init__(self, label: str, *, total: int | None = None, stream: IO[str] | None = None) -> None:
         self.label = label
         self.total = total
-        self.stream = sys.stderr if stream is None else stream
+        chosen = sys.stderr if stream is None else stream
+        self.stream: IO[str] = chosen.raw if isinstance(chosen, ConsoleStream) else chosen
         self.active = bool(getattr(self.stream, "isatty", lambda: False)())
         self.done = 0
         self._shown = 0.0
@@ -181,16 +269,40 @@ def policy_named(name: str | None) -> Any:
     return found
 
 
+#: The first bytes of every SQLite database file.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_SQLITE_URL = re.compile(r"sqlite(?:\+\w+)?:///([^?]*)")
+
+
+def _check_sqlite_file(name: str, *, create: bool) -> None:
+    """A SQLite database file named on the command line: refused (:class:`UsageError`) when it is missing
+    (unless ``create``), is not a regular file, or is not a SQLite database — before any driver opens it."""
+    path = Path(name)
+    shown = console_text(name, limit=MAX_MESSAGE_CHARS)
+    if not path.exists():
+        if not create:
+            raise UsageError(f"数据库文件不存在：{shown}", f"no database file {shown}")
+        if not path.parent.is_dir():
+            raise UsageError(f"数据库所在目录不存在：{shown}", f"no directory for the database file {shown}")
+        return
+    if not path.is_file():
+        raise UsageError(f"数据库不是普通文件：{shown}", f"the database {shown} is not a regular file")
+    with path.open("rb") as stream:
+        head = stream.read(len(_SQLITE_HEADER))
+    if head and head != _SQLITE_HEADER:  # an empty file is a new, empty database to SQLite
+        raise UsageError(f"{shown} 不是 SQLite 数据库文件", f"{shown} is not a SQLite database file")
+
+
 def open_uow(url: str, *, create: bool = False) -> Any:
     """A unit of work on the database ``url`` (SQLite or PostgreSQL through ``storage.sql``).
 
     Reading commands refuse a SQLite file that does not exist (instead of creating an empty one);
-    ``create=True`` (imports) creates the schema first.
+    ``create=True`` (imports) creates the schema first. A SQLite path that is a directory or a file that
+    is not a SQLite database is refused before it is opened.
     """
-    if url.startswith("sqlite:///") and not create:
-        name = url[len("sqlite:///") :].split("?", 1)[0]
-        if name and name != ":memory:" and not Path(name).exists():
-            raise UsageError(f"数据库文件不存在：{name}", f"no database file {name}")
+    found = _SQLITE_URL.fullmatch(url)
+    if found and found.group(1) and found.group(1) != ":memory:":
+        _check_sqlite_file(found.group(1), create=create)
     try:
         sql = importlib.import_module("volunteer_core.storage.sql")
     except ImportError as err:

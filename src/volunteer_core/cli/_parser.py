@@ -1,8 +1,13 @@
 """The argument parser of ``volunteer-core``: every subcommand, its options and its bilingual help.
 
->>> args = build_parser().parse_args(["report", "--db", "sqlite:///v.db", "--year", "2026"])
->>> args.command, args.year, args.format
-('report', 2026, 'table')
+Each subcommand sets ``func`` (what it runs) and ``preflight`` (the checks of its arguments that run
+before it opens anything, :mod:`volunteer_core.cli._preflight`). Numbers have documented bounds
+(:data:`MAX_DEMO_MEMBERS`, :data:`MAX_SEED`, :data:`MAX_IMPORT_ROWS`, :data:`MAX_IMPORT_BYTES`, years
+within :data:`MIN_YEAR`–:data:`MAX_YEAR`); ``--debug`` is accepted before or after the subcommand.
+
+>>> args = build_parser().parse_args(["report", "--db", "sqlite:///v.db", "--year", "2026", "--debug"])
+>>> args.command, args.year, args.format, args.debug
+('report', 2026, 'table', True)
 """
 
 from __future__ import annotations
@@ -11,10 +16,33 @@ import argparse
 import sys
 from typing import NoReturn
 
-from volunteer_core.cli import _check, _demo, _forms, _report, _rules, _schema
-from volunteer_core.cli._common import EXIT_BAD_INPUT
+from volunteer_core.cli import _check, _demo, _forms, _preflight, _report, _rules, _schema
+from volunteer_core.cli._common import EXIT_BAD_INPUT, MAX_MESSAGE_CHARS, console_text
 
-__all__ = ["build_parser"]
+__all__ = [
+    "MAX_DEMO_MEMBERS",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
+    "MAX_SEED",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "build_parser",
+]
+
+#: The most members ``demo --members`` builds a year for (about ten minutes of work); more is refused.
+MAX_DEMO_MEMBERS = 100_000
+#: The largest ``demo --seed`` (seeds are 0 … 2⁶³ − 1).
+MAX_SEED = 2**63 - 1
+#: The largest ``forms import --max-rows``.
+MAX_IMPORT_ROWS = 1_000_000
+#: The largest ``forms import --max-bytes`` (512 MiB).
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+#: The years the command line accepts (``--year``).
+MIN_YEAR = 1950
+#: The last year the command line accepts (``--year``).
+MAX_YEAR = 2100
+#: The longest numeric argument read (digits); longer is refused without converting it.
+_MAX_DIGITS = 30
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,8 +52,8 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(
             EXIT_BAD_INPUT,
-            f"{self.prog}: 用法错误 / usage error: {message}\n"
-            f"（volunteer-core --help 查看用法 / see volunteer-core --help）\n",
+            f"{self.prog}: 用法错误 / usage error: {console_text(message, limit=MAX_MESSAGE_CHARS)}"
+            "（volunteer-core --help 查看用法 / see volunteer-core --help）\n",
         )
 
 
@@ -37,27 +65,55 @@ def _shared_options() -> _Parser:
         default=None,
         help="输出语言（默认按 LANG）/ output language (default: locale)",
     )
+    _debug_option(common, default=argparse.SUPPRESS)
     return common
 
 
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是年份 / {text!r} is not a year") from None
-    if not 1950 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"年份须在 1950–2100 / the year must be within 1950–2100: {text}")
-    return year
+def _debug_option(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """``--debug``; a subcommand's copy has no default, so that it never resets the top-level one."""
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="内部错误时显示调用栈 / show the traceback of an internal error",
+    )
 
 
-def _positive(text: str) -> int:
-    try:
+def _shown(text: str) -> str:
+    return console_text(text, limit=40)
+
+
+def _integer(text: str, low: int, high: int, zh: str, en: str) -> int:
+    """``text`` as an integer within ``low``–``high``; anything else an argparse type error (exit 2)."""
+    digits = text.strip().lstrip("+-")
+    value: int | None = None
+    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_DIGITS:
         value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"须为正整数 / must be a positive integer: {text}")
+    if value is None or not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"{zh}须为 {low}–{high} 的整数 / {en} must be an integer within {low}–{high}: {_shown(text)}"
+        )
     return value
+
+
+def _year(text: str) -> int:
+    return _integer(text, MIN_YEAR, MAX_YEAR, "年份", "the year")
+
+
+def _members(text: str) -> int:
+    return _integer(text, 1, MAX_DEMO_MEMBERS, "党员人数", "--members")
+
+
+def _seed(text: str) -> int:
+    return _integer(text, 0, MAX_SEED, "随机种子", "--seed")
+
+
+def _rows(text: str) -> int:
+    return _integer(text, 1, MAX_IMPORT_ROWS, "行数上限", "--max-rows")
+
+
+def _bytes(text: str) -> int:
+    return _integer(text, 1, MAX_IMPORT_BYTES, "文件大小上限", "--max-bytes")
 
 
 def _evaluation_options(parser: argparse.ArgumentParser) -> None:
@@ -77,8 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="volunteer-core",
         description="党员志愿服务规则库 / volunteer programme rules. "
-        "退出码 exit codes: 0 正常 ok, 1 发现问题 violations found, 2 输入有误 bad input.",
+        "退出码 exit codes: 0 正常 ok, 1 发现问题 violations found, 2 输入有误 bad input, "
+        "3 内部错误 internal error (--debug 显示调用栈 shows the traceback).",
     )
+    _debug_option(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser(
@@ -94,10 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="demo-output",
         help="输出目录：SQLite 数据库、表格、证明 / directory for the SQLite database, forms, certificate",
     )
-    demo.add_argument("--members", type=_positive, default=200, help="党员人数 / number of members")
-    demo.add_argument("--seed", type=int, default=2026, help="随机种子 / random seed")
+    demo.add_argument(
+        "--members",
+        type=_members,
+        default=200,
+        help=f"党员人数（至多 {MAX_DEMO_MEMBERS}）/ number of members (at most {MAX_DEMO_MEMBERS})",
+    )
+    demo.add_argument("--seed", type=_seed, default=2026, help="随机种子 / random seed")
     demo.add_argument("--year", type=_year, default=None, help="年度 / year")
-    demo.set_defaults(func=_demo.run)
+    demo.set_defaults(func=_demo.run, preflight=_preflight.before_demo)
 
     check = sub.add_parser(
         "check",
@@ -113,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", help="评估截止日期 YYYY-MM-DD / evaluate up to this date")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式 / output format")
     _evaluation_options(check)
-    check.set_defaults(func=_check.run)
+    check.set_defaults(func=_check.run, preflight=_preflight.before_check)
 
     report = sub.add_parser(
         "report",
@@ -131,13 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "json", "csv"), default="table", help="输出格式 / output format"
     )
     _evaluation_options(report)
-    report.set_defaults(func=_report.run)
+    report.set_defaults(func=_report.run, preflight=_preflight.before_report)
 
     forms_parser = sub.add_parser(
         "forms",
         help="导出/导入官方表格 / export or import the official forms",
         description="导出或导入官方表格 / export or import the official forms",
     )
+    _debug_option(forms_parser, default=argparse.SUPPRESS)
     forms_sub = forms_parser.add_subparsers(
         dest="action", required=True, metavar="ACTION", parser_class=_Parser
     )
@@ -159,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--unmasked", action="store_true", help="不隐去个人信息（仅限内部使用）/ do not mask personal data"
     )
-    export.set_defaults(func=_forms.run_export)
+    export.set_defaults(func=_forms.run_export, preflight=_preflight.before_export)
     importer = forms_sub.add_parser(
         "import",
         parents=[common],
@@ -179,15 +243,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--collected-on", metavar="D", help="空白征集日期的默认值（默认今天）/ date for blank 征集日期"
     )
     importer.add_argument("--community", help="空白所在社区（村）的默认值 / community for blank cells")
-    importer.add_argument("--max-rows", type=_positive, default=50_000, help="行数上限 / row limit")
     importer.add_argument(
-        "--max-bytes", type=_positive, default=20 * 1024 * 1024, help="文件大小上限 / size limit"
+        "--max-rows", type=_rows, default=50_000, help=f"行数上限（≤ {MAX_IMPORT_ROWS}）/ row limit"
+    )
+    importer.add_argument(
+        "--max-bytes",
+        type=_bytes,
+        default=20 * 1024 * 1024,
+        help=f"文件大小上限（≤ {MAX_IMPORT_BYTES}）/ size limit (bytes)",
     )
     importer.add_argument("--policy", help="政策预设 / policy preset")
     importer.add_argument(
         "--format", choices=("text", "json"), default="text", help="输出格式 / output format"
     )
-    importer.set_defaults(func=_forms.run_import)
+    importer.set_defaults(func=_forms.run_import, preflight=_preflight.before_import)
 
     schema = sub.add_parser(
         "schema",
@@ -202,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--out", metavar="DIR", help="写入目录（每个实体一个文件）/ directory, one file per entity"
     )
-    schema.set_defaults(func=_schema.run)
+    schema.set_defaults(func=_schema.run, preflight=_preflight.before_schema)
 
     rules = sub.add_parser(
         "rules",

@@ -1,6 +1,7 @@
 """``volunteer-core report``: evaluate a stored year and print it as a table, JSON or CSV.
 
-A reading command never creates a database: a SQLite file that does not exist is a usage error.
+A reading command never creates a database: a SQLite file that does not exist is a usage error. The
+table escapes control characters before it pads the columns.
 
 >>> import argparse
 >>> from volunteer_core.cli import UsageError
@@ -28,6 +29,7 @@ from volunteer_core._catalogue import RULES, Violation
 from volunteer_core.cli import _common
 from volunteer_core.cli._common import (
     Progress,
+    console_text,
     exit_for,
     json_default,
     output_language,
@@ -85,28 +87,31 @@ def run(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=json_default) + "\n")
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        records = [m.to_record() for m in members]
-        from volunteer_core.compliance import RECORD_COLUMNS
-
-        columns = list(records[0]) if records else list(RECORD_COLUMNS)
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow(
-                [
-                    ";".join(str(x) for x in value)
-                    if isinstance(value, tuple)
-                    else ""
-                    if value is None
-                    else value.isoformat()
-                    if isinstance(value, date)
-                    else value
-                    for value in (record[c] for c in columns)
-                ]
-            )
+        _report_csv(sys.stdout, [m.to_record() for m in members])
     else:
         _report_table(sys.stdout, report, members, branches, violations, lang)
     return exit_for(violations, args.errors_only)
+
+
+def _csv_cell(value: object) -> object:
+    """A record's value as a CSV cell: lists joined with ``;``, dates in ISO form."""
+    if isinstance(value, tuple):
+        value = ";".join(str(x) for x in value)
+    elif value is None:
+        value = ""
+    elif isinstance(value, date):
+        value = value.isoformat()
+    return value
+
+
+def _report_csv(out: IO[str], records: Sequence[dict[str, Any]]) -> None:
+    from volunteer_core.compliance import RECORD_COLUMNS
+
+    writer = csv.writer(out, lineterminator="\n")
+    columns = list(records[0]) if records else list(RECORD_COLUMNS)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_csv_cell(record[c]) for c in columns])
 
 
 def _hours(minutes: int) -> str:
@@ -114,7 +119,8 @@ def _hours(minutes: int) -> str:
 
 
 def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """Pad to a display width (CJK characters take two columns)."""
+    """Pad to a display width (CJK characters take two columns), control characters escaped first."""
+    text = console_text(text)
     shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     fill = " " * max(0, width - shown)
     return fill + text if right else text + fill
