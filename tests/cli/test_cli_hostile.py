@@ -1,7 +1,7 @@
 """The command line under hostile input: every command fed the bad inputs of issue 15 exits 1 (violations,
 refused rows), 2 (bad input or usage, one bilingual line) or 3 (an internal error, one line), and never
-prints a traceback unless ``--debug``; terminal output escapes control characters; ``forms import``
-checks everything before it creates a database."""
+prints a traceback unless ``--debug``; terminal output escapes control characters; the report's CSV is
+formula-guarded; ``forms import`` checks everything before it creates a database."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from volunteer_core.cli import EXIT_INTERNAL, MAX_DEMO_MEMBERS, _common, _rules
 from volunteer_core.storage.memory import InMemoryStore, InMemoryUnitOfWork
 
 ANSI = "\x1b[2J\x1b[31m"
+FORMULA = '=HYPERLINK("http://evil/?x","点击")'
 HUGE = "9" * 5000
 
 
@@ -354,6 +355,17 @@ def test_report_json_escapes_stay_json(
     assert "\x9b" not in out
     assert "\u2066" not in out
     assert json.loads(out)["members"][0]["member_name"] == name
+
+
+def test_report_csv_guards_a_formula(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _store_with(monkeypatch, FORMULA)
+    code, out, err = run(["report", "--db", "x", "--year", "2026", "--format", "csv"], capsys)
+    assert code == 1
+    clean(code, out, err)
+    assert ',"\'=HYPERLINK(""http://evil/?x"",""点击"")",' in out
+    assert ',"=HYPERLINK' not in out
 
 
 # -- internal errors: exit 3, one line, the traceback only with --debug ---------------------------------

@@ -1,7 +1,8 @@
 """``volunteer-core report``: evaluate a stored year and print it as a table, JSON or CSV.
 
-A reading command never creates a database: a SQLite file that does not exist is a usage error. The
-table escapes control characters before it pads the columns.
+A reading command never creates a database: a SQLite file that does not exist is a usage error. The CSV
+goes through the forms' formula guard (a text cell that would start a formula gets a ``'`` in front, as
+every form export does); the table escapes control characters before it pads the columns.
 
 >>> import argparse
 >>> from volunteer_core.cli import UsageError
@@ -94,14 +95,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _csv_cell(value: object) -> object:
-    """A record's value as a CSV cell: lists joined with ``;``, dates in ISO form."""
+    """A record's value as a CSV cell: lists joined with ``;``, dates in ISO form, texts guarded."""
+    from volunteer_core import forms
+
     if isinstance(value, tuple):
         value = ";".join(str(x) for x in value)
     elif value is None:
         value = ""
     elif isinstance(value, date):
         value = value.isoformat()
-    return value
+    return forms.guard(value) if isinstance(value, str) else value
 
 
 def _report_csv(out: IO[str], records: Sequence[dict[str, Any]]) -> None:
