@@ -52,7 +52,7 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(
             EXIT_BAD_INPUT,
-            f"{self.prog}: 用法错误 / usage error: {console_text(message, limit=MAX_MESSAGE_CHARS)}"
+            f"{self.prog}: 用法错误 / usage error: {console_text(message, limit=MAX_MESSAGE_CHARS)} "
             "（volunteer-core --help 查看用法 / see volunteer-core --help）\n",
         )
 
@@ -85,7 +85,8 @@ def _shown(text: str) -> str:
 
 def _integer(text: str, low: int, high: int, zh: str, en: str) -> int:
     """``text`` as an integer within ``low``–``high``; anything else an argparse type error (exit 2)."""
-    digits = text.strip().lstrip("+-")
+    digits = text.strip()
+    digits = digits[1:] if digits[:1] in ("+", "-") else digits
     value: int | None = None
     if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_DIGITS:
         value = int(text)
