@@ -48,6 +48,11 @@ def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> Non
         raise _bad(attribute.name, value, "must be an integer ≥ 0 or None", "须为不小于0的整数或 None")
 
 
+def _years(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _bad(attribute.name, value, "must be a whole number of years ≥ 1", "须为不小于1的整数年")
+
+
 def _month_day(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
@@ -164,6 +169,8 @@ class Policy:
     ('300.00', (5, 15))
     >>> policies.MCA_LEIFENG.max_pairing_targets_per_branch
     1
+    >>> policies.DEFAULT.retention_years
+    10
     """
 
     #: A short name for reports.
@@ -226,6 +233,11 @@ class Policy:
     #: 双报到: COMMUNITY_SERVICE counts toward ``member.monthly_community`` only at a community where the
     #: member was registered that day (``CommunityRegistration``; ``Member.community`` when none given).
     community_service_where_registered: bool = False
+    #: Years a volunteer's service records are kept, at least (GB/T 40143-2021 §5.2.2: 志愿服务记录 kept
+    #: no less than 10 years). Documentation for the host, not a rule: the library never deletes a record
+    #: (the ledger is append-only); a host may archive records older than this, and erases a person's data
+    #: on request with ``services.anonymise_member``, which keeps the records and every total.
+    retention_years: int = attrs.field(default=10, validator=_years)
 
     def with_stars(self, table: StarTable) -> Policy:
         """This policy with the star table ``table``.
