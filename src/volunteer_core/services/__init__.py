@@ -9,8 +9,9 @@ fits; it raises ``ConcurrencyConflict`` only when the retries run out. Structura
 
 One module per area, every name re-exported here: :mod:`~volunteer_core.services.registers` (master
 data), :mod:`~volunteer_core.services.wishes`, :mod:`~volunteer_core.services.pairings`,
-:mod:`~volunteer_core.services.ledger` (the time bank), :mod:`~volunteer_core.services.dispatch` and
-:mod:`~volunteer_core.services.evaluation`.
+:mod:`~volunteer_core.services.ledger` (the time bank), :mod:`~volunteer_core.services.dispatch`,
+:mod:`~volunteer_core.services.evaluation` and :mod:`~volunteer_core.services.erasure` (a person's data
+erased, the records kept).
 
 >>> from datetime import date
 >>> from volunteer_core import Beneficiary, Wish
@@ -38,6 +39,7 @@ from volunteer_core.services.dispatch import (
     decline_demand,
     order_demand,
 )
+from volunteer_core.services.erasure import Erasure, anonymise_beneficiary, anonymise_member
 from volunteer_core.services.evaluation import evaluate_in_transaction, evaluate_year
 from volunteer_core.services.ledger import (
     RecordRequest,
@@ -64,10 +66,13 @@ from volunteer_core.services.wishes import (
 
 __all__ = [
     "DEFAULT_RETRIES",
+    "Erasure",
     "RecordRequest",
     "accept_demand",
     "add_entities",
     "adjust_service",
+    "anonymise_beneficiary",
+    "anonymise_member",
     "assign_demand",
     "cancel_demand",
     "cancel_wish",
