@@ -87,7 +87,7 @@ class InvalidInput(VolunteerError, ValueError):
 
     def __str__(self) -> str:
         where = f" @ {self.path}" if self.path else ""
-        return f"{self.code}{where}: {self.message_zh}；{self.message_en} (value: {self.value!r})"
+        return f"{self.code}{where}: {self.message_zh}；{self.message_en} (value: {_value_text(self.value)})"
 
     def __reduce__(self) -> tuple[Any, ...]:  # keep pickling (multiprocessing) working
         return (
@@ -145,6 +145,27 @@ def _rebuild_invalid_input(
     return (cls or InvalidInput)(
         path, value, code=code, message_en=message_en, message_zh=message_zh, personal=personal
     )
+
+
+#: How many characters of a value the text of an error shows (a 10 MB value is not repeated).
+_VALUE_TEXT_LENGTH = 200
+
+
+def _value_text(value: Any) -> str:
+    """The ``repr`` of a value for an error's text, whatever the value: cut short, a container named by its
+    type and size (its repr may be huge, or too deep to write), an integer of over 64 bits by its size
+    (Python writes none of over 4,300 digits), an object whose repr fails by its type."""
+    if isinstance(value, list | tuple | dict | set | frozenset | bytes | bytearray):
+        return f"<{type(value).__name__} of {len(value)} {'bytes' if isinstance(value, bytes | bytearray) else 'items'}>"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"<an integer of about {value.bit_length() * 3 // 10} digits>"
+    if isinstance(value, str) and len(value) > _VALUE_TEXT_LENGTH:
+        return f"{value[:_VALUE_TEXT_LENGTH]!r}…({len(value)} chars)"
+    try:
+        text = repr(value)
+    except Exception:  # a foreign object's repr may raise anything (even RecursionError)
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= _VALUE_TEXT_LENGTH else f"{text[:_VALUE_TEXT_LENGTH]}…"
 
 
 #: A copy of a personal value shorter than this stays in a message: it cannot reveal more than the mask
