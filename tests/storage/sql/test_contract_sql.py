@@ -23,16 +23,38 @@ from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
 from volunteer_core.testing.contract import UnitOfWorkContract
 
 
+class _SqliteFile:
+    """One SQLite file with the schema for the module (one engine: its statement cache is reused), its
+    tables in the order to empty them, and its triggers: the ledger's refuse a DELETE of records, so
+    emptying drops them and creates them again, in the same transaction."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        reflected = sa.MetaData()
+        reflected.reflect(engine)
+        self.tables = [t for t in reversed(reflected.sorted_tables) if t.name != "schema_version"]
+        with engine.connect() as conn:
+            self.triggers = conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            ).all()
+        assert self.triggers, "the schema has the ledger's triggers"
+
+    def empty(self) -> None:
+        with self.engine.begin() as conn:
+            for name, _ in self.triggers:
+                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+            for table in self.tables:
+                conn.execute(table.delete())
+            for _, sql in self.triggers:
+                conn.exec_driver_sql(sql)
+
+
 @pytest.fixture(scope="module")
-def _contract_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[sa.Engine, list[sa.Table]]]:
-    """One SQLite file with the schema for the module (one engine: its statement cache is reused), and
-    its tables in the order to empty them."""
+def _contract_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_SqliteFile]:
     path = tmp_path_factory.mktemp("contract") / "volunteer.db"
-    engine = create_schema(f"sqlite:///{path}")
-    reflected = sa.MetaData()
-    reflected.reflect(engine)
-    yield engine, [t for t in reversed(reflected.sorted_tables) if t.name != "schema_version"]
-    engine.dispose()
+    database = _SqliteFile(create_schema(f"sqlite:///{path}"))
+    yield database
+    database.engine.dispose()
 
 
 def _url(uow: UnitOfWork) -> str:
@@ -40,22 +62,37 @@ def _url(uow: UnitOfWork) -> str:
     return uow.engine.url.render_as_string(hide_password=False)
 
 
+def _reopen(uow: UnitOfWork) -> UnitOfWork:
+    """A unit of work on a new engine of the same database: new connections, as a new process opens it."""
+    return SqlUnitOfWork(_url(uow))
+
+
+def _dispose(uow: UnitOfWork, shared: sa.Engine) -> None:
+    """Dispose of the engine of a reopened unit of work (the module's shared engine stays)."""
+    assert isinstance(uow, SqlUnitOfWork)
+    if uow.engine is not shared:
+        uow.engine.dispose()
+
+
 class TestSqliteContract(UnitOfWorkContract):
     supports_multiprocess = True
 
     @pytest.fixture(autouse=True)
-    def _database(self, _contract_sqlite: tuple[sa.Engine, list[sa.Table]]) -> None:
+    def _database(self, _contract_sqlite: _SqliteFile) -> None:
         self._sqlite = _contract_sqlite
 
     def make_uow(self) -> UnitOfWork:
-        engine, tables = self._sqlite
-        with engine.begin() as conn:
-            for table in tables:
-                conn.execute(table.delete())
-        return SqlUnitOfWork(engine)
+        self._sqlite.empty()
+        return SqlUnitOfWork(self._sqlite.engine)
+
+    def dispose_uow(self, uow: UnitOfWork) -> None:
+        _dispose(uow, self._sqlite.engine)
 
     def process_factory(self, uow: UnitOfWork) -> Callable[[], UnitOfWork]:
         return functools.partial(SqlUnitOfWork, _url(uow))
+
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+        return _reopen(uow)
 
 
 class TestPostgresContract(UnitOfWorkContract):
@@ -71,9 +108,15 @@ class TestPostgresContract(UnitOfWorkContract):
         self._database.empty()
         return SqlUnitOfWork(self._database.engine)
 
+    def dispose_uow(self, uow: UnitOfWork) -> None:
+        _dispose(uow, self._database.engine)
+
     def make_sibling(self, uow: UnitOfWork) -> UnitOfWork:
         assert isinstance(uow, SqlUnitOfWork)
         return SqlUnitOfWork(uow.engine)
 
     def process_factory(self, uow: UnitOfWork) -> Callable[[], UnitOfWork]:
         return functools.partial(SqlUnitOfWork, _url(uow))
+
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+        return _reopen(uow)

@@ -1,5 +1,5 @@
-"""The ledger's SQL repository (``storage/sql/_records.py``): a record reversed once (a UNIQUE constraint),
-and ``in_year`` streaming in chunks until its transaction ends."""
+"""The ledger's SQL repository (``storage/sql/_records.py``): a record reversed once (``ledger.already_reversed``,
+held by a UNIQUE constraint too), and ``in_year`` streaming in chunks until its transaction ends."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import attrs
 import pytest
 from sql_support import MEMBER, RECORD, seed
 
-from volunteer_core.errors import InvalidInput, StorageError
+from volunteer_core.errors import RuleViolation, StorageError
 from volunteer_core.storage.sql import SqlUnitOfWork
 
 
@@ -18,9 +18,10 @@ def test_a_record_is_reversed_once(sql_uow: SqlUnitOfWork) -> None:
     with sql_uow:
         sql_uow.records.add(RECORD)
         sql_uow.records.add(RECORD.reversal(id="rev1", recorded_on=date(2026, 3, 9)))
-        with pytest.raises(InvalidInput) as caught:
+        with pytest.raises(RuleViolation) as caught:
             sql_uow.records.add(RECORD.reversal(id="rev2", recorded_on=date(2026, 3, 9)))
-        assert (caught.value.code, caught.value.path) == ("input.duplicate", "reverses")
+        assert caught.value.code == "ledger.already_reversed"
+        assert caught.value.violation.details == {"record_id": "r1", "reversal_id": "rev1"}
         assert sql_uow.records.reversal_of("r1") is not None
         sql_uow.commit()
 

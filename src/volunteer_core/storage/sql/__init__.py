@@ -33,7 +33,7 @@ Traceback (most recent call last):
 volunteer_core.errors.InvalidInput: input.reference @ branch_id: ...
 """
 
-from volunteer_core.storage.sql._schema import SCHEMA_VERSION, create_schema
+from volunteer_core.storage.sql._migrate import SCHEMA_VERSION, create_schema
 from volunteer_core.storage.sql._uow import SqlUnitOfWork
 
 __all__ = ["SCHEMA_VERSION", "SqlUnitOfWork", "create_schema"]

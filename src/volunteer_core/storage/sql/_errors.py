@@ -4,6 +4,8 @@
   (the use-cases retry);
 * an integrity error → read by :func:`integrity_info` so that the repository can raise ``InvalidInput``
   naming the field;
+* a refusal of the ledger's triggers (``_triggers.py``: its message begins with the rule code) →
+  ``RuleViolation`` with that code (:func:`ledger_code`, :func:`ledger_violation`);
 * anything else → ``StorageError``, chained to the original (``raise … from err``).
 """
 
@@ -16,9 +18,19 @@ from contextlib import contextmanager
 import attrs
 import sqlalchemy as sa
 
-from volunteer_core.errors import ConcurrencyConflict, StorageError, VolunteerError
+from volunteer_core._catalogue import Violation, violation
+from volunteer_core.errors import ConcurrencyConflict, RuleViolation, StorageError, VolunteerError
 
-__all__ = ["IntegrityInfo", "db_errors", "integrity_info", "is_conflict", "translate"]
+__all__ = [
+    "LEDGER_CODES",
+    "IntegrityInfo",
+    "db_errors",
+    "integrity_info",
+    "is_conflict",
+    "ledger_code",
+    "ledger_violation",
+    "translate",
+]
 
 #: PostgreSQL SQLSTATEs of a lost race: serialization_failure, deadlock_detected, lock_not_available
 _PG_CONFLICTS = frozenset({"40001", "40P01", "55P03"})
@@ -39,11 +51,68 @@ def is_conflict(err: BaseException) -> bool:
     return any(phrase in text for phrase in _SQLITE_CONFLICT_TEXT)
 
 
+#: The rule codes the ledger's triggers raise, and what each refusal says when no row explains it better.
+LEDGER_CODES: dict[str, tuple[str, str]] = {
+    "ledger.append_only": (
+        "the database refused to change or delete {subject}: the ledger is append-only (only a pending "
+        "record's decision may be stored; correct a record with a reversal or an adjustment)",
+        "数据库拒绝修改或删除{subject}：台账只能追加（只能登记待确认记录的确认结果，请以冲销或调整记录更正）",
+    ),
+    "ledger.year_locked": (
+        "the database refused {subject}: its (branch, year) is locked (record an adjustment in an open year)",
+        "数据库拒绝{subject}：所属支部年度已锁定（请在未锁定年度做调整）",
+    ),
+    "ledger.already_reversed": (
+        "the database refused {subject}: the record it reverses is itself a reversal or already reversed",
+        "数据库拒绝{subject}：被冲销的记录本身是冲销记录或已被冲销",
+    ),
+    "ledger.reversal_mismatch": (
+        "the database refused {subject}: a reversal has its original's member, activity, branch, kind "
+        "and date, and the negated minutes",
+        "数据库拒绝{subject}：冲销记录须与原记录的党员、活动、支部、类型、日期一致，时长取负",
+    ),
+}
+_LEDGER_CODE = re.compile(r"\b(ledger\.[a-z_]+)\b")
+
+
+def ledger_code(err: BaseException) -> str | None:
+    """The rule code of a refusal by the ledger's triggers (its message begins with it), else None.
+
+    >>> ledger_code(Exception("ledger.append_only: the ledger is append-only")), ledger_code(Exception("x"))
+    ('ledger.append_only', None)
+    """
+    orig = err.orig if isinstance(err, sa.exc.DBAPIError) else err
+    match = _LEDGER_CODE.search(str(orig))
+    if match is None or match.group(1) not in LEDGER_CODES:
+        return None
+    return match.group(1)
+
+
+def ledger_violation(code: str, subject_id: str, *, record: bool = True) -> Violation:
+    """The violation of ``code`` (one of :data:`LEDGER_CODES`) for a refusal that no stored row explains
+    better: ``subject_id`` a record's id (``record=True``) or a table's name.
+
+    >>> v = ledger_violation("ledger.append_only", "r1")
+    >>> v.code, v.subject_id, v.message_en.startswith("the database refused to change or delete record r1")
+    ('ledger.append_only', 'r1', True)
+    """
+    en, zh = LEDGER_CODES[code]
+    return violation(
+        code,
+        subject_id,
+        en=en.format(subject=f"record {subject_id}" if record else f"a write to {subject_id}"),
+        zh=zh.format(subject=f"记录 {subject_id}" if record else f"对 {subject_id} 的写入"),
+    )
+
+
 def translate(err: BaseException, action: str) -> VolunteerError:
     """The library error for a driver / SQLAlchemy error (or another exception the driver raised)
-    raised while doing ``action``."""
+    raised while doing ``action``: a refusal of the ledger's triggers is a ``RuleViolation``."""
     orig = err.orig if isinstance(err, sa.exc.DBAPIError) else err
     detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    code = ledger_code(err) if isinstance(err, sa.exc.IntegrityError) else None
+    if code is not None:
+        return RuleViolation(ledger_violation(code, "records", record=False))
     if is_conflict(err):
         return ConcurrencyConflict(
             f"并发冲突（{action}），请重试；concurrent transactions collided while trying to {action}: "
@@ -65,8 +134,9 @@ def db_errors(action: str) -> Iterator[None]:
 
 @attrs.frozen
 class IntegrityInfo:
-    """What an integrity error says: ``kind`` (unique, foreign_key, check, not_null or unknown),
-    the table and the column or constraint it names (None when the driver does not say)."""
+    """What an integrity error says: ``kind`` (unique, foreign_key, check, not_null, ledger — a refusal of
+    the ledger's triggers, ``name`` its rule code — or unknown), the table and the column or constraint it
+    names (None when the driver does not say)."""
 
     kind: str
     table: str | None = None
@@ -85,6 +155,9 @@ _SQLITE_PATTERNS = (
 def integrity_info(err: sa.exc.IntegrityError) -> IntegrityInfo:
     """Read the kind of constraint and its table / column or name from an ``IntegrityError``."""
     orig = err.orig
+    code = ledger_code(err)
+    if code is not None:
+        return IntegrityInfo("ledger", "records", code)
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str):
         diag = getattr(orig, "diag", None)

@@ -1,5 +1,12 @@
 """The ledger's repository in the SQL storage: appending records (one INSERT, or one ``executemany``
-for a batch), streaming a year, and the look-ups by member, idempotency key and reversal."""
+for a batch), storing a pending record's decision, streaming a year, and the look-ups by member,
+idempotency key and reversal.
+
+The ledger's rules are refused twice, with the same codes: here, before the write, by
+:func:`~volunteer_core.rules.ledger.check_ledger_entry` and
+:func:`~volunteer_core.rules.ledger.check_ledger_update` (as the reference storage does), and by the
+database's triggers (``_triggers.py``), whose refusal — a write that got past the first — is explained
+from the stored rows by the same functions (else from the trigger's rule code)."""
 
 from __future__ import annotations
 
@@ -10,13 +17,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from volunteer_core.errors import InvalidInput, StorageError
-from volunteer_core.model import (
-    ServiceRecord,
-)
-from volunteer_core.ports import (
-    RecordRepository,
-)
+from volunteer_core.errors import InvalidInput, RuleViolation, StorageError, VolunteerError
+from volunteer_core.model import ServiceRecord
+from volunteer_core.ports import RecordRepository
+from volunteer_core.rules.ledger import check_idempotent_request, check_ledger_entry, check_ledger_update
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._queries import (
     BY_KEYS,
@@ -32,7 +36,7 @@ from volunteer_core.storage.sql._queries import (
     within_year,
     year_params,
 )
-from volunteer_core.storage.sql._repository import KeyStore, Repo, check_key
+from volunteer_core.storage.sql._repository import KeyStore, Repo, check_key, duplicate_key
 from volunteer_core.storage.sql._transaction import Transaction
 
 
@@ -40,11 +44,103 @@ class Records(Repo[ServiceRecord], RecordRepository):
     keys = KeyStore(s.records, "idempotency_key", "id")
 
     def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
-        """Append a record, with its idempotency key (UNIQUE) when given — one INSERT."""
+        """Append a record, with its idempotency key (UNIQUE) when given — one INSERT, after the ledger's
+        checks (the lock of its (branch, year); for a reversal, its original and any reversal of it)."""
         self._check_type(entity)
         check_key(idempotency_key)
+        refused = self._entry_refusal(entity)
+        if refused is not None:  # a stored key or id is refused first, as the reference does
+            raise self._refusal(entity, adding=True, idempotency_key=idempotency_key) or refused
         self._insert(entity, idempotency_key=idempotency_key)
         return entity
+
+    def update(self, entity: ServiceRecord) -> ServiceRecord:
+        """Store a pending record's decision (see :meth:`volunteer_core.ports.RecordRepository.update`):
+        ``NotFound`` / ``ConcurrencyConflict`` first, then the ledger's refusal, then the UPDATE."""
+        self._check_type(entity)
+        refused = self._update_refusal(entity)
+        if refused is not None:
+            raise refused
+        return super().update(entity)
+
+    # -- the ledger's rules ---------------------------------------------------------------------------
+
+    def _is_locked(self, record: ServiceRecord) -> bool:
+        return self._uow.locks.is_locked(record.branch_id, record.on.year)
+
+    def _entry_refusal(self, entity: ServiceRecord) -> RuleViolation | None:
+        """``check_ledger_entry`` for ``entity``: the lock of its (branch, year), then — for a reversal —
+        the original and its reversal, read in one query."""
+        locked = self._is_locked(entity)
+        original = existing = None
+        if not locked and entity.reverses is not None:
+            r = s.records
+            around = self._load(
+                "reversal_pair",
+                {"original": entity.reverses},
+                lambda: sa.or_(r.c.id == sa.bindparam("original"), r.c.reverses == sa.bindparam("original")),
+            )
+            original = next((c for c in around if c.id == entity.reverses), None)
+            existing = next((c for c in around if c.reverses == entity.reverses), None)
+        refused = check_ledger_entry(entity, locked=locked, original=original, existing_reversal=existing)
+        return RuleViolation(refused[0]) if refused else None
+
+    def _update_refusal(self, entity: ServiceRecord) -> RuleViolation | None:
+        """``check_ledger_update`` against the stored record — None when there is none or its version
+        differs (the update then raises ``NotFound`` or ``ConcurrencyConflict``)."""
+        found = self._load("id", {"id": entity.id}, lambda: s.records.c.id == sa.bindparam("id"))
+        stored = found[0] if found else None
+        if stored is None or stored.version != entity.version:
+            return None
+        refused = check_ledger_update(stored, entity, locked=self._is_locked(stored))
+        return RuleViolation(refused[0]) if refused else None
+
+    def _key_refusal(self, entity: ServiceRecord, key: str) -> VolunteerError:
+        first = self.by_idempotency_key(key)
+        conflict = [] if first is None else check_idempotent_request(first, entity, key=key)
+        return RuleViolation(conflict[0]) if conflict else duplicate_key(key)
+
+    def _rule_refusal(self, entity: ServiceRecord, *, adding: bool) -> VolunteerError | None:
+        return self._entry_refusal(entity) if adding else self._update_refusal(entity)
+
+    def _batch_refused(self, records: builtins.list[ServiceRecord]) -> bool:
+        """Whether ``add``, one entry after the other, would refuse an entry of the batch for a rule of
+        the ledger: the locks of the batch's branches in one query, the originals its reversals name and
+        their reversals in one more (per chunk)."""
+        tx = self._tx
+        lk = s.locks
+        pairs = {(r.branch_id, r.on.year) for r in records}
+        with tx.io("read locks") as conn, unprepared(conn):
+            for chunk in chunks(distinct_ids((b for b, _ in pairs), tx.postgres)):
+                query = sa.select(lk.c.branch_id, lk.c.year).where(ids_in(lk.c.branch_id, "branches"))
+                if any((row[0], int(row[1])) in pairs for row in conn.execute(query, {"branches": chunk})):
+                    return True
+        named = [r.reverses for r in records if r.reverses is not None]
+        if not named:
+            return False
+        rt = s.records
+        by_id: dict[str, ServiceRecord] = {}
+        reversal: dict[str, ServiceRecord] = {}
+        with unprepared(tx.conn):
+            for chunk in chunks(distinct_ids(named, tx.postgres)):
+                for stored in self._load(
+                    "reversal_pairs",
+                    {"ids": chunk},
+                    lambda: sa.or_(ids_in(rt.c.id), ids_in(rt.c.reverses)),
+                ):
+                    by_id[stored.id] = stored
+                    if stored.reverses is not None:
+                        reversal[stored.reverses] = stored
+        for record in records:  # in order: an entry may reverse, or be reversed by, an earlier one
+            original = None if record.reverses is None else by_id.get(record.reverses)
+            if original is not None and check_ledger_entry(
+                record, locked=False, original=original, existing_reversal=reversal.get(original.id)
+            ):
+                return True
+            by_id.setdefault(record.id, record)
+            if record.reverses is not None:
+                reversal.setdefault(record.reverses, record)
+        return False
 
     def in_year(self, year: int) -> Iterator[ServiceRecord]:
         """The year's records by ``on``, then id — streamed: a server-side cursor on PostgreSQL, the
@@ -149,10 +245,12 @@ class Records(Repo[ServiceRecord], RecordRepository):
         return found
 
     def add_many(self, entries: Sequence[tuple[ServiceRecord, str | None]]) -> list[ServiceRecord]:
-        """Append the records with one ``executemany`` INSERT inside a savepoint. When it fails (a
-        duplicate, a dangling reference, a value the database cannot hold), the savepoint is rolled back
-        and the entries are added again one by one through :meth:`add`, so that the error raised is
-        exactly the one ``add`` gives for the first refused entry."""
+        """Append the records with one ``executemany`` INSERT inside a savepoint, once the ledger's rules
+        are checked for the whole batch (:meth:`_batch_refused`: two queries). When one refuses an entry,
+        or the INSERT fails (a duplicate, a dangling reference, a value the database cannot hold, a
+        trigger's refusal), the entries are added one by one through :meth:`add` instead (the savepoint
+        rolled back), so that the error raised is exactly the one ``add`` gives for the first refused
+        entry."""
         entries = builtins.list(entries)
         spec = self.spec
         rows: builtins.list[dict[str, Any]] = []
@@ -168,7 +266,7 @@ class Records(Repo[ServiceRecord], RecordRepository):
             row = spec.to_row(record)
             row["idempotency_key"] = key
             rows.append(row)
-        if len(rows) <= 1:
+        if len(rows) <= 1 or self._batch_refused([record for record, _ in entries]):
             return super().add_many(entries)
         tx = self._tx
         with tx.io("add service records") as conn:

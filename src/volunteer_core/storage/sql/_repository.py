@@ -13,7 +13,14 @@ import attrs
 import sqlalchemy as sa
 
 from volunteer_core.aggregates import Aggregate
-from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, StorageError, VolunteerError
+from volunteer_core.errors import (
+    ConcurrencyConflict,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StorageError,
+    VolunteerError,
+)
 from volunteer_core.model import (
     Activity,
     BranchPlan,
@@ -32,7 +39,7 @@ from volunteer_core.ports import (
     WishRepository,
 )
 from volunteer_core.storage.sql import _schema as s
-from volunteer_core.storage.sql._errors import integrity_info, translate
+from volunteer_core.storage.sql._errors import integrity_info, ledger_violation, translate
 from volunteer_core.storage.sql._mapping import SPECS, Spec
 from volunteer_core.storage.sql._queries import (
     PREPARED_EXISTS,
@@ -44,7 +51,6 @@ from volunteer_core.storage.sql._queries import (
     ids_in,
     is_year,
     prepared,
-    reversal_condition,
     statement,
     unprepared,
     within_year,
@@ -83,7 +89,7 @@ class KeyStore:
     owner: str
 
 
-def _duplicate_key(key: str) -> InvalidInput:
+def duplicate_key(key: str) -> InvalidInput:
     return InvalidInput(
         "idempotency_key",
         key,
@@ -304,33 +310,31 @@ class Repo(Generic[T]):
     def _explain(
         self, err: sa.exc.IntegrityError, entity: Any, *, adding: bool, idempotency_key: str | None
     ) -> VolunteerError:
-        """Which field made the write fail — in the reference implementation's order: the idempotency
-        key, the id, then each reference. The failed statement decided; these look-ups only explain it."""
+        """Why the write failed — in the reference implementation's order: the idempotency key, the id,
+        the repository's rules (:meth:`_rule_refusal`: the ledger's), then each reference. The failed
+        statement decided; these look-ups only explain it."""
         spec = self.spec
         keys = self.keys
-        if (
-            idempotency_key is not None
-            and keys is not None
-            and self._exists(keys.table, keys.column, idempotency_key)
-        ):
-            return _duplicate_key(idempotency_key)
-        if adding and self._exists(spec.table, "id", entity.id):
-            return self._duplicate("id", entity.id)
-        if spec.name == "records" and entity.reverses is not None:
-            reversals: list[Any] = self._load("reverses", {"reverses": entity.reverses}, reversal_condition)
-            if reversals and reversals[0].id != entity.id:
-                return self._duplicate("reverses", entity.reverses)
+        first = self._refusal(entity, adding=adding, idempotency_key=idempotency_key)
+        if first is None:
+            first = self._rule_refusal(entity, adding=adding)
+        if first is not None:
+            return first
         references = list(spec.references(entity))
         for path, target, value in references:
             if not self._exists(SPECS[target].table, "id", value):
                 return self._dangling(path, target, value)
         info = integrity_info(err)
         name = info.name or ""
+        if info.kind == "ledger":  # a trigger's refusal that the rows read here do not explain better
+            return RuleViolation(ledger_violation(name, entity.id))
         if info.kind == "unique":
             field = next((f for f in ("idempotency_key", "reverses") if name.endswith(f)), "id")
             if keys is not None and keys.table is not spec.table and info.table == keys.table.name:
                 field = "idempotency_key"
             duplicate = idempotency_key if field == "idempotency_key" else getattr(entity, field)
+            if field != "id":  # taken, yet not visible in this transaction: a concurrent one took it
+                return self._lost_race(field, duplicate)
             return self._duplicate(field, duplicate)
         if info.kind == "foreign_key" and references:
             column = name.removeprefix(f"fk_{info.table}_") if info.table else ""
@@ -354,16 +358,41 @@ class Repo(Generic[T]):
             )
         return translate(err, f"store a {spec.kind}")
 
+    def _refusal(self, entity: Any, *, adding: bool, idempotency_key: str | None) -> VolunteerError | None:
+        """What the reference refuses first: an idempotency key already stored (:meth:`_key_refusal`),
+        then, when adding, an id already stored."""
+        keys = self.keys
+        if (
+            idempotency_key is not None
+            and keys is not None
+            and self._exists(keys.table, keys.column, idempotency_key)
+        ):
+            return self._key_refusal(entity, idempotency_key)
+        if adding and self._exists(self.spec.table, "id", entity.id):
+            return self._duplicate("id", entity.id)
+        return None
+
+    def _key_refusal(self, entity: Any, key: str) -> VolunteerError:
+        """The refusal of ``entity`` with an idempotency key already stored."""
+        return duplicate_key(key)
+
+    def _rule_refusal(self, entity: Any, *, adding: bool) -> VolunteerError | None:
+        """A rule of the aggregate that refuses the write, checked after the id and before the
+        references (none by default; the ledger's for records)."""
+        return None
+
+    def _lost_race(self, field: str, value: Any) -> ConcurrencyConflict:
+        """A unique ``field`` taken by a transaction this one cannot see: the transaction lost a race
+        (it can only be rolled back; a retry sees the winner)."""
+        conflict = ConcurrencyConflict(
+            f"{field} {value!r} 已被并发事务占用，请重试；a concurrent transaction stored {field} {value!r} "
+            "first: retry"
+        )
+        self._tx.doomed = conflict
+        return conflict
+
     def _duplicate(self, field: str, value: Any) -> InvalidInput:
         kind = self.spec.kind
-        if field == "reverses":
-            return InvalidInput(
-                "reverses",
-                value,
-                code="input.duplicate",
-                message_en=f"record {value!r} is already reversed",
-                message_zh=f"记录 {value!r} 已被冲销",
-            )
         return InvalidInput(
             field,
             value,

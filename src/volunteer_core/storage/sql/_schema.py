@@ -1,4 +1,5 @@
-"""The tables of the SQL storage (SQLAlchemy Core) and :func:`create_schema`.
+"""The tables of the SQL storage (SQLAlchemy Core); :func:`~volunteer_core.storage.sql.create_schema`
+(``_migrate.py``) creates them, with the ledger's triggers (``_triggers.py``).
 
 Money is integer fen, minutes integers, dates ``DATE``, enums their string values, sets and sequences
 child tables. Every constraint is named (``pk_…``, ``fk_<table>_<column>``, ``uq_<table>_<column>``,
@@ -15,7 +16,6 @@ from enum import Enum
 
 import sqlalchemy as sa
 
-from volunteer_core.errors import StorageError
 from volunteer_core.model import (
     ActivityKind,
     BeneficiaryCategory,
@@ -29,12 +29,8 @@ from volunteer_core.model import (
     WishStatus,
 )
 from volunteer_core.model.activity import MAX_MINUTES_PER_RECORD
-from volunteer_core.storage.sql._engine import EngineLike, resolve_engine, transaction
 
-__all__ = ["SCHEMA_VERSION", "create_schema", "metadata"]
-
-#: The schema version this code writes and reads; ``create_schema`` refuses a newer database.
-SCHEMA_VERSION = 1
+__all__ = ["metadata"]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -398,58 +394,3 @@ locks = sa.Table(
     sa.Column("year", sa.Integer, nullable=False),
     sa.PrimaryKeyConstraint("branch_id", "year"),
 )
-
-
-def _stored_version(conn: sa.Connection) -> int | None:
-    """The version recorded in the database, or None for a database without our schema."""
-    if not sa.inspect(conn).has_table(schema_version.name):
-        return None
-    found = conn.execute(sa.select(schema_version.c.version).where(schema_version.c.id == 1)).scalar()
-    return None if found is None else int(found)
-
-
-def check_version(stored: int | None) -> None:
-    """Raise ``StorageError`` unless ``stored`` is this code's :data:`SCHEMA_VERSION`."""
-    if stored is None:
-        raise StorageError(
-            "数据库尚未建表，请先调用 create_schema(); the database has no volunteer_core schema: "
-            "call volunteer_core.storage.sql.create_schema(url_or_engine) first"
-        )
-    if stored > SCHEMA_VERSION:
-        raise StorageError(
-            f"数据库结构版本 {stored} 高于本程序支持的 {SCHEMA_VERSION}，请升级 volunteer-core；"
-            f"the database schema is version {stored}, newer than this code's {SCHEMA_VERSION}: "
-            "upgrade volunteer-core"
-        )
-    if stored < SCHEMA_VERSION:  # pragma: no cover - version 1 is the first
-        raise StorageError(
-            f"数据库结构版本 {stored} 过旧，需要迁移；the database schema is version {stored}, "
-            f"older than this code's {SCHEMA_VERSION}: migrate it first"
-        )
-
-
-def create_schema(url_or_engine: EngineLike) -> sa.Engine:
-    """Create the tables, constraints and indexes (idempotent) and return the engine used.
-
-    ``url_or_engine`` is a database URL (``"sqlite:///volunteer.db"``,
-    ``"postgresql+psycopg://user@host/db"``) or an :class:`sqlalchemy.Engine`. Running it on a
-    database that already has the schema changes nothing; a database whose recorded schema version is
-    newer than this code's :data:`SCHEMA_VERSION` is refused with ``StorageError`` (and left untouched).
-    Everything happens in one transaction.
-
-    >>> engine = create_schema("sqlite://")
-    >>> engine is create_schema(engine)
-    True
-    """
-    engine = resolve_engine(url_or_engine)
-    with transaction(engine, "create the schema") as conn:
-        if engine.dialect.name == "postgresql":
-            # serialise concurrent create_schema calls on one database
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7212026)"))
-        stored = _stored_version(conn)
-        if stored is not None:
-            check_version(stored)
-        metadata.create_all(conn, checkfirst=True)
-        if stored is None:
-            conn.execute(sa.insert(schema_version).values(id=1, version=SCHEMA_VERSION))
-    return engine

@@ -19,6 +19,7 @@ from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql import _totals
 from volunteer_core.storage.sql._engine import EngineLike, resolve_engine
 from volunteer_core.storage.sql._errors import translate
+from volunteer_core.storage.sql._migrate import check_version
 from volunteer_core.storage.sql._queries import has_nul, is_year
 from volunteer_core.storage.sql._records import Records
 from volunteer_core.storage.sql._repository import (
@@ -157,7 +158,7 @@ class SqlUnitOfWork(UnitOfWork):
             stored = None
         except sa.exc.SQLAlchemyError as err:
             raise translate(err, "read the schema version") from err
-        s.check_version(None if stored is None else int(stored))
+        check_version(None if stored is None else int(stored))
 
     def commit(self) -> None:
         """Make every write of this transaction durable and visible to others, atomically; a

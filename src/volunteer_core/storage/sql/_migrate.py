@@ -1,0 +1,131 @@
+"""The schema's version: :func:`create_schema` creates the schema of a new database and migrates an older
+one in place to :data:`SCHEMA_VERSION`.
+
+The versions:
+
+1. the first schema;
+2. the ledger held by the database (``_triggers.py``: no UPDATE of a record's booked columns or of a
+   decided record, no DELETE, nothing of a locked (branch, year), reversals that mirror their original),
+   the idempotency keys of wishes (table ``wish_keys``) and the national volunteer number
+   (``members.volunteer_no``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from volunteer_core.errors import StorageError
+from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql._engine import EngineLike, resolve_engine, transaction
+from volunteer_core.storage.sql._triggers import install_ledger_triggers
+
+__all__ = ["SCHEMA_VERSION", "check_version", "create_schema"]
+
+#: The schema version this code writes and reads; ``create_schema`` migrates an older database to it
+#: and refuses a newer one.
+SCHEMA_VERSION = 2
+
+
+def _stored_version(conn: sa.Connection) -> int | None:
+    """The version recorded in the database, or None for a database without our schema."""
+    if not sa.inspect(conn).has_table(s.schema_version.name):
+        return None
+    found = conn.execute(sa.select(s.schema_version.c.version).where(s.schema_version.c.id == 1)).scalar()
+    return None if found is None else int(found)
+
+
+def check_version(stored: int | None) -> None:
+    """Raise ``StorageError`` unless ``stored`` is this code's :data:`SCHEMA_VERSION`, saying what to do.
+
+    >>> check_version(SCHEMA_VERSION)
+    >>> check_version(1)
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.StorageError: 数据库结构版本 1 过旧，请运行一次 create_schema() 就地迁移（数据保留）；...
+    """
+    if stored is None:
+        raise StorageError(
+            "数据库尚未建表，请先调用 create_schema(); the database has no volunteer_core schema: "
+            "call volunteer_core.storage.sql.create_schema(url_or_engine) first"
+        )
+    if stored > SCHEMA_VERSION:
+        raise StorageError(
+            f"数据库结构版本 {stored} 高于本程序支持的 {SCHEMA_VERSION}，请升级 volunteer-core；"
+            f"the database schema is version {stored}, newer than this code's {SCHEMA_VERSION}: "
+            "upgrade volunteer-core"
+        )
+    if stored < SCHEMA_VERSION:
+        raise StorageError(
+            f"数据库结构版本 {stored} 过旧，请运行一次 create_schema() 就地迁移（数据保留）；"
+            f"the database schema is version {stored}, older than this code's {SCHEMA_VERSION}: run "
+            "volunteer_core.storage.sql.create_schema(url_or_engine) once to migrate it in place "
+            "(the data is kept)"
+        )
+
+
+def _columns(conn: sa.Connection, table: sa.Table) -> set[str]:
+    return {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+
+
+def _add_column(conn: sa.Connection, column: sa.Column[object]) -> None:
+    """Add a nullable column of this code's schema to its table, unless the table has it."""
+    table = column.table
+    if column.name in _columns(conn, table):
+        return
+    preparer = conn.dialect.identifier_preparer
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(
+        f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} {kind}"
+    )
+
+
+def _to_2(conn: sa.Connection) -> None:
+    """Version 1 → 2: the ledger's triggers, ``wish_keys``, ``members.volunteer_no``."""
+    s.wish_keys.create(conn, checkfirst=True)
+    _add_column(conn, s.members.c.volunteer_no)
+    install_ledger_triggers(conn)
+
+
+#: version → the step that takes a database of the version before it there
+_STEPS: dict[int, Callable[[sa.Connection], None]] = {2: _to_2}
+
+
+def create_schema(url_or_engine: EngineLike) -> sa.Engine:
+    """Create the tables, constraints, indexes and triggers of a new database, or migrate an existing
+    database in place to this code's :data:`SCHEMA_VERSION`; return the engine used.
+
+    ``url_or_engine`` is a database URL (``"sqlite:///volunteer.db"``,
+    ``"postgresql+psycopg://user@host/db"``) or an :class:`sqlalchemy.Engine`. It is idempotent: on a
+    database that already has this version it changes nothing; on one of an older version (a
+    :class:`~volunteer_core.storage.sql.SqlUnitOfWork` refuses it, saying to run this) it runs each
+    migration step in turn and keeps every row. A database whose recorded version is newer than this
+    code's is refused with ``StorageError`` and left untouched. Everything happens in one transaction: a
+    step that fails leaves the database as it was.
+
+    >>> engine = create_schema("sqlite://")
+    >>> engine is create_schema(engine)
+    True
+    """
+    engine = resolve_engine(url_or_engine)
+    with transaction(engine, "create or migrate the schema") as conn:
+        if engine.dialect.name == "postgresql":
+            # serialise concurrent create_schema calls on one database
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7212026)"))
+        stored = _stored_version(conn)
+        if stored is not None and stored > SCHEMA_VERSION:
+            check_version(stored)
+        if stored is None:
+            s.metadata.create_all(conn, checkfirst=True)
+            install_ledger_triggers(conn)
+            conn.execute(sa.insert(s.schema_version).values(id=1, version=SCHEMA_VERSION))
+            return engine
+        for version in range(stored + 1, SCHEMA_VERSION + 1):
+            _STEPS[version](conn)
+        s.metadata.create_all(conn, checkfirst=True)
+        if stored < SCHEMA_VERSION:
+            conn.execute(
+                sa.update(s.schema_version).where(s.schema_version.c.id == 1).values(version=SCHEMA_VERSION)
+            )
+    return engine
