@@ -196,3 +196,14 @@ def test_structure_of_a_member_with_a_phone_of_the_wrong_type() -> None:
     with pytest.raises(InvalidInput) as caught:
         structure(data, Member)
     assert MOBILE not in _text(caught.value)
+
+
+@pytest.mark.parametrize("junk", ["\x00", "\x1b[2J", "\ud800", "\x7f"])
+def test_a_control_character_in_an_id_number_is_escaped_in_the_error(junk: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _beneficiary(id_number=ID + junk)
+    text = _text(caught.value)
+    assert "19491231" not in text
+    assert junk not in str(caught.value)
+    assert junk not in caught.value.message_zh
+    assert junk not in str(caught.value.value)

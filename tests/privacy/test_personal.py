@@ -102,3 +102,11 @@ def test_masked_repr() -> None:
     assert masked_repr("id_number")("11010519491231002X") == "'110105********002X'"
     assert masked_repr("address")(None) == "None"
     assert masked_repr("phone").__name__ == "masked_repr_phone"
+
+
+@pytest.mark.parametrize("junk", ["\x00", "\x1b", "\x9b", "\ud800"])
+def test_mask_field_escapes_what_a_terminal_would_obey(junk: str) -> None:
+    shown = mask_field("id_number", f"11010519491231002{junk}")
+    assert isinstance(shown, str)
+    assert junk not in shown
+    assert "\\" in shown

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from volunteer_core.errors import InvalidType
 
 __all__ = ["MAX_SHOWN_LENGTH", "TO_ASCII", "compact", "require_str", "shown"]
@@ -52,12 +54,23 @@ def compact(text: str) -> str:
     return "".join(text.translate(TO_ASCII).split())
 
 
+# What a message must not carry raw: control characters, lone surrogates, line and paragraph separators.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def shown(text: str) -> str:
-    """``text`` cut to :data:`MAX_SHOWN_LENGTH` characters, the last being ``…``, for a message.
+    """``text`` (a masked value) as a message carries it: control characters and lone surrogates escaped
+    (``\\x00``), then cut to :data:`MAX_SHOWN_LENGTH` characters, the last being ``…``.
 
     >>> shown("*" * 50)
     '***************************************…'
-    >>> shown("139****4859")
-    '139****4859'
+    >>> shown("139****4859"), shown("110105********02X\\x00")
+    ('139****4859', '110105********02X\\\\x00')
     """
+    text = _UNSAFE.sub(_escape, text[: MAX_SHOWN_LENGTH * 2])
     return text if len(text) <= MAX_SHOWN_LENGTH else text[: MAX_SHOWN_LENGTH - 1] + "…"
