@@ -1,8 +1,10 @@
 """Reading and writing single cells: the formula-injection guard, money as people write it, dates,
 性别, 年龄 and the labels of categories and kinds.
 
-Every reader returns the value or raises :class:`CellError` (a code and a bilingual message); the
-import turns that into a :class:`~volunteer_core.forms.RowError` naming the row and the column.
+Every reader returns the value or raises :class:`CellError` (an :class:`~volunteer_core.errors.InvalidInput`
+with a code and a bilingual message), whatever it is given: a 5,000-digit number, a control character, a
+list. The import turns that into a :class:`~volunteer_core.forms.RowError` naming the row and the column.
+A refused value is shown escaped and cut short in the message (:data:`SHOWN_CHARS`).
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.enums import BeneficiaryCategory, Gender, WishKind
 from volunteer_core.money import Yuan
 
 __all__ = [
+    "MAX_AMOUNT_CHARS",
+    "MAX_CELL_CHARS",
+    "SHOWN_CHARS",
     "CellError",
     "guard",
     "is_blank",
@@ -37,18 +42,81 @@ __all__ = [
 E = TypeVar("E", bound=Enum)
 
 
-class CellError(Exception):
-    """A cell that cannot be read: ``code`` (``input.invalid``, ``input.required``, …) and why."""
+#: The longest text a cell may hold, in characters: Excel's own limit (32,767). A longer cell in a file
+#: makes the reader refuse the file (``input.too_large``).
+MAX_CELL_CHARS = 32_767
+_MAX_CELL_BITS = MAX_CELL_CHARS * 10 // 3 + 1  # an integer of more bits has more than MAX_CELL_CHARS digits
+#: The longest money cell, in characters (``"玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"`` has 20): a longer one is
+#: refused (``input.too_large``) before any numeral is read.
+MAX_AMOUNT_CHARS = 64
+#: How many characters of a refused cell a message shows; the rest is elided.
+SHOWN_CHARS = 40
 
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(f"{code}: {message_zh}；{message_en}")
+
+class CellError(InvalidInput):
+    """A cell that cannot be read: an :class:`~volunteer_core.errors.InvalidInput` with ``code``
+    (``input.invalid``, ``input.required``, ``input.too_large`` …) and why, in Chinese and English.
+
+    >>> err = CellError("input.invalid", "“x”不是金额", "'x' is not an amount", value="x")
+    >>> isinstance(err, InvalidInput), err.code, str(err)
+    (True, 'input.invalid', "input.invalid: “x”不是金额；'x' is not an amount")
+    """
+
+    def __init__(self, code: str, message_zh: str, message_en: str, *, value: object = None) -> None:
+        super().__init__("", value, code=code, message_en=message_en, message_zh=message_zh)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_zh}；{self.message_en}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.code, self.message_zh, self.message_en, self.value))
+
+
+def _rebuild(code: str, message_zh: str, message_en: str, value: object) -> CellError:
+    return CellError(code, message_zh, message_en, value=value)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(value: object) -> str:
+    r"""A cell as a message may show it: control characters and lone surrogates escaped (a terminal prints
+    it safely), cut to :data:`SHOWN_CHARS` characters, a huge number described rather than written out.
+
+    >>> shown("三百五"), shown("a\x1b[2Jb"), shown("9" * 5000)[:12], shown(10**5000)
+    ('三百五', 'a\\x1b[2Jb', '999999999999', '<a number of about 5001 digits>')
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"<a number of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > SHOWN_CHARS:
+        return f"<a number of {len(value.as_tuple().digits)} digits>"
+    if isinstance(value, str | int | float | Decimal | date | None):
+        text = str(value)
+    else:
+        text = f"<{type(value).__name__}>"
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[:SHOWN_CHARS]}…({len(text)} chars)"
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def _invalid(value: object, zh: str, en: str) -> CellError:
-    return CellError("input.invalid", f"“{value}”{zh}", f"{value!r} {en}")
+    text = shown(value)
+    return CellError("input.invalid", f"“{text}”{zh}", f"'{text}' {en}", value=text)
+
+
+def _too_long(value: str, limit: int, zh: str, en: str) -> CellError:
+    text = shown(value)
+    return CellError(
+        "input.too_large",
+        f"“{text}”有 {len(value)} 个字符，超过{zh}的上限 {limit}",
+        f"'{text}' has {len(value)} characters, more than the limit of {limit} for {en}",
+        value=text,
+    )
 
 
 # -- the formula-injection guard (OWASP "CSV injection") ---------------------------------------------
@@ -92,11 +160,29 @@ _EMPTY_MARKS = frozenset({"无", "/", "-", "—", "——", "－", "\\"})
 
 
 def read_text(value: object) -> str:
-    """A cell as text: stripped, the guard removed, numbers written without a trailing ``.0``."""
+    """A cell as text: stripped, the guard removed, numbers written without a trailing ``.0``.
+
+    A number too long to write out (more than :data:`MAX_CELL_CHARS` digits) raises :class:`CellError`
+    (``input.too_large``); the readers never produce one.
+
+    >>> read_text(" '=1+1 "), read_text(300.0), read_text(True)
+    ('=1+1', '300', '是')
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, int) and value.bit_length() > 64:
+        # str() of an int over 4,300 digits raises ValueError; Decimal writes it out, within the cell limit
+        text = str(Decimal(value)) if value.bit_length() <= _MAX_CELL_BITS else ""
+        if not text or len(text) > MAX_CELL_CHARS:
+            raise CellError(
+                "input.too_large",
+                f"{shown(value)}超过单元格上限 {MAX_CELL_CHARS} 个字符",
+                f"{shown(value)} is longer than the limit of {MAX_CELL_CHARS} characters for a cell",
+                value=shown(value),
+            )
+        return text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -131,12 +217,12 @@ def _cn_integer(text: str, original: str) -> int:
     except ImportError as err:  # pragma: no cover - cn2an is a dependency of the forms
         raise CellError(
             "input.invalid",
-            f"“{original}”：读取中文数字需要 cn2an（pip install cn2an）",
-            f"{original!r}: reading Chinese numerals needs cn2an (pip install cn2an)",
+            f"“{shown(original)}”：读取中文数字需要 cn2an（pip install cn2an）",
+            f"'{shown(original)}': reading Chinese numerals needs cn2an (pip install cn2an)",
         ) from err
     try:
         number = cn2an.cn2an(text, "strict")
-    except (ValueError, KeyError, IndexError, TypeError):
+    except Exception:  # cn2an's errors are not a documented family: any of them means "not a numeral"
         raise _invalid(original, "不是可以确定的金额", "is not an amount that can be read exactly") from None
     if isinstance(number, bool) or not isinstance(number, int) or number < 0:
         raise _invalid(original, "不是可以确定的金额", "is not an amount that can be read exactly")
@@ -196,17 +282,23 @@ def read_money(value: object) -> Yuan | None:
     if isinstance(value, int):
         if value < 0:
             raise _invalid(value, "金额不能为负", "money is never negative")
-        return Yuan(value)
+        return _yuan(value, value)
     if isinstance(value, float | Decimal):
         try:
             amount = Decimal(repr(value)) if isinstance(value, float) else value
-            return Yuan(amount)
-        except (InvalidInput, InvalidOperation):
+        except ArithmeticError:
             raise _invalid(value, "不是精确到分的金额", "is not an amount exact to the fen") from None
+        return _yuan(amount, value)
+    if not isinstance(value, str):
+        raise _invalid(value, "不是金额", "is not an amount")
+    if len(value) > MAX_AMOUNT_CHARS * 4:  # before any normalisation; spaces are allowed, within reason
+        raise _too_long(value, MAX_AMOUNT_CHARS, "金额", "an amount")
     original = read_text(value)
     if is_blank(original):
         return None
     text = "".join(unicodedata.normalize("NFKC", original).split())
+    if len(text) > MAX_AMOUNT_CHARS:
+        raise _too_long(original, MAX_AMOUNT_CHARS, "金额", "an amount")
     if any(char in _CN_CHARS for char in text) and not any(char.isdigit() for char in text):
         for prefix in _CN_PREFIXES:
             if text.startswith(prefix):
@@ -216,9 +308,27 @@ def read_money(value: object) -> Yuan | None:
     try:
         return Yuan.parse(text.removeprefix("人民币"))
     except InvalidInput as err:
-        raise _invalid(
-            original, "不是可以确定的金额：" + err.message_zh, "is not an exact amount: " + err.message_en
-        ) from None
+        raise _refused(original, err) from None
+
+
+def _refused(original: object, err: InvalidInput) -> CellError:
+    """The refusal of :class:`Yuan` as a cell's error, keeping its code (``input.too_large`` …)."""
+    text = shown(original)
+    return CellError(
+        "input.too_large" if err.code == "input.too_large" else "input.invalid",
+        f"“{text}”不是可以确定的金额：{err.message_zh}",
+        f"'{text}' is not an exact amount: {err.message_en}",
+        value=text,
+    )
+
+
+def _yuan(amount: int | Decimal, original: object) -> Yuan:
+    try:
+        return Yuan(amount)
+    except InvalidInput as err:
+        raise _refused(original, err) from None
+    except ArithmeticError:
+        raise _invalid(original, "不是精确到分的金额", "is not an amount exact to the fen") from None
 
 
 # -- dates, age, gender ------------------------------------------------------------------------------
@@ -287,8 +397,9 @@ def _lookup(enum: type[E], table: Mapping[str, E], value: object, what_zh: str, 
         allowed = "、".join(dict.fromkeys(getattr(m, "label_zh", m.value) for m in enum))
         raise CellError(
             "input.invalid",
-            f"{what_zh}“{text}”无法识别，应为：{allowed}",
-            f"unknown {what_en} {text!r}; expected one of {allowed}",
+            f"{what_zh}“{shown(text)}”无法识别，应为：{allowed}",
+            f"unknown {what_en} '{shown(text)}'; expected one of {allowed}",
+            value=shown(text),
         )
     return found
 
