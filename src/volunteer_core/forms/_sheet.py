@@ -1,8 +1,13 @@
-"""One sheet in and out: CSV (UTF-8 with BOM) and XLSX (openpyxl), with the formula guard and limits.
+"""One sheet in and out: CSV (UTF-8 with BOM) and XLSX (written with openpyxl, read by :mod:`._xlsx`), with the
+formula guard and limits.
 
 Writing is atomic (a temporary file in the target directory, then a rename): a failed export leaves
-no half-written file. Reading refuses files over a size and keeps only the non-blank rows, with the
-spreadsheet's own row numbers.
+no half-written file. Reading keeps only the non-blank rows, with the spreadsheet's own row numbers, reads
+to the end of the sheet, and is bounded: a file over ``max_bytes``, with more non-blank rows than
+``max_rows``, a line or row number past :data:`~volunteer_core.forms._xlsx.MAX_ROW_NUMBER`, a cell longer
+than :data:`~volunteer_core.forms._cells.MAX_CELL_CHARS` or an XLSX past one of the bounds of
+:mod:`volunteer_core.forms._package` is refused with ``input.too_large``. A NUL or another control character
+in a CSV cell is kept: the import judges the cell (a row error naming the column), it never ends the read.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ import csv
 import io
 import os
 import re
+import stat
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from volunteer_core.errors import InvalidInput
-from volunteer_core.forms._cells import guard, needs_quote_prefix
+from volunteer_core.forms._cells import MAX_CELL_CHARS, guard, needs_quote_prefix
+from volunteer_core.forms._package import too_large, unreadable
+from volunteer_core.forms._xlsx import MAX_ROW_NUMBER, read_xlsx
 from volunteer_core.money import Yuan
 
 __all__ = ["FORMATS", "Cell", "format_of", "read_table", "require_openpyxl", "write_table"]
@@ -32,9 +39,7 @@ Cell = str | int | Decimal | Yuan | date | None
 
 FORMATS = (".csv", ".xlsx")
 
-#: An XLSX may expand this many times its size when unzipped; more is refused (a zip bomb).
-_MAX_EXPANSION = 50
-#: Columns read from an XLSX row (the widest form has fewer than 30).
+#: Columns read from a row (the widest form has fewer than 30).
 _MAX_COLUMNS = 100
 # Characters XML 1.0 cannot carry (openpyxl refuses them): removed from XLSX cells.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -178,14 +183,6 @@ def write_table(
 # -- reading -----------------------------------------------------------------------------------------
 
 
-def _too_large(path: Path, en: str, zh: str) -> InvalidInput:
-    return InvalidInput("path", str(path), code="input.too_large", message_en=en, message_zh=zh)
-
-
-def _unreadable(path: Path, en: str, zh: str) -> InvalidInput:
-    return InvalidInput("path", str(path), message_en=f"{path.name}: {en}", message_zh=f"{path.name}：{zh}")
-
-
 def _blank(values: Sequence[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
@@ -196,7 +193,7 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _unreadable(path, "neither UTF-8 nor GB18030 text", "既不是 UTF-8 也不是 GB18030 编码的文本")
+    raise unreadable(path, "neither UTF-8 nor GB18030 text", "既不是 UTF-8 也不是 GB18030 编码的文本")
 
 
 class _Rows:
@@ -211,7 +208,7 @@ class _Rows:
         if _blank(values):
             return
         if len(self.rows) >= self.limit:
-            raise _too_large(
+            raise too_large(
                 self.path,
                 f"{self.path.name} has more than {self.limit} rows (the limit)",
                 f"{self.path.name} 超过 {self.limit} 行（上限）",
@@ -219,61 +216,95 @@ class _Rows:
         self.rows.append((number, values))
 
 
-def read_table(path: Path, *, max_bytes: int, max_rows: int) -> list[tuple[int, tuple[object, ...]]]:
-    """The non-blank rows of the first sheet as ``(row number, values)``; the row number is the
-    spreadsheet's own (1 = the first line). Refuses a file over ``max_bytes`` bytes or with more than
-    ``max_rows`` non-blank rows (``InvalidInput`` code ``input.too_large``)."""
-    suffix = format_of(path)
+def _read_file(path: Path, max_bytes: int) -> tuple[int, bytes | None]:
+    """The file's size and, for a CSV, its bytes; refuses what is not a regular file or is too large.
+    The bytes read stop at ``max_bytes + 1``: a file that grows after it was measured is refused too."""
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise _unreadable(path, f"cannot be read ({err.strerror})", f"无法读取（{err.strerror}）") from None
+        status = path.stat()
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+        why = getattr(err, "strerror", None) or str(err)
+        raise unreadable(path, f"cannot be read ({why})", f"无法读取（{why}）") from None
+    if not stat.S_ISREG(status.st_mode):  # a directory, a FIFO (reading it would wait forever), a device
+        raise unreadable(path, "is not a regular file", "不是普通文件")
+    size = status.st_size
     if size > max_bytes:
-        raise _too_large(
+        raise too_large(
             path,
             f"{path.name} has {size} bytes, more than the limit of {max_bytes}",
             f"{path.name} 大小 {size} 字节，超过上限 {max_bytes} 字节",
         )
+    if path.suffix.lower() != ".csv":
+        return size, None
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as err:
+        raise unreadable(path, f"cannot be read ({err.strerror})", f"无法读取（{err.strerror}）") from None
+    if len(data) > max_bytes:
+        raise too_large(
+            path,
+            f"{path.name} has more than {max_bytes} bytes, the limit",
+            f"{path.name} 超过上限 {max_bytes} 字节",
+        )
+    return size, data
+
+
+def _read_csv(path: Path, data: bytes, rows: _Rows) -> None:
+    text = _decode(path, data)
+    number = 0
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if number > MAX_ROW_NUMBER:
+                raise too_large(
+                    path,
+                    f"{path.name} has more than {MAX_ROW_NUMBER} lines (the limit of a sheet)",
+                    f"{path.name} 超过 {MAX_ROW_NUMBER} 行（工作表的行数上限）",
+                )
+            for column, value in enumerate(values[:_MAX_COLUMNS], start=1):
+                if len(value) > MAX_CELL_CHARS:
+                    raise _cell_too_long(path, number, column, len(value))
+            rows.keep(number, tuple(values[:_MAX_COLUMNS]))
+    except csv.Error as err:
+        if "field larger than field limit" in str(err):  # the csv module's own bound, 131,072
+            raise _cell_too_long(path, number + 1, 0, csv.field_size_limit()) from None
+        raise unreadable(
+            path, f"not a readable CSV file ({err})", f"不是可读取的 CSV 文件（{err}）"
+        ) from None
+
+
+def _cell_too_long(path: Path, row: int, column: int, length: int) -> InvalidInput:
+    where_en = f"row {row}" + (f", column {column}" if column else "")
+    where_zh = f"第 {row} 行" + (f"第 {column} 列" if column else "")
+    return too_large(
+        path,
+        f"{path.name}: {where_en} holds {length} characters or more, more than the limit of a cell "
+        f"({MAX_CELL_CHARS})",
+        f"{path.name}：{where_zh}有 {length} 个以上字符，超过单元格上限 {MAX_CELL_CHARS} 个字符",
+    )
+
+
+def read_table(path: Path, *, max_bytes: int, max_rows: int) -> list[tuple[int, tuple[object, ...]]]:
+    r"""The non-blank rows of the first sheet as ``(row number, values)``; the row number is the
+    spreadsheet's own (1 = the first line). Every row is read, to the end of the sheet.
+
+    Refuses (``InvalidInput`` code ``input.too_large``, naming the limit and the value) a file over
+    ``max_bytes`` bytes, with more than ``max_rows`` non-blank rows, with a line or row number past
+    ``MAX_ROW_NUMBER``, with a cell over ``MAX_CELL_CHARS`` characters, or an XLSX past a bound of its
+    own (see :mod:`volunteer_core.forms._package`); a file that cannot be read raises ``InvalidInput``
+    (``input.invalid``).
+
+    >>> import tempfile
+    >>> file = Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = file.write_text("姓名,心愿内容\n\n张三,a\x00b\n", encoding="utf-8")
+    >>> read_table(file, max_bytes=1000, max_rows=10)
+    [(1, ('姓名', '心愿内容')), (3, ('张三', 'a\x00b'))]
+    """
+    suffix = format_of(path)
+    size, data = _read_file(path, max_bytes)
     rows = _Rows(path, max_rows)
     if suffix == ".csv":
-        text = _decode(path, path.read_bytes())
-        try:
-            for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-                rows.keep(number, tuple(values[:_MAX_COLUMNS]))
-        except csv.Error as err:
-            raise _unreadable(
-                path, f"not a readable CSV file ({err})", f"不是可读取的 CSV 文件（{err}）"
-            ) from None
+        assert data is not None
+        _read_csv(path, data, rows)
     else:
-        _read_xlsx(path, max_bytes, rows)
+        read_xlsx(path, size, rows.keep, columns=_MAX_COLUMNS)
     return rows.rows
-
-
-def _read_xlsx(path: Path, max_bytes: int, rows: _Rows) -> None:
-    openpyxl = require_openpyxl()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise _unreadable(path, "not an XLSX file", "不是 XLSX 文件") from None
-    if expanded > max_bytes * _MAX_EXPANSION:
-        raise _too_large(
-            path,
-            f"{path.name} unpacks to {expanded} bytes, more than {_MAX_EXPANSION} × the limit",
-            f"{path.name} 解压后 {expanded} 字节，超过上限的 {_MAX_EXPANSION} 倍",
-        )
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds of error for a damaged file
-        raise _unreadable(path, f"not a readable XLSX file ({err})", "不是可读取的 XLSX 文件") from None
-    try:
-        sheet = workbook.worksheets[0]
-        for position, cells in enumerate(sheet.iter_rows(max_col=_MAX_COLUMNS), start=1):
-            number = next((c.row for c in cells if getattr(c, "row", None)), position)
-            rows.keep(number, tuple(c.value for c in cells))
-    except InvalidInput:
-        raise
-    except Exception as err:
-        raise _unreadable(path, f"not a readable XLSX file ({err})", "不是可读取的 XLSX 文件") from None
-    finally:
-        workbook.close()
