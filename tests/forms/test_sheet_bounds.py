@@ -13,7 +13,7 @@ import random
 import string
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -27,6 +27,7 @@ from volunteer_core import forms
 from volunteer_core.errors import InvalidInput
 from volunteer_core.forms import _package, _sheet, _xlsx
 from volunteer_core.forms._cells import MAX_CELL_CHARS
+from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryUnitOfWork
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -365,7 +366,9 @@ def test_what_openpyxl_writes_is_read_as_openpyxl_reads_it(tmp_path: Path) -> No
 # -- CSV: bounded, and a NUL is a row error ------------------------------------------------------------
 
 
-def test_a_nul_in_a_csv_cell_is_a_row_error_naming_the_column(tmp_path: Path) -> None:
+def test_a_nul_in_a_csv_cell_is_a_row_error_naming_the_column_on_every_storage(
+    tmp_path: Path, make_uow: Callable[[], UnitOfWork]
+) -> None:
     path = write_csv(
         tmp_path / "nul.csv",
         [
@@ -374,13 +377,15 @@ def test_a_nul_in_a_csv_cell_is_a_row_error_naming_the_column(tmp_path: Path) ->
             good_row(number=3, content="a\x00b"),
         ],
     )
-    result = forms.import_wishes(path, InMemoryUnitOfWork())
+    result = forms.import_wishes(path, make_uow())
     assert len(result.imported) == 1
     assert [b.name for b in result.beneficiaries] == ["钱奶奶"]
     assert [(e.row, e.column, e.code) for e in result.errors] == [
         (2, "姓名", "input.invalid"),
         (4, "心愿内容", "input.invalid"),
     ]
+    with make_uow() as uow:
+        assert [b.name for b in uow.beneficiaries.list()] == ["钱奶奶"]
 
 
 def test_a_csv_cell_longer_than_a_cell_can_be_is_refused(tmp_path: Path) -> None:
