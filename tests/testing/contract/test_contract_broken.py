@@ -22,6 +22,7 @@ import attrs
 import pytest
 
 from volunteer_core.compliance import MemberTotals
+from volunteer_core.errors import InvalidInput
 from volunteer_core.model import ServiceRecord
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.testing.contract import PROFILE_ENV, UnitOfWorkContract
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the helper module sits beside this file
     sys.path.insert(0, str(HERE))
 
-from integrator_store import DictRecords, DictUnitOfWork  # noqa: E402
+from integrator_store import DictRecords, DictRepository, DictUnitOfWork  # noqa: E402
 
 # -- the broken storages: each overrides one method ------------------------------------------------------
 
@@ -94,6 +95,64 @@ class TotalsOverCount(DictUnitOfWork):
         }
 
 
+class RecordsChangeFreely(DictRecords):
+    def update(self, entity: ServiceRecord) -> ServiceRecord:
+        return DictRepository.update(self, entity)
+
+
+class UpdateChangesBookedRecords(DictUnitOfWork):
+    """``records.update`` stores any change of a record (it forgets ``check_ledger_update``)."""
+
+    records_class = RecordsChangeFreely
+
+
+class RecordsReversedTwice(DictRecords):
+    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
+        if entity.reverses is None:
+            return super().add(entity, idempotency_key=idempotency_key)
+        stored = DictRepository.add(self, entity)
+        if idempotency_key is not None:
+            self._uow.insert("idempotency", idempotency_key, entity.id, path="idempotency_key")
+        return stored
+
+
+class AddReversesTwice(DictUnitOfWork):
+    """``records.add`` stores any reversal: a second one, a reversal of a reversal, one that does not
+    mirror its original (it forgets ``check_ledger_entry`` for reversals)."""
+
+    records_class = RecordsReversedTwice
+
+
+class RecordsKeyedLoosely(DictRecords):
+    def add(self, entity: ServiceRecord, *, idempotency_key: str | None = None) -> ServiceRecord:
+        if idempotency_key is not None and idempotency_key in self._uow.view("idempotency"):
+            raise InvalidInput(
+                "idempotency_key",
+                idempotency_key,
+                code="input.duplicate",
+                message_en="idempotency key already stored",
+                message_zh="幂等键已存在",
+            )
+        return super().add(entity, idempotency_key=idempotency_key)
+
+
+class KeyIgnoresTheRequest(DictUnitOfWork):
+    """A reused idempotency key is always ``input.duplicate``, never ``ledger.idempotency_conflict``."""
+
+    records_class = RecordsKeyedLoosely
+
+
+class RecordsBlindToLocks(DictRecords):
+    def _locked(self, record: ServiceRecord) -> bool:
+        return False
+
+
+class LedgerIgnoresLocks(DictUnitOfWork):
+    """The ledger never looks at the locks: records are added to, and decided in, locked years."""
+
+    records_class = RecordsBlindToLocks
+
+
 #: variant → the contract tests (name prefixes) that must catch it; the state machine must catch all.
 EXPECTED: dict[str, tuple[str, ...]] = {
     "UpdateIgnoresVersion": ("test_update_with_stale_version_conflicts[",),
@@ -108,6 +167,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "test_add_duplicate_of_committed_id_is_refused[",
     ),
     "TotalsOverCount": ("test_member_year_totals_equal_the_reference_fold",),
+    "UpdateChangesBookedRecords": ("test_update_of_a_confirmed_record_is_refused[",),
+    "AddReversesTwice": ("test_a_record_is_reversed_once[", "test_a_reversal_mirrors_its_original["),
+    "KeyIgnoresTheRequest": ("test_a_key_reused_for_another_request_conflicts[",),
+    "LedgerIgnoresLocks": (
+        "test_nothing_is_added_to_a_locked_year",
+        "test_nothing_of_a_locked_year_is_updated",
+    ),
 }
 MACHINE = "test_random_operations_agree_with_reference"
 VARIANTS: dict[str, type[DictUnitOfWork]] = {
@@ -118,6 +184,10 @@ VARIANTS: dict[str, type[DictUnitOfWork]] = {
     "GetRaisesKeyError": GetRaisesKeyError,
     "AddOverwritesDuplicate": AddOverwritesDuplicate,
     "TotalsOverCount": TotalsOverCount,
+    "UpdateChangesBookedRecords": UpdateChangesBookedRecords,
+    "AddReversesTwice": AddReversesTwice,
+    "KeyIgnoresTheRequest": KeyIgnoresTheRequest,
+    "LedgerIgnoresLocks": LedgerIgnoresLocks,
 }
 
 

@@ -28,7 +28,15 @@ from volunteer_core.testing.contract._outcomes import (
     exists,
     has_dangling,
 )
-from volunteer_core.testing.contract._seed import KEYS, ORGANISER, POOLS, REFS, YEARS, pool_entities
+from volunteer_core.testing.contract._seed import (
+    KEYS,
+    ORGANISER,
+    POOLS,
+    REFS,
+    YEARS,
+    make_record,
+    pool_entities,
+)
 
 __all__ = [
     "Add",
@@ -36,6 +44,7 @@ __all__ = [
     "Decide",
     "Op",
     "Rebook",
+    "Repeat",
     "Reverse",
     "Update",
     "add_ops",
@@ -50,6 +59,8 @@ APPEND_ONLY: Final[Error] = ("RuleViolation", "ledger.append_only")
 KEY_CONFLICT: Final[Error] = ("RuleViolation", "ledger.idempotency_conflict")
 #: The ids of the reversals the state machine books (apart from the records' pool: never the original's).
 REVERSAL_IDS: Final = ("rv-1", "rv-2", "rv-3")
+#: The ids of the records the state machine repeats under a stored idempotency key.
+REPEAT_IDS: Final = ("rk-1", "rk-2", "rk-3")
 
 
 def _locked(uow: UnitOfWork, record: ServiceRecord) -> bool:
@@ -188,10 +199,8 @@ class Rebook:
     field: str
 
     def _changed(self, stored: ServiceRecord) -> ServiceRecord:
-        if self.field == "minutes":  # other minutes of the same sign, within bounds
-            minutes = stored.minutes
-            nudged = 2 * minutes if abs(minutes) == 1 else minutes - 1 if minutes > 0 else minutes + 1
-            return attrs.evolve(stored, minutes=nudged)
+        if self.field == "minutes":
+            return attrs.evolve(stored, minutes=_nudged(stored.minutes))
         if self.field == "kind":
             other = (
                 ActivityKind.COMMUNITY_SERVICE
@@ -287,7 +296,58 @@ class Call:
         return frozenset()
 
 
-Op = Add | Update | Call | Decide | Rebook | Reverse
+@dataclasses.dataclass(frozen=True)
+class Repeat:
+    """Add ``record_id`` under the idempotency key ``key``: the record stored with the key again, its
+    request changed in ``field`` (``None``: the same request) — ``ledger.idempotency_conflict`` or
+    ``input.duplicate``; while the key is free, a plain record, which takes it.
+
+    >>> Repeat("k-1", "rk-1", "minutes").field
+    'minutes'
+    """
+
+    key: str
+    record_id: str
+    field: str | None
+
+    def _record(self, uow: UnitOfWork) -> ServiceRecord:
+        first = uow.records.by_idempotency_key(self.key)
+        if first is None:
+            return make_record(self.record_id, date(2026, 3, 5))
+        if self.field is None:
+            return attrs.evolve(first, id=self.record_id)
+        changes: dict[str, dict[str, Any]] = {
+            "minutes": {"minutes": _nudged(first.minutes)},
+            "member_id": {"member_id": "m-2" if first.member_id == "m-1" else "m-1"},
+            "on": {"on": first.on - timedelta(days=1)},
+            "kind": {"kind": _other_kind(first.kind)},
+        }
+        return attrs.evolve(first, id=self.record_id, **changes[self.field])
+
+    def run(self, uow: UnitOfWork) -> Any:
+        return uow.records.add(self._record(uow), idempotency_key=self.key)
+
+    def deserved(self, uow: UnitOfWork) -> frozenset[Error]:
+        record = self._record(uow)
+        first = uow.records.by_idempotency_key(self.key)
+        if first is not None:
+            conflict = check_idempotent_request(first, record, key=self.key)
+            return frozenset({KEY_CONFLICT if conflict else DUPLICATE})
+        return Add("records", record).deserved(uow)
+
+
+def _nudged(minutes: int) -> int:
+    """Other minutes of the same sign, within bounds (as valid for the record as ``minutes``)."""
+    if abs(minutes) == 1:
+        return 2 * minutes
+    return minutes - 1 if minutes > 0 else minutes + 1
+
+
+def _other_kind(kind: ActivityKind) -> ActivityKind:
+    return ActivityKind.COMMUNITY_SERVICE if kind is ActivityKind.PAIRING else ActivityKind.PAIRING
+
+
+Op = Add | Update | Call | Decide | Rebook | Reverse | Repeat
 
 
 def call_ops() -> st.SearchStrategy[Call]:
@@ -355,9 +415,10 @@ def update_ops() -> st.SearchStrategy[Update]:
     return st.sampled_from(REPOSITORIES).flatmap(updates)
 
 
-def ledger_ops() -> st.SearchStrategy[Decide | Rebook | Reverse]:
+def ledger_ops() -> st.SearchStrategy[Decide | Rebook | Reverse | Repeat]:
     """The ledger's own operations on records of the pool (mostly stored): decisions, changes of a
-    booked field, reversals (twice, of a reversal, not mirroring).
+    booked field, reversals (twice, of a reversal, not mirroring), requests repeated under a stored
+    idempotency key (the same, or another).
 
     >>> isinstance(ledger_ops(), st.SearchStrategy)
     True
@@ -372,6 +433,12 @@ def ledger_ops() -> st.SearchStrategy[Decide | Rebook | Reverse]:
             records,
             st.sampled_from(REVERSAL_IDS),
             st.sampled_from((None, None, None, "member_id", "minutes", "on")),
+        ),
+        st.builds(
+            Repeat,
+            st.sampled_from(KEYS),
+            st.sampled_from(REPEAT_IDS),
+            st.sampled_from((None, "minutes", "member_id", "on", "kind")),
         ),
     )
 
