@@ -1,5 +1,5 @@
-"""One sheet in and out: CSV (UTF-8 with BOM) and XLSX (written with openpyxl, read by :mod:`._xlsx`), with the
-formula guard and limits.
+"""One sheet in and out: CSV (UTF-8 with BOM) and XLSX (written with openpyxl, read by
+:mod:`volunteer_core.forms._xlsx`), with the formula guard and limits.
 
 Writing is atomic (a temporary file in the target directory, then a rename): a failed export leaves
 no half-written file. Reading keeps only the non-blank rows, with the spreadsheet's own row numbers, reads
