@@ -333,6 +333,8 @@ class Repo(Generic[T]):
             if keys is not None and keys.table is not spec.table and info.table == keys.table.name:
                 field = "idempotency_key"
             duplicate = idempotency_key if field == "idempotency_key" else getattr(entity, field)
+            if field == "reverses" and self._exists(spec.table, "reverses", duplicate):
+                return RuleViolation(ledger_violation("ledger.already_reversed", entity.id))
             if field != "id":  # taken, yet not visible in this transaction: a concurrent one took it
                 return self._lost_race(field, duplicate)
             return self._duplicate(field, duplicate)
