@@ -184,7 +184,9 @@ def _masked(path: str, value: Any, message_en: str, message_zh: str) -> tuple[An
     from volunteer_core.privacy.personal import mask_field
 
     shown = mask_field(path, value)
-    if isinstance(value, str | int) and not isinstance(value, bool):
+    if isinstance(value, str) or (
+        isinstance(value, int) and shown != "<int>" and not isinstance(value, bool)
+    ):
         raw = str(value)
         for form in sorted({raw, repr(raw)[1:-1], ascii(raw)[1:-1]}, key=len, reverse=True):
             if len(form) >= _SHORTEST_REPLACED:

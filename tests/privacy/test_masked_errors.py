@@ -207,3 +207,9 @@ def test_a_control_character_in_an_id_number_is_escaped_in_the_error(junk: str) 
     assert junk not in str(caught.value)
     assert junk not in caught.value.message_zh
     assert junk not in str(caught.value.value)
+
+
+def test_a_5000_digit_number_at_a_personal_path_builds_an_error() -> None:
+    err = InvalidInput("id_number", 10**5000, message_en="too long")  # str() of it would raise ValueError
+    assert err.value == "<int>"
+    assert "too long" in str(err)

@@ -89,6 +89,10 @@ def test_a_10_mb_value_is_shown_in_40_characters() -> None:
     assert shown == "*" * (MAX_SHOWN_LENGTH - 1) + "…"
 
 
+def test_a_5000_digit_number_is_shown_by_its_type() -> None:
+    assert mask_field("id_number", 10**5000) == "<int>"  # str() of it would raise ValueError
+
+
 def test_mask_unknown_hides_every_character() -> None:
     assert mask_unknown("139 1234 4859") == "*" * 11
 

@@ -85,7 +85,8 @@ def mask_field(path: str, value: object) -> object:
     to :data:`MAX_SHOWN_LENGTH` characters.
 
     A ``str`` or an ``int`` (an ID number typed as a number) gives the masked text; None and booleans are
-    returned as they are; any other value gives ``<its type name>``, since its text is not known to be safe.
+    returned as they are; any other value (and an int of more than 40 digits) gives ``<its type name>``,
+    since its text is not known to be safe.
     A value that the field's own mask recognises is shown as a public notice shows it (``139****4859``);
     a malformed one (an ID number of 17 characters, a phone of 5 digits) has every character hidden.
 
@@ -99,6 +100,8 @@ def mask_field(path: str, value: object) -> object:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_SHOWN_LENGTH:  # no number of ours is this long; str() of 5,000 digits fails
+            return "<int>"
         value = str(value)
     if not isinstance(value, str):
         return f"<{type(value).__name__}>"
