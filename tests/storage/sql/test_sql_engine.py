@@ -15,7 +15,7 @@ import attrs
 import pytest
 from sql_support import BRANCH
 
-from volunteer_core import Branch, Member
+from volunteer_core import Activity, Branch, Member
 from volunteer_core.errors import InvalidInput
 from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
 
@@ -75,7 +75,10 @@ def _write_then_hang(url: str, committed: int, ready: Event) -> None:
             uow.commit()
     uow.begin()
     for i in range(2500):  # several megabytes: more than the page cache, so pages spill into the WAL
-        uow.branches.add(Branch(id=f"u{i:04d}", name="未提交" * 400))
+        uow.activities.add(
+            Activity(id=f"u{i:04d}", kind="other", branch_id="c000", on=date(2026, 1, 5), title="未提交",
+                     summary="未提交" * 400)
+        )  # fmt: skip
     uow.members.update(attrs.evolve(uow.members.get("cm000"), name="乙"))
     ready.set()
     time.sleep(120)
@@ -101,6 +104,7 @@ def test_a_killed_process_loses_no_committed_row_and_leaves_no_uncommitted_one(t
     uow = SqlUnitOfWork(url)
     with uow:
         assert [b.id for b in uow.branches.list()] == [f"c{i:03d}" for i in range(25)]
+        assert uow.activities.list() == []
         members = uow.members.list()
         assert [m.id for m in members] == [f"cm{i:03d}" for i in range(25)]
         assert members[0].name == "甲"

@@ -190,6 +190,7 @@ def test_every_query_has_an_index(sql_uow: SqlUnitOfWork) -> None:
         "records": [("on",), ("member_id", "on"), ("reverses",), ("idempotency_key",)],
         "wishes": [("status",)],
         "wish_claims": [("wish_id",)],
+        "wish_keys": [("key",)],
         "plans": [("branch_id", "year")],
         "reports": [("branch_id", "year")],
         "locks": [("branch_id", "year")],
