@@ -46,7 +46,7 @@ def _shown(value: object) -> object:
     if isinstance(value, str) and len(value) > _SHOWN:
         return f"{value[:_SHOWN]}…({len(value)} chars)"
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return f"<an integer of about {value.bit_length() * 3 // 10} digits>"
+        return f"<an integer of about {round(value.bit_length() * 0.30103)} digits>"
     if isinstance(value, Decimal) and len(value.as_tuple().digits) > _SHOWN:
         return f"<a decimal of {len(value.as_tuple().digits)} digits>"
     return value
@@ -320,7 +320,7 @@ def coerce_yuan(value: object) -> Yuan:
     >>> coerce_yuan([300])
     Traceback (most recent call last):
     ...
-    volunteer_core.errors.InvalidType: input.type @ value: 金额须为 Yuan、整数、字符串或 Decimal，而不是 list；money must be Yuan, int, str or Decimal, not list (value: [300])
+    volunteer_core.errors.InvalidType: input.type @ value: 金额须为 Yuan、整数、字符串或 Decimal，而不是 list；money must be Yuan, int, str or Decimal, not list ...
     """
     if isinstance(value, Yuan):
         return value
