@@ -82,7 +82,18 @@ class Wish:
 
     ``evidence`` is the 申领证明材料 of 附件1. Construction checks structure only; the rules
     (``wish.value_cap``, ``wish.value_required``, ``wish.content_required``) are judged by
-    :func:`volunteer_core.validate_wish` and enforced by :meth:`screen` and :meth:`publish`.
+    :func:`volunteer_core.validate_wish` and enforced by :meth:`screen` and :meth:`publish`. One
+    invariant holds at construction: a CLAIMED or FULFILLED wish's live pledges never exceed its value (an
+    ``InvalidInput`` with code ``wish.claim_total`` and path ``claims``), so that no stored or
+    deserialised wish promises more than it is worth.
+
+    >>> from datetime import date
+    >>> Wish(id="w1", beneficiary_id="p1", kind="material", content="书包", collected_on=date(2026, 5, 1),
+    ...      value="300", status="claimed", published_on=date(2026, 5, 1),
+    ...      claims=[Claim(member_id="m1", claimed_on=date(2026, 5, 2), pledged="300.01")])
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: wish.claim_total @ claims: ...
     """
 
     id: str = attrs.field(validator=f.identifier)
@@ -112,6 +123,17 @@ class Wish:
         f.check_order("published_on", self.screened_on or self.collected_on, self.published_on, "screened_on")
         f.check_order("fulfilled_on", self.collected_on, self.fulfilled_on, "collected_on")
         f.check_order("cancelled_on", self.collected_on, self.cancelled_on, "collected_on")
+        if self.value is not None and self.status in (WishStatus.CLAIMED, WishStatus.FULFILLED):
+            pledged = sum(c.pledged.fen for c in self.claims if c.is_live and c.pledged is not None)
+            if pledged > self.value.fen:
+                total = f"{pledged // 100}.{pledged % 100:02d}"
+                raise InvalidInput(
+                    "claims",
+                    total,
+                    code="wish.claim_total",
+                    message_en=f"the live pledges total {total}, more than the value {self.value}",
+                    message_zh=f"有效认领总额 {total} 元超过心愿价值 {self.value} 元",
+                )
 
     # -- derived values -------------------------------------------------------------------------
 
