@@ -344,8 +344,8 @@ def _store(uow: UnitOfWork, rows: Sequence[_Row], strict: bool) -> _Stored:
                         item.row,
                         "id_number",
                         "input.invalid",
-                        f"身份证号码已登记在“{match.name}”名下，与姓名“{new.name}”不符",
-                        f"the ID number is registered to {match.name!r}, not {new.name!r}",
+                        "身份证号码已登记在另一人名下（姓名不符）",
+                        "the ID number is registered to another person (the names differ)",
                     )
                 )
                 if strict:

@@ -104,7 +104,9 @@ class Member:
     joined_on: date = attrs.field(validator=f.a_date)
     left_on: date | None = attrs.field(default=None, validator=f.optional_date)
     skills: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
-    phone: str | None = attrs.field(default=None, validator=[f.optional_text, _optional_phone])
+    phone: str | None = attrs.field(
+        default=None, validator=[f.optional_text, _optional_phone], repr=privacy.masked_repr("phone")
+    )
     community: str | None = attrs.field(default=None, validator=f.optional_text)
     volunteer_no: str | None = attrs.field(default=None, validator=_optional_volunteer_no)
     version: int = attrs.field(default=0, validator=f.version)
@@ -168,10 +170,17 @@ class Beneficiary:
     )
     community: str = attrs.field(validator=f.name_text)
     id_number: str | None = attrs.field(
-        default=None, converter=_normalise_id_number, validator=f.optional_text
+        default=None,
+        converter=_normalise_id_number,
+        validator=f.optional_text,
+        repr=privacy.masked_repr("id_number"),
     )
-    phone: str | None = attrs.field(default=None, validator=[f.optional_text, _optional_phone])
-    address: str | None = attrs.field(default=None, validator=f.optional_text)
+    phone: str | None = attrs.field(
+        default=None, validator=[f.optional_text, _optional_phone], repr=privacy.masked_repr("phone")
+    )
+    address: str | None = attrs.field(
+        default=None, validator=f.optional_text, repr=privacy.masked_repr("address")
+    )
     gender: Gender | None = attrs.field(
         default=None,
         converter=f.to_gender,
