@@ -6,6 +6,10 @@ decimals (``"300.00"``), enums their value, sets sorted lists, tuples lists, and
 keys, missing required keys, values of the wrong JSON type (a float for money, a number for a string)
 and anything the entity's own constructor refuses; every failure is one
 :class:`~volunteer_core.errors.InvalidInput` whose ``.path`` names the field (``claims[1].pledged``).
+Nothing else escapes :func:`structure`, :func:`from_json` or :func:`parse_json`, whatever the input: JSON
+text nested deeper than :data:`MAX_JSON_DEPTH`, a number longer than :data:`MAX_JSON_NUMBER_LENGTH`
+characters and a key repeated in one object are refused before anything is built, and the value an error
+carries is safe to print (long text cut short, control characters escaped).
 
 The converter follows cattrs' ``preconf/json.py``: :func:`configure_converter` is the reusable part,
 :func:`make_converter` builds one, :data:`converter` is the module's own. The global cattrs converter
@@ -39,10 +43,18 @@ from volunteer_core.serialization._converter import (
     structure,
     unstructure,
 )
-from volunteer_core.serialization._json_text import from_json, to_json
+from volunteer_core.serialization._json_text import (
+    MAX_JSON_DEPTH,
+    MAX_JSON_NUMBER_LENGTH,
+    from_json,
+    parse_json,
+    to_json,
+)
 from volunteer_core.serialization._schema import YUAN_PATTERN, json_schema, json_schemas
 
 __all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_NUMBER_LENGTH",
     "YUAN_PATTERN",
     "configure_converter",
     "converter",
@@ -50,6 +62,7 @@ __all__ = [
     "json_schema",
     "json_schemas",
     "make_converter",
+    "parse_json",
     "structure",
     "to_json",
     "unstructure",

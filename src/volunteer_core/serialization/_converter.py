@@ -26,7 +26,15 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from volunteer_core._catalogue import Rule
 from volunteer_core.errors import InvalidInput
 from volunteer_core.money import Yuan
-from volunteer_core.serialization._errors import as_invalid_input, invalid, join, type_error
+from volunteer_core.serialization._errors import (
+    as_invalid_input,
+    bounded,
+    invalid,
+    join,
+    shown,
+    too_large,
+    type_error,
+)
 
 __all__ = [
     "OMITTED",
@@ -44,6 +52,13 @@ T = TypeVar("T")
 
 _YUAN_RE = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
 _DECIMAL_RE = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
+
+#: The longest decimal number read (as text or an int), in characters; the deepest free-form JSON value.
+#: The same bounds as JSON text's (:data:`~volunteer_core.serialization.MAX_JSON_NUMBER_LENGTH`,
+#: :data:`~volunteer_core.serialization.MAX_JSON_DEPTH`).
+_MAX_NUMBER_LENGTH = 100
+_MAX_DEPTH = 100
+_MAX_NUMBER_BITS = 332  # about 100 decimal digits
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 #: Fields never serialised, per class (a rule's ``check`` is code, not data).
@@ -62,6 +77,12 @@ def _structure_str(value: Any, tp: Any) -> Any:
         return _enum_structure(tp)(value, tp)
     if not isinstance(value, str):
         raise type_error(value, "must be a string", "须为字符串")
+    if not value.isprintable() and any("\ud800" <= char <= "\udfff" for char in value):
+        raise invalid(
+            value,
+            "holds a lone surrogate: not text, it cannot be stored",
+            "含有孤立的代理码位，不是有效文本，无法保存",
+        )
     return value
 
 
@@ -100,14 +121,18 @@ def _structure_yuan(value: Any, _: Any) -> Yuan:
     if isinstance(value, int):
         if value < 0:
             raise invalid(value, "money is never negative", "金额不能为负")
-        return Yuan(value)
-    if not _YUAN_RE.fullmatch(value):
+    elif not _YUAN_RE.fullmatch(value):
         raise invalid(
             value,
             'not an amount of yuan like "300.00" (digits, at most two decimals, no sign)',
             '不是形如"300.00"的金额（数字，最多两位小数，不带符号）',
         )
-    return Yuan(value)
+    try:
+        return Yuan(value)
+    except InvalidInput as err:  # over MAX_YUAN: the path is the caller's field, not Yuan's own "value"
+        raise InvalidInput(
+            "", err.value, code=err.code, message_en=err.message_en, message_zh=err.message_zh
+        ) from None
 
 
 def _structure_decimal(value: Any, _: Any) -> Decimal:
@@ -116,6 +141,14 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
         return value
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise type_error(value, "must be a decimal number written as a string", "须为字符串形式的十进制数")
+    if (isinstance(value, str) and len(value) > _MAX_NUMBER_LENGTH) or (
+        isinstance(value, int) and value.bit_length() > _MAX_NUMBER_BITS
+    ):
+        raise too_large(
+            value,
+            f"a number longer than {_MAX_NUMBER_LENGTH} characters",
+            f"数字超过 {_MAX_NUMBER_LENGTH} 个字符",
+        )
     if isinstance(value, str) and not _DECIMAL_RE.fullmatch(value):
         raise invalid(value, "not a decimal number like 12.5", "不是形如 12.5 的十进制数")
     try:
@@ -244,28 +277,50 @@ def is_json_mapping(tp: Any) -> bool:
     return typing.get_origin(tp) in (Mapping, dict) and typing.get_args(tp) == (str, Any)
 
 
-def _json_value(value: Any, path: str) -> Any:
-    """Check (and copy) a JSON value read back: null, booleans, numbers, strings, arrays, objects."""
-    if value is None or isinstance(value, bool | int | str):
+def _json_value(value: Any, path: str, depth: int = 1) -> Any:
+    """Check (and copy) a JSON value read back: null, booleans, numbers, strings, arrays, objects — no
+    lone surrogate in a string, no number over about 100 digits, no nesting deeper than 100."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_NUMBER_BITS:
+            raise too_large(value, "a number of more than 100 digits", "数字超过 100 位").at(path)
+        return value
+    if isinstance(value, str):
+        if not value.isprintable() and any("\ud800" <= char <= "\udfff" for char in value):
+            raise InvalidInput(
+                path,
+                shown(value),
+                message_en="holds a lone surrogate: not text, it cannot be stored",
+                message_zh="含有孤立的代理码位，不是有效文本，无法保存",
+            )
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise InvalidInput(path, value, message_en="not a finite number", message_zh="不是有限数值")
         return value
+    if depth > _MAX_DEPTH and isinstance(value, list | tuple | Mapping):
+        raise too_large(
+            value, f"nested deeper than the maximum {_MAX_DEPTH}", f"嵌套超过 {_MAX_DEPTH} 层上限"
+        ).at(path)
     if isinstance(value, list | tuple):
-        return [_json_value(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        return [_json_value(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise InvalidInput(
-                    path, key, code="input.type", message_en="keys must be strings", message_zh="键须为字符串"
+                    path,
+                    shown(key),
+                    code="input.type",
+                    message_en="keys must be strings",
+                    message_zh="键须为字符串",
                 )
-            result[key] = _json_value(item, join(path, key))
+            result[_json_value(key, path, depth)] = _json_value(item, join(path, key), depth + 1)
         return result
     raise InvalidInput(
         path,
-        value,
+        shown(value),
         code="input.type",
         message_en=f"must be a JSON value, not {type(value).__name__}",
         message_zh=f"须为 JSON 值，而不是 {type(value).__name__}",
@@ -421,9 +476,10 @@ def structure(data: Any, cls: type[T]) -> T:
     """Build a ``cls`` from plain JSON data (the inverse of :func:`unstructure`).
 
     Raises:
-        InvalidInput: for any failure, with ``.path`` naming the field (``claims[1].pledged``) and
-            ``.code`` one of ``input.unknown_key``, ``input.required``, ``input.type``,
-            ``input.invalid`` or the entity's own code.
+        InvalidInput: for any failure, whatever ``data`` is, with ``.path`` naming the field
+            (``claims[1].pledged``), ``.code`` one of ``input.unknown_key``, ``input.required``,
+            ``input.type``, ``input.invalid``, ``input.too_large`` or the entity's own code, and a
+            ``.value`` safe to print (long text cut short, control characters escaped, containers named).
 
     >>> from volunteer_core import Claim
     >>> structure({"member_id": "m1", "claimed_on": "2026-05-06", "pledged": "100"}, Claim).pledged
@@ -435,7 +491,7 @@ def structure(data: Any, cls: type[T]) -> T:
     """
     try:
         return converter.structure(data, cls)
-    except InvalidInput:
-        raise
+    except InvalidInput as exc:
+        raise bounded(exc) from None
     except Exception as exc:
         raise as_invalid_input(exc) from None

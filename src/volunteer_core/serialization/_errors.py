@@ -11,6 +11,9 @@ and keeps the first leaf, naming where it happened (``claims[1].pledged``).
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -24,7 +27,59 @@ from cattrs.errors import (
 
 from volunteer_core.errors import InvalidInput
 
-__all__ = ["as_invalid_input", "invalid", "join", "type_error"]
+__all__ = ["as_invalid_input", "bounded", "invalid", "join", "shown", "too_large", "type_error"]
+
+#: How many characters of a refused text (or of a foreign exception's message) an error shows.
+_SHOWN = 60
+# What an error escapes in a text it carries: control characters, surrogates, line separators.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(value: object) -> object:
+    """``value`` as an error may carry it, safe to print whatever it was: a text cut short with its
+    control characters and surrogates escaped, a huge number described, a container or a foreign object
+    named by its type and size (its ``repr`` may be huge, deep or may raise).
+
+    >>> shown("张三\\x1b[2J"), shown(10**5000), shown([[1], [2]]), shown(12)
+    ('张三\\\\x1b[2J', '<an integer of about 5000 digits>', '<list of 2 items>', 12)
+    """
+    if value is None or isinstance(value, bool | float | Decimal | date):
+        return value
+    if isinstance(value, int):
+        return (
+            f"<an integer of about {round(value.bit_length() * 0.30103)} digits>"
+            if value.bit_length() > 64
+            else value
+        )
+    if isinstance(value, str):
+        head = _UNSAFE.sub(_escape, value[:_SHOWN])
+        return head if len(value) <= _SHOWN else f"{head}…({len(value)} chars)"
+    if isinstance(value, bytes | bytearray):
+        return f"<{type(value).__name__} of {len(value)} bytes>"
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        return f"<{type(value).__name__} of {len(value)} items>"
+    return f"<{type(value).__name__}>"
+
+
+def bounded(err: InvalidInput) -> InvalidInput:
+    """``err`` with a value that is safe to print (see :func:`shown`); ``err`` itself when it already was."""
+    value = shown(err.value)
+    if value is err.value:
+        return err
+    copy = type(err)(err.path, value, code=err.code, message_en=err.message_en, message_zh=err.message_zh)
+    for note in getattr(err, "__notes__", ()):
+        copy.add_note(note)
+    return copy
+
+
+def too_large(value: object, en: str, zh: str) -> InvalidInput:
+    """Input over a documented limit (``input.too_large``)."""
+    return InvalidInput("", shown(value), code="input.too_large", message_en=en, message_zh=zh)
 
 
 def type_error(value: object, en: str, zh: str) -> InvalidInput:
@@ -89,9 +144,18 @@ def _leaf(exc: BaseException, path: str) -> InvalidInput:
             message_en="a required key is missing",
             message_zh="缺少必填字段",
         )
+    message = shown(str(exc))
+    if isinstance(exc, RecursionError):
+        return InvalidInput(
+            path,
+            None,
+            code="input.too_large",
+            message_en="nested too deeply to read",
+            message_zh="嵌套过深，无法读取",
+        )
     if isinstance(exc, TypeError | AttributeError):
-        return InvalidInput(path, None, code="input.type", message_en=str(exc), message_zh="类型不正确")
-    return InvalidInput(path, None, code="input.invalid", message_en=str(exc), message_zh="取值无效")
+        return InvalidInput(path, None, code="input.type", message_en=f"{message}", message_zh="类型不正确")
+    return InvalidInput(path, None, code="input.invalid", message_en=f"{message}", message_zh="取值无效")
 
 
 def as_invalid_input(exc: BaseException) -> InvalidInput:
@@ -103,7 +167,9 @@ def as_invalid_input(exc: BaseException) -> InvalidInput:
     _collect(exc, "", found)
     if not found:  # an empty group cannot come from cattrs, but never return nothing
         found.append(_leaf(ValueError(str(exc)), ""))
-    first = found[0]
-    for other in found[1:]:
-        first.add_note(f"also: {other}")
+    first = bounded(found[0])
+    for other in found[1:5]:
+        first.add_note(f"also: {bounded(other)}")
+    if len(found) > 5:
+        first.add_note(f"also: {len(found) - 5} more")
     return first
