@@ -50,20 +50,26 @@ _DATASET_KEYS = tuple(a.name for a in AGGREGATES)
 
 
 def _load_dataset(path: Path) -> dict[str, list[Any]]:
-    """A JSON dataset: each key a list of serialized entities, missing keys empty, others refused."""
+    """A JSON dataset: each key a list of serialized entities, missing keys empty, others refused.
+
+    The text is read as :func:`volunteer_core.serialization.parse_json` reads it, like ``from_json``: a
+    key repeated in one object, nesting deeper than ``MAX_JSON_DEPTH`` and a number longer than
+    ``MAX_JSON_NUMBER_LENGTH`` are refused (exit 2), as invalid JSON is.
+    """
     from volunteer_core import serialization
 
     classes = {a.name: a.entity for a in AGGREGATES}
     if path.stat().st_size > MAX_DATASET_BYTES:
         raise UsageError(f"{path.name} 过大", f"{path.name} is too large")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = serialization.parse_json(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise UsageError(f"{path.name} 不是 UTF-8 文本", f"{path.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as err:
+    except InvalidInput as err:
+        where = f"{err.path}：" if err.path else ""
+        where_en = f"{err.path}: " if err.path else ""
         raise UsageError(
-            f"{path.name} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列",
-            f"{path.name} is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})",
+            f"{path.name}：{where}{err.message_zh}", f"{path.name}: {where_en}{err.message_en}"
         ) from None
     if not isinstance(data, dict):
         raise UsageError(
