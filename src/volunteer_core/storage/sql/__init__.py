@@ -2,14 +2,24 @@
 default) and PostgreSQL (psycopg 3). Needs the extra ``volunteer-core[sql]``.
 
 * :func:`create_schema` creates the tables — primary and foreign keys, CHECKs, UNIQUE idempotency keys,
-  an index for every query — and records the schema version (:data:`SCHEMA_VERSION`) so that later
-  releases can migrate; it is idempotent and refuses a database newer than the code.
+  an index for every query, the ledger's triggers — and records the schema version
+  (:data:`SCHEMA_VERSION`). On an existing database it migrates it in place, keeping its data (a
+  version-1 database gets the triggers, the table of wish idempotency keys and ``members.volunteer_no``);
+  it is idempotent, and refuses a database newer than the code. A :class:`SqlUnitOfWork` on an older
+  database raises ``StorageError`` saying to run it.
 * :class:`SqlUnitOfWork` implements the unit of work and its 13 repositories with the semantics of
   :mod:`volunteer_core.ports` (and of the reference, :mod:`volunteer_core.storage.memory`).
+* The ledger holds in the database too, whoever writes to it: triggers on SQLite and PostgreSQL refuse an
+  ``UPDATE`` of a record's booked columns or of a decided record, any ``DELETE``, a record added or
+  decided in a locked (branch, year) and a reversal that does not mirror its original; the storage turns
+  such a refusal into the ``RuleViolation`` the use-cases raise (``ledger.append_only``,
+  ``ledger.year_locked``, ``ledger.already_reversed``, ``ledger.reversal_mismatch``).
 
 Money is stored as integer fen, minutes as integers, dates as ``DATE``, enums as their values, sets,
 claims and plan items in child tables. Driver errors never leak: a lost race becomes
-``ConcurrencyConflict``, a constraint ``InvalidInput`` naming the field, anything else ``StorageError``.
+``ConcurrencyConflict`` (a duplicate idempotency key or reversal that a concurrent transaction stored
+first included: the retry then sees it), a constraint ``InvalidInput`` naming the field, a trigger's
+refusal ``RuleViolation``, anything else ``StorageError``.
 
 Transactions: ``BEGIN IMMEDIATE`` on SQLite (WAL, busy timeout 15 s — ``?timeout=SECONDS`` in the URL
 sets another), ``SERIALIZABLE`` on PostgreSQL. Share one engine between the units of work of a process

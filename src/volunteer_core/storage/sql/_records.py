@@ -22,6 +22,7 @@ from volunteer_core.model import ServiceRecord
 from volunteer_core.ports import RecordRepository
 from volunteer_core.rules.ledger import check_idempotent_request, check_ledger_entry, check_ledger_update
 from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
 from volunteer_core.storage.sql._queries import (
     BY_KEYS,
     by_on_then_id,
@@ -36,7 +37,7 @@ from volunteer_core.storage.sql._queries import (
     within_year,
     year_params,
 )
-from volunteer_core.storage.sql._repository import KeyStore, Repo, check_key, duplicate_key
+from volunteer_core.storage.sql._repository import Repo
 from volunteer_core.storage.sql._transaction import Transaction
 
 

@@ -40,6 +40,7 @@ from volunteer_core.ports import (
 )
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._errors import integrity_info, ledger_violation, translate
+from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
 from volunteer_core.storage.sql._mapping import SPECS, Spec
 from volunteer_core.storage.sql._queries import (
     PREPARED_EXISTS,
@@ -77,38 +78,6 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield path, item
     else:
         yield path, value
-
-
-@attrs.frozen
-class KeyStore:
-    """Where a repository keeps its idempotency keys: ``table.column`` (UNIQUE), next to ``owner``, the
-    column naming the entity (the main table itself for records, a table of its own for wishes)."""
-
-    table: sa.Table
-    column: str
-    owner: str
-
-
-def duplicate_key(key: str) -> InvalidInput:
-    return InvalidInput(
-        "idempotency_key",
-        key,
-        code="input.duplicate",
-        message_en=f"idempotency key {key!r} is already stored",
-        message_zh=f"幂等键 {key!r} 已存在",
-    )
-
-
-def check_key(key: object) -> None:
-    """``InvalidInput`` (code ``input.type``) unless ``key`` is None or a string."""
-    if key is not None and not isinstance(key, str):
-        raise InvalidInput(
-            "idempotency_key",
-            repr(key),
-            code="input.type",
-            message_en="an idempotency key is a string",
-            message_zh="幂等键须为字符串",
-        )
 
 
 def _unstorable(err: Exception, entity: Any, idempotency_key: str | None) -> VolunteerError:

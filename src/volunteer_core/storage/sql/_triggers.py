@@ -189,7 +189,14 @@ $$""",
 
 def install_ledger_triggers(conn: sa.Connection) -> None:
     """(Re)create the ledger's triggers on ``records`` inside the caller's transaction: an existing
-    trigger of the same name is replaced, so running it twice changes nothing."""
+    trigger of the same name is replaced, so running it twice changes nothing.
+
+    >>> from volunteer_core.storage.sql import create_schema
+    >>> with create_schema("sqlite://").begin() as conn:
+    ...     install_ledger_triggers(conn)
+    ...     conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1").all()
+    [('ledger_records_delete',), ('ledger_records_insert',), ('ledger_records_update',)]
+    """
     if conn.dialect.name == "sqlite":
         for name in ("insert", "update", "delete"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS ledger_records_{name}")
