@@ -40,6 +40,11 @@ from volunteer_core.storage.sql._queries import (
 from volunteer_core.storage.sql._repository import Repo
 from volunteer_core.storage.sql._transaction import Transaction
 
+#: The locked years of a chunk of branches (``add_many``'s check of a batch).
+_LOCKS_OF_BRANCHES = sa.select(s.locks.c.branch_id, s.locks.c.year).where(
+    ids_in(s.locks.c.branch_id, "branches")
+)
+
 
 class Records(Repo[ServiceRecord], RecordRepository):
     keys = KeyStore(s.records, "idempotency_key", "id")
@@ -109,12 +114,11 @@ class Records(Repo[ServiceRecord], RecordRepository):
         the ledger: the locks of the batch's branches in one query, the originals its reversals name and
         their reversals in one more (per chunk)."""
         tx = self._tx
-        lk = s.locks
         pairs = {(r.branch_id, r.on.year) for r in records}
         with tx.io("read locks") as conn, unprepared(conn):
             for chunk in chunks(distinct_ids((b for b, _ in pairs), tx.postgres)):
-                query = sa.select(lk.c.branch_id, lk.c.year).where(ids_in(lk.c.branch_id, "branches"))
-                if any((row[0], int(row[1])) in pairs for row in conn.execute(query, {"branches": chunk})):
+                found = conn.execute(_LOCKS_OF_BRANCHES, {"branches": chunk})
+                if any((row[0], int(row[1])) in pairs for row in found):
                     return True
         named = [r.reverses for r in records if r.reverses is not None]
         if not named:
