@@ -134,6 +134,17 @@ def test_a_repeated_key_is_refused_anywhere_naming_it(text: str, path: str) -> N
     assert repr(path.rsplit(".", 1)[-1]) in error.message_en
 
 
+@pytest.mark.parametrize("key", ["[" * 200_000 + "]" * 200_000, "k" * 1_000_000, "\x1b[2J" * 1000])
+def test_a_huge_or_hostile_key_is_named_briefly(key: str) -> None:
+    # the path and the messages show the key cut short and escaped, whatever it holds
+    error = refusal(lambda: parse_json(json.dumps({"a": {key: 1}})[:-2] + ", " + json.dumps(key) + ": 2}}"))
+    assert error.path.startswith("a.")
+    assert len(error.path) < 200
+    error = refusal(lambda: structure({"id": "b1", "name": "支部", key: 1}, Branch))
+    assert error.code == "input.unknown_key"
+    assert len(error.path) < 200
+
+
 def test_a_lone_surrogate_in_json_text_is_refused_naming_the_field() -> None:
     text = json.dumps(ser.unstructure(Branch(id="b1", name="支部"))).replace("\\u652f", "\\ud800")
     error = refusal(lambda: from_json(Branch, text))

@@ -249,8 +249,9 @@ def member_of(enum: type[E]) -> Callable[[object, attrs.Attribute[Any], object],
 
 
 def enum_value(enum: type[E], value: Any) -> Any:
-    """Read an enum member from itself or its value; unknown values pass to the validator."""
-    if isinstance(value, enum):
+    """Read an enum member from itself or its value (a str or an int); anything else passes to the
+    validator, which refuses it."""
+    if isinstance(value, enum) or not isinstance(value, str | int):
         return value
     try:
         return enum(value)
@@ -259,10 +260,14 @@ def enum_value(enum: type[E], value: Any) -> Any:
 
 
 def to_frozenset(value: Any) -> Any:
-    """An iterable (never a bare string) as a frozenset; anything else passes to the validator."""
+    """An iterable (never a bare string) of hashable items as a frozenset; anything else passes to the
+    validator, which refuses it."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         return value
-    return frozenset(value)
+    try:
+        return frozenset(value)
+    except TypeError:  # an unhashable element (a list in the list)
+        return value
 
 
 def id_set(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

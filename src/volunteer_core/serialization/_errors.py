@@ -95,6 +95,14 @@ def invalid(value: object, en: str, zh: str) -> InvalidInput:
 
 
 def join(path: str, name: str) -> str:
+    """``path.name``; a key read from the input is shown as :func:`shown` shows text (cut short, control
+    characters escaped), so that no path grows with the input.
+
+    >>> join("details", "k" * 100)[:20], len(join("details", "k" * 100)) < 100
+    ('details.kkkkkkkkkkkk', True)
+    """
+    if len(name) > _SHOWN or not name.isprintable():  # the common case, a field's name, passes as is
+        name = str(shown(name))
     return f"{path}.{name}" if path else name
 
 
@@ -129,12 +137,13 @@ def _leaf(exc: BaseException, path: str) -> InvalidInput:
     if isinstance(exc, ForbiddenExtraKeysError):
         keys = sorted(str(key) for key in exc.extra_fields)
         known = ", ".join(a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else ""
+        listed = [str(shown(key)) for key in keys[:5]] + ([f"… ({len(keys)})"] if len(keys) > 5 else [])
         return InvalidInput(
             join(path, keys[0]),
-            keys[0],
+            shown(keys[0]),
             code="input.unknown_key",
-            message_en=f"unknown key(s) {', '.join(keys)} for {exc.cl.__name__} (known: {known})",
-            message_zh=f"{exc.cl.__name__} 不认识的字段：{'、'.join(keys)}（可用字段：{known}）",
+            message_en=f"unknown key(s) {', '.join(listed)} for {exc.cl.__name__} (known: {known})",
+            message_zh=f"{exc.cl.__name__} 不认识的字段：{'、'.join(listed)}（可用字段：{known}）",
         )
     if isinstance(exc, KeyError):
         return InvalidInput(

@@ -111,9 +111,9 @@ def _duplicate_key(data: Any, path: str = "") -> InvalidInput | None:
             key = data.duplicate
             return InvalidInput(
                 join(path, key),
-                data[key],
-                message_en=f"the key {key!r} appears twice in one object",
-                message_zh=f"同一对象中键 {key!r} 出现两次",
+                shown(data[key]),
+                message_en=f"the key {shown(key)!r} appears twice in one object",
+                message_zh=f"同一对象中键 {shown(key)!r} 出现两次",
             )
         items: Iterable[tuple[str, Any]] = ((join(path, key), value) for key, value in data.items())
     elif isinstance(data, list):
