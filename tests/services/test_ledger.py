@@ -189,7 +189,8 @@ def test_a_key_reused_for_another_request_is_refused_naming_both(
     assert violation.code == "ledger.idempotency_conflict"
     assert violation.details["fields"] == (field,)
     assert violation.details["record_id"] == first.id
-    assert "K1" in violation.message_en and first.id in violation.message_en
+    assert "K1" in violation.message_en
+    assert first.id in violation.message_en
     assert str(change[field]) in violation.message_en  # the second request is named too
     with uow:
         assert [r.id for r in uow.records.in_year(2026)] == [first.id]
@@ -197,9 +198,9 @@ def test_a_key_reused_for_another_request_is_refused_naming_both(
         services.RecordRequest(member_id="m1", activity_id="a1", minutes=30, idempotency_key="K2"),
         services.RecordRequest(member_id="m1", activity_id="a1", minutes=31, idempotency_key="K2"),
     ]
-    with pytest.raises(RuleViolation, match="ledger.idempotency_conflict"):
+    with pytest.raises(RuleViolation, match=r"ledger\.idempotency_conflict"):
         services.record_services(uow, in_one_batch)
-    with pytest.raises(RuleViolation, match="ledger.idempotency_conflict"):
+    with pytest.raises(RuleViolation, match=r"ledger\.idempotency_conflict"):
         services.record_services(
             uow, [services.RecordRequest(member_id="m2", activity_id="a1", minutes=60, idempotency_key="K1")]
         )
