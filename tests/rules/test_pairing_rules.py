@@ -219,9 +219,9 @@ def test_many_pairings_in_random_order() -> None:
     found = find_duplicate_pairings(items)
     assert len(found) == 50
     for v in found:
-        t = v.subject_id.split("-")[0]
-        assert v.subject_id == f"{t}-0"
-        assert sorted(v.details["pairing_ids"]) == [f"{t}-{k}" for k in range(4)]
+        target = v.subject_id.split("-")[0]
+        assert v.subject_id == f"{target}-0"
+        assert sorted(v.details["pairing_ids"]) == [f"{target}-{k}" for k in range(4)]
 
 
 def test_a_long_chain_is_one_group() -> None:

@@ -13,6 +13,7 @@ year's stream read while writing. Units of work in other threads: ``test_concurr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -359,7 +360,7 @@ def test_a_stored_record_never_changes_through_the_port(uow: UnitOfWork) -> None
             attrs.evolve(first, reason="冲销原因"),
             other,  # not even a no-op: only a pending record's decision is stored
         ):
-            assert _refused(lambda changed=changed: uow.records.update(changed)) == "ledger.append_only"
+            assert _refused(functools.partial(uow.records.update, changed)) == "ledger.append_only"
         rejected_then_confirmed = attrs.evolve(REJECTED, status="confirmed")
         assert _refused(lambda: uow.records.update(rejected_then_confirmed)) == "ledger.append_only"
         decided = uow.records.update(PENDING.confirm(by="m2", on=date(2026, 3, 8)))
@@ -385,7 +386,7 @@ def test_the_port_refuses_what_breaks_the_ledger(uow: UnitOfWork) -> None:
             attrs.evolve(reversal, minutes=-1),
             attrs.evolve(reversal, on=date(2026, 3, 6)),
         ):
-            assert _refused(lambda mismatch=mismatch: uow.records.add(mismatch)) == "ledger.reversal_mismatch"
+            assert _refused(functools.partial(uow.records.add, mismatch)) == "ledger.reversal_mismatch"
         uow.records.add(reversal)
         twice = attrs.evolve(reversal, id="r-rev2")
         assert _refused(lambda: uow.records.add(twice)) == "ledger.already_reversed"

@@ -18,7 +18,7 @@ Kinds: ``plan`` (活动计划表, 000), ``wish_collection`` (附件1 需求征�
 '250.00'
 """
 
-from volunteer_core.forms._cells import CellError, read_money
+from volunteer_core.forms._cells import CellError, guard, read_money
 from volunteer_core.forms._export import export, export_all
 from volunteer_core.forms._headers import HEADERS, KINDS, TITLES
 from volunteer_core.forms._import import (
@@ -42,6 +42,7 @@ __all__ = [
     "RowError",
     "export",
     "export_all",
+    "guard",
     "import_wishes",
     "read_money",
 ]
