@@ -19,7 +19,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -187,3 +187,13 @@ def blank_sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     ) as conn:
         conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say how many public parsers tests/test_robustness.py discovered and fed junk."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "parsers_found":
+                    terminalreporter.write_line(f"robustness: {value} public parsers discovered and fed junk")
+                    return

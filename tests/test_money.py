@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import volunteer_core as vc
-from volunteer_core import InvalidInput, Yuan
+from volunteer_core import InvalidInput, InvalidType, Yuan
 from volunteer_core.money import coerce_yuan
 
 # ---------------------------------------------------------------------------------------------------------
@@ -73,10 +73,12 @@ def test_float_raises_type_error(value: float) -> None:
         Yuan(value)  # type: ignore[arg-type]
 
 
-def test_float_is_not_an_invalid_input() -> None:
+def test_float_is_refused_as_a_wrong_type() -> None:
+    """A float is a wrong type (``input.type``): an ``InvalidInput`` that is also a ``TypeError``."""
     with pytest.raises(TypeError) as caught:
         Yuan(0.1)  # type: ignore[arg-type]
-    assert not isinstance(caught.value, InvalidInput)
+    assert isinstance(caught.value, InvalidType)
+    assert caught.value.code == "input.type"
 
 
 @pytest.mark.parametrize("value", [-1, "-1", "-0.01", "-300.00", Decimal("-0.01"), Decimal("-5")])

@@ -20,6 +20,7 @@ from volunteer_core.compliance import (
 from volunteer_core.errors import (
     ConcurrencyConflict,
     InvalidInput,
+    InvalidType,
     NotFound,
     RuleViolation,
     StorageError,
@@ -84,6 +85,7 @@ __all__ = [
     "Gender",
     "HalfYearReport",
     "InvalidInput",
+    "InvalidType",
     "Member",
     "MemberYear",
     "NotFound",

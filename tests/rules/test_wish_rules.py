@@ -106,9 +106,10 @@ def test_several_breaches_are_all_reported() -> None:
 
 
 def test_pledges_over_the_value_break_claim_total() -> None:
+    """A CLAIMED wish over its value cannot even be built; a published one read from a storage is judged."""
     over = wish(
         "300",
-        status="claimed",
+        status="published",
         claims=(
             Claim(member_id="m1", claimed_on=D(2026, 5, 6), pledged="200"),
             Claim(member_id="m2", claimed_on=D(2026, 5, 6), pledged="100.01"),

@@ -205,3 +205,18 @@ def test_a_key_reused_for_another_request_is_refused_naming_both(
             uow, [services.RecordRequest(member_id="m2", activity_id="a1", minutes=60, idempotency_key="K1")]
         )
     assert services.record_service(uow, **request, idempotency_key="K1") == first  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", ["k" * 1_000_000, "k\x00", "\ud800", " k"])
+def test_an_idempotency_key_is_checked_like_an_id(uow: UnitOfWork, key: str) -> None:
+    """A 1 MB key, a NUL, a lone surrogate or surrounding spaces: refused naming the field, nothing stored."""
+    with pytest.raises(InvalidInput) as refused:
+        services.record_service(uow, member_id="m1", activity_id="a1", minutes=60, idempotency_key=key)
+    assert refused.value.path == "idempotency_key"
+    assert len(str(refused.value)) < 1_000
+    with pytest.raises(InvalidInput):
+        services.record_services(
+            uow, [{"member_id": "m1", "activity_id": "a1", "minutes": 60, "idempotency_key": key}]
+        )
+    with uow:
+        assert list(uow.records.in_year(2026)) == []

@@ -1,5 +1,12 @@
 """The entities and values of the domain: pure data with their own invariants and transitions."""
 
+from volunteer_core.model._fields import (
+    MAX_ID_LENGTH,
+    MAX_INTEGER,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    check_identifier,
+)
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.demand import Demand
 from volunteer_core.model.enums import (
@@ -22,6 +29,10 @@ from volunteer_core.model.registration import CommunityRegistration
 from volunteer_core.model.wish import Claim, Wish
 
 __all__ = [
+    "MAX_ID_LENGTH",
+    "MAX_INTEGER",
+    "MAX_NAME_LENGTH",
+    "MAX_TEXT_LENGTH",
     "Activity",
     "ActivityKind",
     "Beneficiary",
@@ -48,4 +59,5 @@ __all__ = [
     "Wish",
     "WishKind",
     "WishStatus",
+    "check_identifier",
 ]

@@ -28,7 +28,7 @@ import attrs
 
 from volunteer_core._catalogue import violation
 from volunteer_core.errors import InvalidInput, RuleViolation
-from volunteer_core.model import Activity, RecordStatus, ServiceRecord
+from volunteer_core.model import Activity, RecordStatus, ServiceRecord, check_identifier
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.ledger import check_idempotent_request, check_reversal, check_year_locked
@@ -49,15 +49,29 @@ __all__ = [
 ]
 
 
+def _key(_request: object, _attribute: object, key: object) -> None:
+    """An idempotency key is an identifier: text of at most ``MAX_ID_LENGTH`` characters, nothing hidden."""
+    if key is not None:
+        check_identifier("idempotency_key", key)
+
+
 @attrs.frozen(kw_only=True)
 class RecordRequest:
-    """One item of :func:`record_services` (a mapping with these keys works too)."""
+    """One item of :func:`record_services` (a mapping with these keys works too). ``idempotency_key``,
+    when given, is checked like an id (:func:`volunteer_core.model.check_identifier`: at most
+    :data:`~volunteer_core.model.MAX_ID_LENGTH` characters, no control character).
+
+    >>> RecordRequest(member_id="m1", activity_id="a1", minutes=60, idempotency_key="k" * 129)
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.too_large @ idempotency_key: ...
+    """
 
     member_id: str
     activity_id: str
     minutes: int
     on: date | None = None
-    idempotency_key: str | None = None
+    idempotency_key: str | None = attrs.field(default=None, validator=_key)
     record_id: str | None = None
     recorded_on: date | None = None
 
