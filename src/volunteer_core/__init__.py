@@ -10,6 +10,7 @@ from volunteer_core import errors, policies
 from volunteer_core._catalogue import Rule
 from volunteer_core._version import __version__
 from volunteer_core.calendar.dates import DateRange
+from volunteer_core.calendar.workdays import register_official_year
 from volunteer_core.compliance import (
     BranchYear,
     MemberYear,
@@ -118,6 +119,7 @@ __all__ = [
     "find_duplicate_pairings",
     "member_star_level",
     "policies",
+    "register_official_year",
     "star_level",
     "validate_record",
     "validate_wish",
