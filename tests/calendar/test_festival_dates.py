@@ -66,6 +66,7 @@ def test_keys_are_exactly_the_catalogue() -> None:
                 "mid_autumn",
                 "double_ninth",
                 "new_years_eve",
+                "qingming",
                 "new_year",
                 "learn_from_leifeng",
                 "womens_day",
@@ -92,7 +93,9 @@ def test_presets_are_subsets_with_the_seed_counts() -> None:
         assert preset <= FESTIVAL_KEYS
     assert len(FUJIAN_FESTIVALS) == 11
     assert len(LOUDI_FESTIVALS) == 11
-    assert sorted(MEILIE_FESTIVALS) == ["learn_from_leifeng", "volunteer_day"]
+    # 003: every official public holiday for its 节假日 visits, and 3·5 / 12·5 for its large services
+    assert cal.PUBLIC_HOLIDAYS | {"learn_from_leifeng", "volunteer_day"} == MEILIE_FESTIVALS
+    assert len(cal.PUBLIC_HOLIDAYS) == 7
     assert {"disability_day", "disabled_persons_day", "dragon_boat"} <= FUJIAN_FESTIVALS
     assert {"party_founding", "army_day", "victory_day", "learn_from_leifeng"} <= LOUDI_FESTIVALS
 

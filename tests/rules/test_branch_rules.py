@@ -121,7 +121,7 @@ def test_plan_deadline_follows_the_policy() -> None:
 
 
 def test_plan_rule_off() -> None:
-    assert check_plan_due("b1", 2026, [], policies.MCA_LEIFENG) == []
+    assert check_plan_due("b1", 2026, [], policies.PUTIAN_2022) == []
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -371,5 +371,6 @@ def test_single_target_limit_follows_the_policy() -> None:
 def test_mca_reports_both_rules_together() -> None:
     a = pairing("p1", D(2026, 1, 1), None, target="u1", branches={"b1"})
     b = pairing("p2", D(2026, 1, 1), None, target="u1", branches={"b1"})
-    codes = sorted(v.code for v in check_pairings([a, b], policies.MCA_LEIFENG))
+    strict = attrs.evolve(policies.MCA_LEIFENG, forbid_duplicate_pairings=True)
+    codes = sorted(v.code for v in check_pairings([a, b], strict))
     assert codes == ["pairing.duplicate", "pairing.single_target"]

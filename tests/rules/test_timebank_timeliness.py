@@ -95,18 +95,18 @@ def test_records_without_entry_date_reversals_and_adjustments_are_not_judged() -
     assert check_timeliness(adjustment) == []
 
 
-def test_a_year_beyond_the_calendar_raises_by_default() -> None:
+def test_a_year_beyond_the_calendar_raises_when_the_policy_says_so() -> None:
     assert 2099 not in wd.covered_years()
+    strict = attrs.evolve(policies.DEFAULT, beyond_official_calendar="raise")
     with pytest.raises(InvalidInput) as caught:
-        validate_record(rec(D(2099, 3, 2), D(2099, 4, 30)))
+        validate_record(rec(D(2099, 3, 2), D(2099, 4, 30)), strict)
     assert caught.value.code == "calendar.unknown_year"
     with pytest.raises(InvalidInput):
         wd.is_working_day(D(2003, 6, 2))
 
 
-def test_a_year_beyond_the_calendar_warns_when_the_policy_says_so() -> None:
-    warn = attrs.evolve(policies.DEFAULT, beyond_official_calendar="warn")
-    found = validate_record(rec(D(2099, 3, 2), D(2099, 4, 30)), warn)
+def test_a_year_beyond_the_calendar_warns_by_default() -> None:
+    found = validate_record(rec(D(2099, 3, 2), D(2099, 4, 30)))
     assert [v.code for v in found] == ["record.timeliness_unknown"]
     assert found[0].details["year"] == 2099
 

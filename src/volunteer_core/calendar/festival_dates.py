@@ -1,10 +1,15 @@
 """Festivals: the days around which the programmes hold their "同过节" activities.
 
-A festival is lunar (春节, 端午, 中秋, 重阳, and 除夕 the day before 春节), fixed on the
-Gregorian calendar (元旦, 学雷锋日, 国庆, …) or rule-based (全国助残日, the third Sunday of
-May). Each has a stable ``key``; a policy chooses the keys it celebrates (``policy.festivals``).
-Lunar dates come from borax (never a leap month) for the years 1950–2100, with the corrections
-listed in ``_OVERRIDES``; outside those years the library refuses instead of guessing.
+A festival is lunar (春节, 端午, 中秋, 重阳, and 除夕 the day before 春节), a solar term (清明),
+fixed on the Gregorian calendar (元旦, 学雷锋日, 国庆, …) or rule-based (全国助残日, the third
+Sunday of May). Each has a stable ``key``; a policy chooses the keys it celebrates
+(``policy.festivals``). Lunar dates and 清明 come from borax (never a leap month) for the years
+1950–2100, with the corrections listed in ``_OVERRIDES``; outside those years the library refuses
+instead of guessing.
+
+The lists the presets choose from are here too: :data:`FUJIAN_FESTIVALS` (000 §四.3),
+:data:`LOUDI_FESTIVALS` (004 §三), :data:`PUBLIC_HOLIDAYS` (the official public holidays) and
+:data:`MEILIE_FESTIVALS` (003: its 节假日 visits and its two 重要节点).
 
 >>> from types import SimpleNamespace
 >>> from datetime import date
@@ -27,7 +32,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 import attrs
-from borax.calendars.festivals2 import LunarFestival
+from borax.calendars.festivals2 import LunarFestival, TermFestival
 from dateutil.relativedelta import SU, relativedelta
 
 from volunteer_core.errors import InvalidInput
@@ -41,6 +46,7 @@ __all__ = [
     "MAX_YEAR",
     "MEILIE_FESTIVALS",
     "MIN_YEAR",
+    "PUBLIC_HOLIDAYS",
     "Festival",
     "FestivalPolicy",
     "festivals",
@@ -119,6 +125,18 @@ class _Lunar:
 
 
 @attrs.frozen
+class _SolarTerm:
+    """The day of a solar term (节气) in Beijing time, e.g. 清明: the day the sun reaches 15° of
+    ecliptic longitude (4 or 5 April in 1950–2100; borax agrees with an ephemeris every year)."""
+
+    name: str
+
+    def on(self, year: int) -> date:
+        solar: date = TermFestival(self.name).at(year)
+        return solar
+
+
+@attrs.frozen
 class _NthWeekday:
     """The ``n``-th Sunday of a month (the only weekday rule the seeds need)."""
 
@@ -129,7 +147,7 @@ class _NthWeekday:
         return date(year, 1, 1) + relativedelta(month=self.month, day=1, weekday=SU(+self.n))
 
 
-_Rule = _Fixed | _Lunar | _NthWeekday
+_Rule = _Fixed | _Lunar | _SolarTerm | _NthWeekday
 
 
 @attrs.frozen
@@ -139,7 +157,8 @@ class _Entry:
     rule: _Rule
 
 
-# The catalogue: every festival the policy documents name (docs/sources: 000 §四.3, 003, 004 §三).
+# The catalogue: every festival the policy documents name (docs/sources: 000 §四.3, 003, 004 §三), and
+# the official public holidays (清明 among them) that 003's 节假日 are.
 _CATALOGUE: Mapping[str, _Entry] = MappingProxyType(
     {
         # lunar
@@ -149,6 +168,8 @@ _CATALOGUE: Mapping[str, _Entry] = MappingProxyType(
         "double_ninth": _Entry("重阳节", "Double Ninth Festival", _Lunar(9, 9)),
         # 除夕 is the day before 春节 of the same Gregorian year (whether 腊月 has 29 or 30 days).
         "new_years_eve": _Entry("除夕", "Chinese New Year's Eve", _Lunar(1, 1, offset_days=-1)),
+        # solar term
+        "qingming": _Entry("清明节", "Qingming Festival", _SolarTerm("清明")),
         # fixed
         "new_year": _Entry("元旦", "New Year's Day", _Fixed(1, 1)),
         "learn_from_leifeng": _Entry("学雷锋日", "Learn from Lei Feng Day", _Fixed(3, 5)),
@@ -190,8 +211,8 @@ FESTIVAL_NAMES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {key: (entry.name_zh, entry.name_en) for key, entry in _CATALOGUE.items()}
 )
 
-# Seed 000 (闽政办党委〔2022〕11号) §四.3 "我和帮扶对象同过节": 春节、端午、中秋、重阳、元旦、
-# 三八、五一、六一、国庆、国际残疾人日、全国助残日.
+#: Seed 000 (闽政办党委〔2022〕11号) §四.3 "我和帮扶对象同过节": 春节、端午、中秋、重阳、元旦、
+#: 三八、五一、六一、国庆、国际残疾人日、全国助残日.
 FUJIAN_FESTIVALS: frozenset[str] = frozenset(
     {
         "spring_festival",
@@ -208,8 +229,8 @@ FUJIAN_FESTIVALS: frozenset[str] = frozenset(
     }
 )
 
-# Seed 004 (Loudi 2018) §三 items 1–6: 元旦、春节; 3.5 学雷锋日、12.5 国际志愿者日; 六一; 中秋、重阳;
-# 七一、八一、九三、十一 (国庆).
+#: Seed 004 (Loudi 2018) §三 items 1–6: 元旦、春节; 3.5 学雷锋日、12.5 国际志愿者日; 六一; 中秋、重阳;
+#: 七一、八一、九三、十一 (国庆). (The text numbers them 1, 2, 4, 5, 6: there is no item 3.)
 LOUDI_FESTIVALS: frozenset[str] = frozenset(
     {
         "new_year",
@@ -226,10 +247,21 @@ LOUDI_FESTIVALS: frozenset[str] = frozenset(
     }
 )
 
-# Seed 003 (Meilie 2017) §三（二）5: 3·5 学雷锋日、12·5 国际志愿者日.
-MEILIE_FESTIVALS: frozenset[str] = frozenset({"learn_from_leifeng", "volunteer_day"})
+#: The official public holidays (全国年节及纪念日放假办法 Art 2, the 节假日 of 国务院 notices): 元旦, 春节,
+#: 清明, 五一, 端午, 中秋, 国庆 (domain.md "Festivals"). Since 2025 除夕 is a day off too; it is the day
+#: before 春节 and so inside any window around it, and is not listed.
+PUBLIC_HOLIDAYS: frozenset[str] = frozenset(
+    {"new_year", "spring_festival", "qingming", "labour_day", "dragon_boat", "mid_autumn", "national_day"}
+)
 
-# Every key (domain.md "Festivals"), including 除夕 and 中华慈善日 which no seed preset lists.
+#: Seed 003 (Meilie 2017): its 节假日探望 of 空巢老人 (§三（一）1) and the other 节假日 services
+#: (§三（一）2–3) are judged against every official public holiday (:data:`PUBLIC_HOLIDAYS`); 3·5
+#: 学雷锋日 and 12·5 国际志愿者日, the 重要节点 of its 大型便民利民志愿服务 (§三（二）5), are kept in
+#: the list so that an activity held on them is not flagged.
+MEILIE_FESTIVALS: frozenset[str] = PUBLIC_HOLIDAYS | {"learn_from_leifeng", "volunteer_day"}
+
+#: Every key (domain.md "Festivals"): the union of the presets' lists, with 除夕 and 中华慈善日 which no
+#: seed preset lists.
 ALL_FESTIVALS: frozenset[str] = FESTIVAL_KEYS
 
 
