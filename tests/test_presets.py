@@ -490,3 +490,15 @@ def test_sources_refuse_junk(key: Any, citation: Any, bad_key: bool) -> None:
         attrs.evolve(DEFAULT, sources=entry)
     with pytest.raises(InvalidInput):
         attrs.evolve(DEFAULT, sources=[("branch.plan_due", "000 §五")])
+
+
+def test_the_rules_page_shows_each_preset_and_the_rules_it_switches_on() -> None:
+    page = (SOURCES.parent / "rules.md").read_text(encoding="utf-8")
+    table = page[page.index("## 政策预设 / Presets") :]
+    assert "| rule | `NATIONAL` | `FUJIAN_GOV_2022` | `MCA_LEIFENG` |" in table
+    assert "| `wish.value_cap` | — | — | — | — | — | 004 §三 | 004 §三 |" in table
+    for name, policy in PRESETS.items():
+        section = table[table.index(f"### `{name}`") :].split("\n### ")[0]
+        for code in policy.rules_on():
+            assert f"- `{code}` ({policy.sources[code]}): " in section, (name, code)
+    assert "`plan_due` = (3, 9)" in table[table.index("### `MCA_LEIFENG`") :]
