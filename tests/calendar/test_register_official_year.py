@@ -124,13 +124,18 @@ def test_without_the_2027_schedule_the_record_gets_the_warning_not_an_exception(
         recorded_on=D(2027, 10, 20),
         status="pending",
     )
-    for policy in (WARN,):
+    for policy in (WARN, policies.DEFAULT):
         found = validate_record(record, policy, activity=activity)
         # everything else is judged: the pending status and the activity's length
         assert [v.code for v in found] == ["record.status", "record.timeliness_unknown", "record.duration"]
         unknown = found[1]
         assert unknown.severity is vc.Severity.WARNING
         assert unknown.details["year"] == 2027
+
+
+def test_the_default_policy_warns_beyond_the_known_years() -> None:
+    assert policies.DEFAULT.beyond_official_calendar == "warn"
+    assert codes(rec(D(2027, 9, 30), D(2027, 10, 20)), policies.DEFAULT) == ["record.timeliness_unknown"]
 
 
 def test_raise_is_still_available() -> None:
