@@ -40,12 +40,23 @@ def _optional_duration(_inst: object, attribute: attrs.Attribute[Any], value: ob
 class Activity:
     """One dated volunteer activity of a branch (or of one of its teams).
 
-    ``pairing_id`` links a PAIRING activity to its pairing; ``summary`` is the written summary that
-    001 §(三) asks for after every activity.
+    ``branch_id`` is the branch that leads it; ``branch_ids`` every branch that organises it — the lead
+    and its co-organisers (000 §四.1: 支部单独、厅内支部联合、联合有关厅局). The lead is always among
+    them: it is added when missing, so ``branch_ids`` defaults to ``{branch_id}`` (``attrs.evolve`` to
+    another lead keeps the former one as a co-organiser unless ``branch_ids`` is given too). ``on`` is the
+    activity's date, or the first day of a multi-day activity whose last day is ``until`` (not before
+    ``on``); a record of the activity lies within ``on … until`` (``record.activity_date``).
+    ``pairing_id`` links the activity to its pairing — a PAIRING activity, or a FESTIVAL /
+    PRACTICAL_HELP activity held for the pairing's target (同过节, 办实事); ``summary`` is the written
+    summary that 001 §(三) asks for after every activity.
 
     >>> from datetime import date
     >>> Activity(id="a1", kind="festival", branch_id="b1", on=date(2026, 9, 25), title="中秋同过节").kind.label_zh
     '我和帮扶对象同过节'
+    >>> joint = Activity(id="a2", kind="pairing", branch_id="b1", branch_ids={"b2"}, on=date(2026, 3, 5),
+    ...                  until=date(2026, 3, 6), title="两支部联合走访")
+    >>> sorted(joint.branch_ids), joint.covers(date(2026, 3, 6)), joint.covers(date(2026, 3, 7))
+    (['b1', 'b2'], True, False)
     """
 
     id: str = attrs.field(validator=f.identifier)
@@ -60,7 +71,26 @@ class Activity:
     duration_minutes: int | None = attrs.field(default=None, validator=_optional_duration)
     #: The community (社区/村) where the activity took place, for 双报到 (see ``CommunityRegistration``).
     community: str | None = attrs.field(default=None, validator=f.optional_text)
+    #: Every organising branch, the lead (``branch_id``) included — added when a given set lacks it.
+    branch_ids: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
+    #: The last day of a multi-day activity (``None``: a one-day activity, on ``on``).
+    until: date | None = attrs.field(default=None, validator=f.optional_date)
     version: int = attrs.field(default=0, validator=f.version)
+
+    def __attrs_post_init__(self) -> None:
+        if self.branch_id not in self.branch_ids:
+            # the lead is always among the organisers (frozen: set once, while constructing)
+            object.__setattr__(self, "branch_ids", self.branch_ids | {self.branch_id})
+        f.check_order("until", self.on, self.until, "on")
+
+    @property
+    def last_day(self) -> date:
+        """The activity's last day: ``until``, or ``on`` for a one-day activity."""
+        return self.on if self.until is None else self.until
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` lies within the activity's date or span ``on … until`` (inclusive)."""
+        return self.on <= day <= self.last_day
 
 
 @attrs.frozen(kw_only=True)

@@ -241,6 +241,7 @@ _CHILDREN: dict[str, tuple[Child, ...]] = {
         _set_child("branch_ids", s.pairing_branches, "pairing_id", "branch_id"),
         _set_child("member_ids", s.pairing_members, "pairing_id", "member_id"),
     ),
+    "activities": (_set_child("branch_ids", s.activity_branches, "activity_id", "branch_id"),),
     "wishes": (
         Child("claims", s.wish_claims, "wish_id", to_rows=_claim_rows, build=_claims, order=("position",)),
     ),

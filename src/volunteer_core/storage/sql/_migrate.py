@@ -7,7 +7,10 @@ The versions:
 2. the ledger held by the database (``_triggers.py``: no UPDATE of a record's booked columns or of a
    decided record, no DELETE, nothing of a locked (branch, year), reversals that mirror their original),
    the idempotency keys of wishes (table ``wish_keys``) and the national volunteer number
-   (``members.volunteer_no``).
+   (``members.volunteer_no``);
+3. activities with several organising branches and a span (table ``activity_branches``, filled with each
+   stored activity's lead; ``activities.until`` with its CHECK ``ck_activities_until``) and the day a
+   member registered with the time bank (``members.registered_on``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ __all__ = ["SCHEMA_VERSION", "check_version", "create_schema"]
 
 #: The schema version this code writes and reads; ``create_schema`` migrates an older database to it
 #: and refuses a newer one.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _stored_version(conn: sa.Connection) -> int | None:
@@ -81,6 +84,46 @@ def _add_column(conn: sa.Connection, column: sa.Column[object]) -> None:
     )
 
 
+def _add_checked_column(conn: sa.Connection, column: sa.Column[object], check: sa.CheckConstraint) -> None:
+    """Add a nullable column with its named CHECK (``check``, a constraint of the same table), unless the
+    table has the column: one ``ALTER TABLE`` on SQLite (a column constraint, which SQLite stores as
+    part of the table), a column and a table constraint on PostgreSQL."""
+    table = column.table
+    if column.name in _columns(conn, table):
+        return
+    preparer = conn.dialect.identifier_preparer
+    kind = column.type.compile(dialect=conn.dialect)
+    name = preparer.quote(str(check.name))
+    condition = str(check.sqltext)
+    target = preparer.format_table(table)
+    added = f"ADD COLUMN {preparer.format_column(column)} {kind}"
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"ALTER TABLE {target} {added} CONSTRAINT {name} CHECK ({condition})")
+    else:
+        conn.exec_driver_sql(f"ALTER TABLE {target} {added}, ADD CONSTRAINT {name} CHECK ({condition})")
+
+
+def _check_of(table: sa.Table, name: str) -> sa.CheckConstraint:
+    return next(
+        c
+        for c in table.constraints
+        if isinstance(c, sa.CheckConstraint) and str(c.name) == f"ck_{table.name}_{name}"
+    )
+
+
+def _to_3(conn: sa.Connection) -> None:
+    """Version 2 → 3: ``activity_branches`` (each stored activity's lead), ``activities.until``,
+    ``members.registered_on``."""
+    if not sa.inspect(conn).has_table(s.activity_branches.name):
+        s.activity_branches.create(conn)
+        ab, a = s.activity_branches, s.activities
+        conn.execute(
+            sa.insert(ab).from_select(["activity_id", "branch_id"], sa.select(a.c.id, a.c.branch_id))
+        )
+    _add_checked_column(conn, s.activities.c.until, _check_of(s.activities, "until"))
+    _add_column(conn, s.members.c.registered_on)
+
+
 def _to_2(conn: sa.Connection) -> None:
     """Version 1 → 2: the ledger's triggers, ``wish_keys``, ``members.volunteer_no``."""
     s.wish_keys.create(conn, checkfirst=True)
@@ -89,7 +132,7 @@ def _to_2(conn: sa.Connection) -> None:
 
 
 #: version → the step that takes a database of the version before it there
-_STEPS: dict[int, Callable[[sa.Connection], None]] = {2: _to_2}
+_STEPS: dict[int, Callable[[sa.Connection], None]] = {2: _to_2, 3: _to_3}
 
 
 def create_schema(url_or_engine: EngineLike) -> sa.Engine:

@@ -109,6 +109,7 @@ members = sa.Table(
     sa.Column("phone", _TEXT),
     sa.Column("community", _TEXT),
     sa.Column("volunteer_no", _TEXT),  # the national volunteer number (全国志愿服务信息系统), when known
+    sa.Column("registered_on", sa.Date),  # registered with the time bank (注册登记), when known
     _version(),
     _version_check(),
     _order_check("left_on", "joined_on", "left_on"),
@@ -225,6 +226,7 @@ activities = sa.Table(
     sa.Column("summary", _TEXT, nullable=False),
     sa.Column("duration_minutes", sa.Integer),
     sa.Column("community", _TEXT),
+    sa.Column("until", sa.Date),  # the last day of a multi-day activity
     _version(),
     _version_check(),
     _enum_check("kind", ActivityKind),
@@ -232,7 +234,18 @@ activities = sa.Table(
         f"duration_minutes IS NULL OR duration_minutes BETWEEN 1 AND {MAX_MINUTES_PER_RECORD}",
         name="duration_minutes",
     ),
+    _order_check("until", "on", "until"),
     sa.Index(None, "on"),
+)
+
+#: The organising branches of an activity (``Activity.branch_ids``), its lead included: one row each.
+activity_branches = sa.Table(
+    "activity_branches",
+    metadata,
+    _ref("activity_id", "activities", cascade=True),
+    _id("branch_id"),  # not a foreign key, like pairing_branches: a co-organiser is not a reference
+    sa.PrimaryKeyConstraint("activity_id", "branch_id"),
+    sa.Index(None, "branch_id", "activity_id"),
 )
 
 records = sa.Table(
