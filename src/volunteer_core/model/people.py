@@ -89,7 +89,10 @@ class Member:
     ``left_on`` is the last day of membership. ``skills`` are declared volunteer skills (志愿服务技能);
     ``community`` is the community of residence where the member registered (双报到).
     ``volunteer_no`` is the national volunteer number (全国志愿服务信息系统 志愿者编号) where known: an
-    identifier-like text (no spaces), printed on the member's certificates.
+    identifier-like text (no spaces), printed on the member's certificates. ``registered_on`` is the day
+    the member registered with the time bank (注册登记, 002 §三 四覆盖), where known: ``coverage.registered``
+    asks for it on or before the end of the year judged. It may precede ``joined_on`` (a volunteer
+    registered before joining this branch).
 
     >>> from datetime import date
     >>> Member(id="m1", name="李四", branch_id="b1", joined_on=date(2026, 5, 1), left_on=date(2026, 4, 1))
@@ -109,6 +112,7 @@ class Member:
     )
     community: str | None = attrs.field(default=None, validator=f.optional_text)
     volunteer_no: str | None = attrs.field(default=None, validator=_optional_volunteer_no)
+    registered_on: date | None = attrs.field(default=None, validator=f.optional_date)
     version: int = attrs.field(default=0, validator=f.version)
 
     def __attrs_post_init__(self) -> None:
