@@ -4,7 +4,7 @@
 * :mod:`volunteer_core.calendar.festival_dates` — the festivals of "同过节" (lunar, fixed and rule-based),
   :func:`festivals`, :func:`nearest_festival`, :func:`within_festival_window`;
 * :mod:`volunteer_core.calendar.workdays` — official working days (工作日, 调休 included), read from the
-  ``chinese-calendar`` package.
+  ``chinese-calendar`` package and from the years a host registers (:func:`register_official_year`).
 
 Every public name of the three modules is importable from here.
 
@@ -35,10 +35,19 @@ from volunteer_core.calendar.festival_dates import (
     within_festival_window,
 )
 from volunteer_core.calendar.workdays import (
+    FIRST_OFFICIAL_YEAR,
+    LAST_OFFICIAL_YEAR,
     CalendarUnknown,
+    OfficialYear,
     covered_years,
     is_working_day,
+    known_years,
     nth_working_day_after,
+    read_official_year,
+    register_official_year,
+    register_official_year_from,
+    registered_official_year,
+    registered_official_years,
     working_days_between,
     working_days_exceed,
 )
@@ -47,7 +56,9 @@ __all__ = [
     "ALL_FESTIVALS",
     "FESTIVAL_KEYS",
     "FESTIVAL_NAMES",
+    "FIRST_OFFICIAL_YEAR",
     "FUJIAN_FESTIVALS",
+    "LAST_OFFICIAL_YEAR",
     "LOUDI_FESTIVALS",
     "MAX_YEAR",
     "MEILIE_FESTIVALS",
@@ -56,13 +67,20 @@ __all__ = [
     "DateRange",
     "Festival",
     "FestivalPolicy",
+    "OfficialYear",
     "covered_years",
     "festivals",
     "first_day",
     "is_working_day",
+    "known_years",
     "last_day",
     "nearest_festival",
     "nth_working_day_after",
+    "read_official_year",
+    "register_official_year",
+    "register_official_year_from",
+    "registered_official_year",
+    "registered_official_years",
     "within_festival_window",
     "working_days_between",
     "working_days_exceed",
