@@ -333,6 +333,16 @@ _REGISTRY: dict[str, Rule] = {
             "its date is a violation.",
         ),
         _rule(
+            "branch.report_premature",
+            "活动开展情况在半年结束时报送",
+            "a report follows its half-year",
+            "000 §五",
+            "A HalfYearReport submitted before the last day of its half-year (30 June for H1, 31 December for "
+            "H2, of the report's year) is a WARNING: it cannot yet report the whole half-year. Judged when "
+            "the half-year reports are (policy.report_due set).",
+            Severity.WARNING,
+        ),
+        _rule(
             "ledger.already_reversed",
             "一条记录只能冲销一次",
             "a record is reversed once",

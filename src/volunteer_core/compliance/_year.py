@@ -35,6 +35,7 @@ from volunteer_core.rules.branch import (
     check_branch_team,
     check_plan_due,
     check_report_due,
+    check_report_premature,
     check_team_campaign,
 )
 from volunteer_core.rules.pairing import check_pairings
@@ -132,8 +133,8 @@ def evaluate_year(
     """Judge a whole year in one pass over ``records``.
 
     Members whose membership overlaps the year are judged (each as :func:`evaluate_member_year` would);
-    teams (``team.campaign``), branches (``branch.team``, ``branch.plan_due``, ``branch.report_due``) —
-    every branch of a judged member, plus ``branches`` — activities of the year (``activity.*``) and
+    teams (``team.campaign``), branches (``branch.team``, ``branch.plan_due``, ``branch.report_due``,
+    ``branch.report_premature``) — every branch of a judged member, plus ``branches`` — activities of the year (``activity.*``) and
     pairings overlapping the year (``pairing.*``) are judged too. ``records`` may be any iterable (a
     database cursor, a generator) and is consumed once; records of unknown members are counted in
     ``unmatched_records``. With ``policy.community_service_where_registered`` (双报到), ``registrations``
@@ -305,6 +306,9 @@ def _report(
             *check_branch_team(branch_id, teams_by_branch.get(branch_id, ()), policy),
             *check_plan_due(branch_id, year, plans_by_branch.get(branch_id, ()), policy, as_of=as_of),
             *check_report_due(branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of),
+            *check_report_premature(
+                branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of
+            ),
         ]
         for branch_id in branch_ids
     }

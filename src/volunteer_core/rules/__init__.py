@@ -14,6 +14,7 @@ from volunteer_core.rules.branch import (
     check_branch_team,
     check_plan_due,
     check_report_due,
+    check_report_premature,
     check_team_campaign,
 )
 from volunteer_core.rules.ledger import (
@@ -81,6 +82,7 @@ __all__ = [
     "check_plan_due",
     "check_record_status",
     "check_report_due",
+    "check_report_premature",
     "check_reversal",
     "check_reversal_mirrors",
     "check_sessions_per_day",

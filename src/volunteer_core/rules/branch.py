@@ -1,5 +1,5 @@
 """Branch and team rules: ``branch.team``, ``team.campaign`` (002 §三 六个一), ``branch.plan_due``
-(000 §五) and ``branch.report_due`` (000 §五, 002 §四).
+(000 §五), ``branch.report_due`` (000 §五, 002 §四) and ``branch.report_premature`` (000 §五).
 
 >>> from datetime import date
 >>> from volunteer_core import BranchPlan
@@ -26,7 +26,15 @@ from volunteer_core.model.plan import BranchPlan, HalfYearReport
 if TYPE_CHECKING:
     from volunteer_core.policy import Policy
 
-__all__ = ["check_branch_team", "check_plan_due", "check_report_due", "check_team_campaign", "deadline"]
+__all__ = [
+    "check_branch_team",
+    "check_plan_due",
+    "check_report_due",
+    "check_report_premature",
+    "check_team_campaign",
+    "deadline",
+    "half_year_end",
+]
 
 
 def deadline(year: int, month_day: tuple[int, int]) -> date:
@@ -40,6 +48,15 @@ def deadline(year: int, month_day: tuple[int, int]) -> date:
         return date(year, month, day)
     except ValueError:
         return date(year, month, day - 1)
+
+
+def half_year_end(year: int, half: int) -> date:
+    """The last day of a half-year: 30 June for H1, 31 December for H2.
+
+    >>> half_year_end(2026, 1), half_year_end(2026, 2)
+    (datetime.date(2026, 6, 30), datetime.date(2026, 12, 31))
+    """
+    return date(year, 6, 30) if half == 1 else date(year, 12, 31)
 
 
 @register("branch.team")
@@ -207,4 +224,64 @@ def check_report_due(
                     submitted_on=None,
                 )
             )
+    return found
+
+
+@register("branch.report_premature")
+def check_report_premature(
+    branch_id: str,
+    year: int,
+    reports: Iterable[HalfYearReport],
+    policy: Policy | None = None,
+    *,
+    as_of: date | None = None,
+) -> list[Violation]:
+    """A half-year report submitted before its half-year's last day (30 June for H1, 31 December for
+    H2) is a WARNING, one per such report, in the order given: it cannot yet tell the whole half-year
+    (000 §五 「6月底、12月底前将活动开展情况报送」 asks for what the half-year brought). The last day
+    itself is on time. Judged under a policy that judges the half-year reports (``policy.report_due``
+    set); ``branch.report_due`` is not changed by it (an early report still counts as submitted). A
+    report submitted after ``as_of`` is not yet known.
+
+    >>> from datetime import date
+    >>> from volunteer_core import HalfYearReport
+    >>> early = HalfYearReport(id="r2", branch_id="b1", year=2026, half=2, submitted_on=date(2026, 6, 30))
+    >>> found = check_report_premature("b1", 2026, [early])
+    >>> [(v.code, v.severity.value, v.details["period_end"]) for v in found]
+    [('branch.report_premature', 'warning', '2026-12-31')]
+    >>> on_time = HalfYearReport(id="r1", branch_id="b1", year=2026, half=1, submitted_on=date(2026, 6, 30))
+    >>> check_report_premature("b1", 2026, [on_time])
+    []
+    """
+    if resolve_policy(policy).report_due is None:
+        return []
+    found: list[Violation] = []
+    for report in reports:
+        if report.branch_id != branch_id or report.year != year:
+            continue
+        if as_of is not None and report.submitted_on > as_of:
+            continue
+        end = half_year_end(year, report.half)
+        if report.submitted_on >= end:
+            continue
+        half_zh = "上" if report.half == 1 else "下"
+        found.append(
+            violation(
+                "branch.report_premature",
+                branch_id,
+                en=(
+                    f"the H{report.half} {year} report {report.id} of branch {branch_id} was submitted on "
+                    f"{report.submitted_on}, before its half-year ends ({end})"
+                ),
+                zh=(
+                    f"支部 {branch_id} {year} 年{half_zh}半年活动开展情况（{report.id}）于 {report.submitted_on} "
+                    f"报送，早于半年结束（{end}）"
+                ),
+                year=year,
+                half=report.half,
+                report_id=report.id,
+                submitted_on=report.submitted_on.isoformat(),
+                period_end=end.isoformat(),
+            )
+        )
     return found
