@@ -343,6 +343,42 @@ _REGISTRY: dict[str, Rule] = {
             Severity.WARNING,
         ),
         _rule(
+            "coverage.organised",
+            "组织动员全覆盖",
+            "every branch organised (四覆盖)",
+            "002 §三",
+            "When policy.require_coverage, a branch has at least one volunteer team; otherwise one ERROR for "
+            "the branch naming its members of the year (joined on or before 31 December, not left before "
+            "1 January).",
+        ),
+        _rule(
+            "coverage.registered",
+            "党员志愿者注册登记全覆盖",
+            "every member registered (四覆盖)",
+            "002 §三",
+            "When policy.require_coverage, every member of the branch during the year registered with the "
+            "time bank: Member.registered_on set, on or before 31 December of the year; otherwise one ERROR "
+            "for the branch naming the members missing.",
+        ),
+        _rule(
+            "coverage.trained",
+            "接受组织管理和培训全覆盖",
+            "every member trained (四覆盖)",
+            "002 §三",
+            "When policy.require_coverage, every member of the branch during the year has a confirmed, not "
+            "reversed record at a TRAINING activity dated in the year; otherwise one ERROR for the branch "
+            "naming the members missing.",
+        ),
+        _rule(
+            "coverage.participating",
+            "参加志愿服务活动全覆盖",
+            "every member serving (四覆盖)",
+            "002 §三",
+            "When policy.require_coverage, every member of the branch during the year has a confirmed, not "
+            "reversed record dated in the year (any activity); otherwise one ERROR for the branch naming the "
+            "members missing.",
+        ),
+        _rule(
             "ledger.already_reversed",
             "一条记录只能冲销一次",
             "a record is reversed once",

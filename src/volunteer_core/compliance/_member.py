@@ -33,6 +33,7 @@ from volunteer_core.rules.member import (
 _COMMUNITY = ActivityKind.COMMUNITY_SERVICE
 _PAIRING = ActivityKind.PAIRING
 _CARING = ActivityKind.CARING_ACTION
+_TRAINING = ActivityKind.TRAINING
 _CONFIRMED = RecordStatus.CONFIRMED
 _ALL_MONTHS = tuple(range(1, 13))
 
@@ -108,6 +109,9 @@ RECORD_COLUMNS = (
     "branch_activities",
     "caring_actions",
     "skills",
+    "registered_on",
+    "trainings",
+    "attendances",
     "compliant",
     "errors",
     "warnings",
@@ -122,6 +126,9 @@ class MemberYear:
     ``months_required`` are the judged months (full months of membership that have ended by ``as_of``),
     ``months_missing`` those among them without enough community service; both ascending.
     ``pending`` lists the annual rules not yet met in a year that has not ended (not violations yet).
+    ``registered_on`` (the member's), ``trainings`` (confirmed TRAINING records of the year, reversals
+    subtracted) and ``attendances`` (confirmed records of the year at any activity, reversals subtracted,
+    adjustments not counted) are the member's facts of 四覆盖 (``coverage.*``, judged per branch).
     """
 
     member_id: str
@@ -139,6 +146,9 @@ class MemberYear:
     skills: int
     pending: tuple[str, ...]
     violations: tuple[Violation, ...]
+    registered_on: date | None = None
+    trainings: int = 0
+    attendances: int = 0
 
     @property
     def compliant(self) -> bool:
@@ -167,6 +177,9 @@ class MemberYear:
             "branch_activities": self.branch_activities,
             "caring_actions": self.caring_actions,
             "skills": self.skills,
+            "registered_on": self.registered_on,
+            "trainings": self.trainings,
+            "attendances": self.attendances,
             "compliant": self.compliant,
             "errors": ",".join(errors),
             "warnings": ",".join(warnings),
@@ -201,7 +214,9 @@ class MemberTotals:
     ``net_minutes`` (reversals and adjustments included), ``community_sessions`` (12 counts, January
     first: COMMUNITY_SERVICE records minus their reversals), ``branch_activities`` (distinct PAIRING
     activities of ``own_branch`` whose records outnumber their reversals) and ``caring_actions``
-    (CARING_ACTION records minus their reversals). Adjustments count in ``net_minutes`` only.
+    (CARING_ACTION records minus their reversals), ``trainings`` (TRAINING records minus their
+    reversals) and ``attendances`` (records of any kind minus their reversals: a member with
+    ``attendances > 0`` took part in the year — 四覆盖). Adjustments count in ``net_minutes`` only.
 
     >>> from datetime import date
     >>> from volunteer_core import ServiceRecord
@@ -219,12 +234,14 @@ class MemberTotals:
     community_sessions: tuple[int, ...] = attrs.field(default=(0,) * 12, validator=_twelve_months)
     branch_activities: int = 0
     caring_actions: int = 0
+    trainings: int = 0
+    attendances: int = 0
 
 
 class Tally:
     """The running totals of one member over one pass (private, mutable)."""
 
-    __slots__ = ("activities", "caring", "community", "minutes", "records")
+    __slots__ = ("activities", "attendances", "caring", "community", "minutes", "records", "trainings")
 
     def __init__(self) -> None:
         self.records = 0
@@ -232,6 +249,8 @@ class Tally:
         self.community = [0] * 12
         self.activities: dict[str, int] = {}
         self.caring = 0
+        self.trainings = 0
+        self.attendances = 0
 
     def add(
         self, record: ServiceRecord, own_branch: str | None, registered: MemberRegistrations | None = None
@@ -240,6 +259,7 @@ class Tally:
         if record.adjusts is not None:
             return  # an adjustment corrects minutes only
         step = -1 if record.reverses is not None else 1
+        self.attendances += step
         kind = record.kind
         if kind is _COMMUNITY:
             if registered is None or registered.counts(record):
@@ -249,6 +269,8 @@ class Tally:
                 self.activities[record.activity_id] = self.activities.get(record.activity_id, 0) + step
         elif kind is _CARING:
             self.caring += step
+        elif kind is _TRAINING:
+            self.trainings += step
 
     def totals(self, member_id: str) -> MemberTotals:
         return MemberTotals(
@@ -258,6 +280,8 @@ class Tally:
             community_sessions=tuple(self.community),
             branch_activities=sum(1 for n in self.activities.values() if n > 0),
             caring_actions=self.caring,
+            trainings=self.trainings,
+            attendances=self.attendances,
         )
 
 
@@ -364,6 +388,9 @@ def judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_of
         skills=len(member.skills),
         pending=tuple(pending),
         violations=tuple(violations),
+        registered_on=member.registered_on,
+        trainings=totals.trainings,
+        attendances=totals.attendances,
     )
 
 

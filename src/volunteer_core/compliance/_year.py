@@ -38,6 +38,7 @@ from volunteer_core.rules.branch import (
     check_report_premature,
     check_team_campaign,
 )
+from volunteer_core.rules.coverage import BranchCoverage, branch_coverage
 from volunteer_core.rules.pairing import check_pairings
 
 
@@ -59,9 +60,18 @@ class BranchYear:
         return self.compliant_members / self.members if self.members else None
 
 
+def _no_coverage() -> Mapping[str, BranchCoverage]:
+    return MappingProxyType({})
+
+
 @attrs.frozen(kw_only=True)
 class YearReport:
-    """The result of :func:`evaluate_year`."""
+    """The result of :func:`evaluate_year`.
+
+    ``coverage`` holds each branch's 四覆盖 (branch id → :class:`~volunteer_core.rules.BranchCoverage`)
+    when the policy asks for it (``policy.require_coverage``, on in PUTIAN_2022); empty otherwise. Its
+    violations are among the branch's (``branches[id].violations``) and the report's.
+    """
 
     year: int
     as_of: date | None
@@ -71,6 +81,7 @@ class YearReport:
     violations: tuple[Violation, ...]
     records_read: int
     unmatched_records: int
+    coverage: Mapping[str, BranchCoverage] = attrs.field(factory=_no_coverage)
 
     @property
     def compliant_members(self) -> int:
@@ -95,8 +106,31 @@ class YearReport:
 
         return records_frame(self.to_records())
 
+    def coverage_records(self) -> list[dict[str, Any]]:
+        """四覆盖: one flat dict per branch judged (:meth:`BranchCoverage.to_record
+        <volunteer_core.rules.BranchCoverage.to_record>`), in branch order; empty when the policy does
+        not ask for coverage.
+
+        >>> from datetime import date
+        >>> from volunteer_core import Member, evaluate_year, policies
+        >>> m = Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1))
+        >>> report = evaluate_year(2026, members=[m], records=[], policy=policies.PUTIAN_2022)
+        >>> [(r["branch_id"], r["registered"], r["untrained"]) for r in report.coverage_records()]
+        [('b1', 0, 'm1')]
+        >>> evaluate_year(2026, members=[m], records=[]).coverage_records()
+        []
+        """
+        return [c.to_record() for c in self.coverage.values()]
+
+    def coverage_dataframe(self) -> Any:
+        """:meth:`coverage_records` as a ``pandas.DataFrame`` (one row per branch). Needs pandas."""
+        from volunteer_core.notebook.html import coverage_frame
+
+        return coverage_frame(self.coverage_records())
+
     def _repr_html_(self) -> str:
-        """The report as HTML (notebooks): headline numbers, branches, violations by rule, members."""
+        """The report as HTML (notebooks): headline numbers, branches, violations by rule, 四覆盖 when
+        judged, members."""
         from volunteer_core.notebook.html import year_report_html
 
         return year_report_html(self)
@@ -134,12 +168,14 @@ def evaluate_year(
 
     Members whose membership overlaps the year are judged (each as :func:`evaluate_member_year` would);
     teams (``team.campaign``), branches (``branch.team``, ``branch.plan_due``, ``branch.report_due``,
-    ``branch.report_premature``) — every branch of a judged member, plus ``branches`` — activities of the year (``activity.*``) and
-    pairings overlapping the year (``pairing.*``) are judged too. ``records`` may be any iterable (a
-    database cursor, a generator) and is consumed once; records of unknown members are counted in
-    ``unmatched_records``. With ``policy.community_service_where_registered`` (双报到), ``registrations``
-    (``CommunityRegistration`` s) and the activities' ``community`` decide which community service counts
-    toward ``member.monthly_community`` (pass every activity the year's records refer to).
+    ``branch.report_premature`` and, with ``policy.require_coverage``, 四覆盖 ``coverage.*`` into
+    ``YearReport.coverage``) — every branch of a judged member, plus ``branches`` — activities of the
+    year (``activity.*``) and pairings overlapping the year (``pairing.*``) are judged too. ``records``
+    may be any iterable (a database cursor, a generator) and is consumed once; records of unknown
+    members are counted in ``unmatched_records``. With ``policy.community_service_where_registered``
+    (双报到), ``registrations`` (``CommunityRegistration`` s) and the activities' ``community`` decide
+    which community service counts toward ``member.monthly_community`` (pass every activity the year's
+    records refer to).
 
     >>> from datetime import date
     >>> from volunteer_core import Member, evaluate_year
@@ -312,6 +348,25 @@ def _report(
         ]
         for branch_id in branch_ids
     }
+    coverage: dict[str, BranchCoverage] = {}
+    if policy.require_coverage:  # 四覆盖: from the members' facts gathered in the pass
+        trained = {m for m, y in member_years.items() if y.trainings > 0}
+        serving = {m for m, y in member_years.items() if y.attendances > 0}
+        members_by_branch: dict[str, list[Member]] = {}
+        for member in judged:
+            members_by_branch.setdefault(member.branch_id, []).append(member)
+        for branch_id in branch_ids:
+            coverage[branch_id] = covered = branch_coverage(
+                branch_id,
+                year,
+                members=members_by_branch.get(branch_id, ()),
+                teams=teams_by_branch.get(branch_id, ()),
+                trained=trained,
+                participating=serving,
+                policy=policy,
+                as_of=as_of,
+            )
+            branch_violations[branch_id].extend(covered.violations)
     activity_violations = [v for a in in_year for v in check_activity(a, policy, evaluated_on=evaluated_on)]
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     pairing_violations = check_pairings(
@@ -356,4 +411,5 @@ def _report(
         violations=tuple(everything),
         records_read=read,
         unmatched_records=unmatched,
+        coverage=MappingProxyType(coverage),
     )

@@ -28,6 +28,7 @@ from volunteer_core.model import (
 )
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
+from volunteer_core.rules.coverage import BranchCoverage
 from volunteer_core.services.evaluation import evaluate_in_transaction
 
 __all__ = ["export", "export_all"]
@@ -264,6 +265,27 @@ def _overlaps(start: date, end: date | None, first: date, last: date) -> bool:
     return start <= last and (end is None or end >= first)
 
 
+def _coverage_line(coverages: Sequence[BranchCoverage], known_by: date) -> str:
+    """四覆盖 (002 §三) of the form's branches, as far as known by ``known_by``: branches with a team, and
+    members registered, trained and serving out of the members judged.
+
+    >>> c = BranchCoverage(branch_id="b1", year=2026, members=("m1", "m2"), teams=1, unregistered=("m2",),
+    ...                    untrained=("m1", "m2"), not_participating=())
+    >>> _coverage_line([c], date(2026, 6, 30))
+    '四覆盖（截至 2026-06-30）：组织动员 1/1 个支部，注册登记 1/2、接受培训 0/2、参加志愿服务 2/2 名党员'
+    """
+    judged = sum(len(c.members) for c in coverages)
+
+    def covered(missing: Callable[[BranchCoverage], tuple[str, ...]]) -> str:
+        return f"{judged - sum(len(missing(c)) for c in coverages)}/{judged}"
+
+    return (
+        f"四覆盖（截至 {known_by.isoformat()}）：组织动员 {sum(1 for c in coverages if c.organised)}/"
+        f"{len(coverages)} 个支部，注册登记 {covered(lambda c: c.unregistered)}、接受培训 "
+        f"{covered(lambda c: c.untrained)}、参加志愿服务 {covered(lambda c: c.not_participating)} 名党员"
+    )
+
+
 def _half_year(uow: UnitOfWork, a: _Args) -> _Form:
     _require("year", a.year, "年度（year）")
     _require("half", a.half, "上/下半年（half）")
@@ -291,9 +313,8 @@ def _half_year(uow: UnitOfWork, a: _Args) -> _Form:
                     minutes[branch] = minutes.get(branch, 0) + record.minutes
             yield record
 
-    report = evaluate_in_transaction(
-        uow, year, policy=a.policy, as_of=min(last, a.as_of or last), records=tally
-    )
+    known_by = min(last, a.as_of or last)
+    report = evaluate_in_transaction(uow, year, policy=a.policy, as_of=known_by, records=tally)
     activities: dict[tuple[str, ActivityKind], int] = {}
     for activity in uow.activities.in_year(year):
         if first <= activity.on <= last:
@@ -357,6 +378,10 @@ def _half_year(uow: UnitOfWork, a: _Args) -> _Form:
         f"报告期：{first.isoformat()} 至 {last.isoformat()}",
         f"全单位本期征集微心愿 {collected} 个",
     ]
+    if report.coverage:  # a policy that asks for 四覆盖 (PUTIAN_2022): the form's branches so far
+        titles.append(
+            _coverage_line([report.coverage[b.id] for b in branches if b.id in report.coverage], known_by)
+        )
     return _Form(titles=titles, rows=rows)
 
 
@@ -459,7 +484,8 @@ def export(
     * ``wish_claims`` — 附件2, one row per live claim (claimed in ``year``; by members of ``branch_id``);
     * ``wish_summary`` — 附件3, the fulfilled wishes (fulfilled in ``year``; claimed by ``branch_id``);
     * ``half_year`` — 活动开展情况 of ``year`` and ``half`` (1: to 30 June, 2: to 31 December), one row per
-      branch (or ``branch_id`` only);
+      branch (or ``branch_id`` only); under a ``policy`` that asks for 四覆盖 (``require_coverage``) a
+      title line sums the branches' coverage so far;
     * ``notice`` — 公示 of ``year``: every member's hours and compliance, and the wishes each fulfilled
       (a year not yet over is judged up to ``as_of``, default today).
 

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from volunteer_core._catalogue import Violation
     from volunteer_core.compliance import MemberYear, YearReport
     from volunteer_core.forms import ImportResult
+    from volunteer_core.rules import BranchCoverage
 
 __all__ = [
+    "coverage_frame",
+    "coverage_html",
     "import_result_html",
     "member_year_html",
     "records_frame",
@@ -175,8 +178,57 @@ def member_year_html(my: MemberYear) -> str:
     return head + table(("项目 item", "数值 value"), facts) + violations_html(my.violations)
 
 
+def _covered(judged: int, missing: Sequence[str]) -> str:
+    """``covered/judged``, then the first missing ids."""
+    shown = ", ".join(missing[:5]) + (f" …(+{len(missing) - 5})" if len(missing) > 5 else "")
+    return f"{judged - len(missing)}/{judged}" + (f"（缺 missing: {shown}）" if missing else "")
+
+
+def coverage_html(coverages: Sequence[BranchCoverage], *, limit: int = LIMIT) -> str:
+    """四覆盖, one row per branch: members judged, whether it has a team, how many are registered,
+    trained and serving out of its members (with the first missing ids), complete or not, pending.
+
+    >>> from volunteer_core.rules import BranchCoverage
+    >>> c = BranchCoverage(branch_id="b1", year=2026, members=("m1", "m2"), teams=1, unregistered=("m2",),
+    ...                    untrained=(), not_participating=())
+    >>> "1/2（缺 missing: m2）" in coverage_html([c])
+    True
+    """
+    if not coverages:
+        return "<p>未评估四覆盖 / coverage not judged</p>"
+    rows = (
+        [
+            c.branch_id,
+            len(c.members),
+            c.organised,
+            _covered(len(c.members), c.unregistered),
+            _covered(len(c.members), c.untrained),
+            _covered(len(c.members), c.not_participating),
+            c.complete,
+            _text(c.pending) or "—",
+        ]
+        for c in coverages
+    )
+    return table(
+        (
+            "支部 branch",
+            "党员 members",
+            "组织动员 organised",
+            "注册登记 registered",
+            "培训 trained",
+            "参加活动 serving",
+            "全覆盖 complete",
+            "待定 pending",
+        ),
+        rows,
+        limit=limit,
+        total=len(coverages),
+    )
+
+
 def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
-    """A year: headline numbers, a table per branch, violations by rule, the first members."""
+    """A year: headline numbers, a table per branch, violations by rule, 四覆盖 (when the policy judges
+    it), the first members."""
     total = len(report.members)
     compliant = report.compliant_members
     head = (
@@ -246,25 +298,43 @@ def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
         + branches
         + "<h4>问题分布 / violations by rule</h4>"
         + by_code
+        + (
+            "<h4>四覆盖 / coverage</h4>" + coverage_html(list(report.coverage.values()), limit=limit)
+            if report.coverage
+            else ""
+        )
         + "<h4>党员 / members</h4>"
         + members
     )
 
 
-def records_frame(records: list[dict[str, Any]]) -> Any:
-    """``pandas.DataFrame`` of ``YearReport.to_records()`` (pandas is imported here, on demand)."""
+def _pandas(method: str, plain: str) -> Any:
     try:
         import pandas
     except ImportError as err:
         raise ImportError(
-            "to_dataframe() 需要 pandas：pip install pandas；to_dataframe() needs pandas: pip install pandas "
-            "(or use to_records(), which needs nothing)"
+            f"{method}() 需要 pandas：pip install pandas；{method}() needs pandas: pip install pandas "
+            f"(or use {plain}(), which needs nothing)"
         ) from err
+    return pandas
+
+
+def records_frame(records: list[dict[str, Any]]) -> Any:
+    """``pandas.DataFrame`` of ``YearReport.to_records()`` (pandas is imported here, on demand)."""
+    pandas = _pandas("to_dataframe", "to_records")
     if records:
         return pandas.DataFrame.from_records(records, columns=list(records[0]))
     from volunteer_core.compliance import RECORD_COLUMNS
 
     return pandas.DataFrame.from_records([], columns=list(RECORD_COLUMNS))
+
+
+def coverage_frame(records: list[dict[str, Any]]) -> Any:
+    """``pandas.DataFrame`` of ``YearReport.coverage_records()``, one row per branch (pandas on demand)."""
+    from volunteer_core.rules.coverage import COVERAGE_COLUMNS
+
+    pandas = _pandas("coverage_dataframe", "coverage_records")
+    return pandas.DataFrame.from_records(records, columns=list(COVERAGE_COLUMNS))
 
 
 # -- forms ---------------------------------------------------------------------------------------------

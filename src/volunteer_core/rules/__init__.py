@@ -17,6 +17,14 @@ from volunteer_core.rules.branch import (
     check_report_premature,
     check_team_campaign,
 )
+from volunteer_core.rules.coverage import (
+    BranchCoverage,
+    branch_coverage,
+    check_coverage_organised,
+    check_coverage_participating,
+    check_coverage_registered,
+    check_coverage_trained,
+)
 from volunteer_core.rules.ledger import (
     check_append_only,
     check_idempotent_request,
@@ -60,9 +68,11 @@ __all__ = [
     "NO_CHECK_FUNCTION",
     "RULES",
     "STAR_LABELS_ZH",
+    "BranchCoverage",
     "Rule",
     "Severity",
     "Violation",
+    "branch_coverage",
     "check_activity",
     "check_activity_summary",
     "check_annual_hours",
@@ -72,6 +82,10 @@ __all__ = [
     "check_caring_action",
     "check_claim_total",
     "check_content_required",
+    "check_coverage_organised",
+    "check_coverage_participating",
+    "check_coverage_registered",
+    "check_coverage_trained",
     "check_duration",
     "check_festival_window",
     "check_idempotent_request",
