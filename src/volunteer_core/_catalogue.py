@@ -460,6 +460,16 @@ _REGISTRY: dict[str, Rule] = {
             "exceed it (inclusive). Travel time is not service time.",
         ),
         _rule(
+            "record.activity_date",
+            "服务日期在活动日期内",
+            "a record is on its activity's date",
+            "002 §三",
+            "A record's date (on) lies within its activity's date, or its span on … until (Activity.until, "
+            "inclusive). Refused by the use-cases (record_service, report_service, record_services, "
+            "complete_demand); reported by validate_record(record, activity=...). A reversal carries its "
+            "original's date and is judged like it; adjustments are dated in an open year and are not judged.",
+        ),
+        _rule(
             "record.sessions_per_day",
             "每人每天每个活动签到签退次数有限",
             "sessions per member, activity and day",

@@ -10,12 +10,20 @@ from volunteer_core.ports import UnitOfWork
 
 MakeUow = Callable[[], UnitOfWork]
 
-ACTIVITY = Activity(id="a1", kind="caring_action", branch_id="b1", on=date(2026, 3, 5), title="爱心捐赠")
+#: A donation drive of a month (5 March … 1 April): a record on any of its days is on its date.
+ACTIVITY = Activity(
+    id="a1",
+    kind="caring_action",
+    branch_id="b1",
+    on=date(2026, 3, 5),
+    until=date(2026, 4, 1),
+    title="爱心捐赠",
+)
 
 
 def organ(unit: UnitOfWork) -> UnitOfWork:
     """``unit`` with branches b1, b2, members m1–m3 of b1, team t1 (m1, m2), beneficiary p1, unit u1,
-    activity a1 (:data:`ACTIVITY`)."""
+    activity a1 (:data:`ACTIVITY`, 5 March … 1 April 2026)."""
     services.add_entities(
         unit,
         [

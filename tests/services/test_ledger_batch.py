@@ -28,8 +28,8 @@ ENTERED = date(2026, 6, 30)
 
 
 def _world(prefix: str = "") -> list[Any]:
-    """Branches b1, b2; members m1–m3 of b1, m4 of b2; a1 (b1, 120 minutes at most), a2 (b1), a3 (b2),
-    a4 (b1, last year)."""
+    """Branches b1, b2; members m1–m3 of b1, m4 of b2; a1 (b1, 120 minutes at most), a2 (b1, two days),
+    a3 (b2), a4 (b1, last year)."""
     p = prefix
     return [
         Branch(id=f"{p}b1", name="一支部"),
@@ -47,7 +47,14 @@ def _world(prefix: str = "") -> list[Any]:
             title="清扫",
             duration_minutes=120,
         ),
-        Activity(id=f"{p}a2", kind="pairing", branch_id=f"{p}b1", on=date(2026, 4, 1), title="走访"),
+        Activity(
+            id=f"{p}a2",
+            kind="pairing",
+            branch_id=f"{p}b1",
+            on=date(2026, 4, 1),
+            until=date(2026, 4, 2),
+            title="走访",
+        ),
         Activity(id=f"{p}a3", kind="caring_action", branch_id=f"{p}b2", on=date(2026, 5, 1), title="捐赠"),
         Activity(id=f"{p}a4", kind="pairing", branch_id=f"{p}b1", on=date(2025, 12, 30), title="走访"),
     ]
@@ -313,7 +320,13 @@ def counted(sql_url: str) -> Iterator[tuple[SqlUnitOfWork, list[str]]]:
     """A SQL unit of work on a fresh storage with the world, and the statements it executes from now."""
     uow = SqlUnitOfWork(sql_url)
     members = [Member(id=f"v{i}", name="王五", branch_id="b1", joined_on=date(2020, 1, 1)) for i in range(25)]
-    services.add_entities(uow, [*_world(), *members])
+    year_long = [  # activities spanning the year: a record on any day of it is on the activity's date
+        Activity(
+            id=f"y{k}", kind=kind, branch_id="b1", on=date(2026, 1, 1), until=date(2026, 12, 31), title="全年"
+        )
+        for k, kind in enumerate(("community_service", "pairing", "caring_action"), start=1)
+    ]
+    services.add_entities(uow, [*_world(), *members, *year_long])
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -330,10 +343,10 @@ def counted(sql_url: str) -> Iterator[tuple[SqlUnitOfWork, list[str]]]:
 def test_a_batch_of_1000_records_takes_a_handful_of_statements(
     counted: tuple[SqlUnitOfWork, list[str]],
 ) -> None:
-    """Recording 1,000 records of 25 members at 3 activities in one batch, each with an idempotency key:
-    a few bulk reads, one executemany INSERT — not several statements per record."""
+    """Recording 1,000 records of 25 members at 3 year-long activities in one batch, each with an
+    idempotency key: a few bulk reads, one executemany INSERT — not several statements per record."""
     uow, statements = counted
-    activities = ("a1", "a2", "a3")
+    activities = ("y1", "y2", "y3")
     items = [
         _request(
             f"v{i % 25}",

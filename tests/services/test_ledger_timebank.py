@@ -42,6 +42,7 @@ def uow() -> InMemoryUnitOfWork:
                 kind="community_service",
                 branch_id="b1",
                 on=DAY,
+                until=D(2026, 3, 6),  # two days: a record on either day is on the activity's date
                 title="社区清扫",
                 duration_minutes=180,
             ),
@@ -49,6 +50,9 @@ def uow() -> InMemoryUnitOfWork:
             Activity(id="a3", kind="community_service", branch_id="b2", on=DAY, title="社区清扫"),
             Activity(
                 id="a25", kind="community_service", branch_id="b1", on=D(2025, 12, 20), title="年末清扫"
+            ),
+            Activity(
+                id="a35", kind="community_service", branch_id="b2", on=D(2025, 12, 20), title="年末清扫"
             ),
         ],
     )
@@ -171,7 +175,7 @@ def test_a_locked_year_refuses_a_reversal_a_confirmation_a_rejection_and_new_rec
     adjustment = services.adjust_service(uow, entry.id, minutes=-60, on=D(2026, 1, 10))
     assert (adjustment.on, adjustment.adjusts) == (D(2026, 1, 10), entry.id)
     # another branch's 2025 is not locked
-    services.record_service(uow, member_id="m3", activity_id="a3", minutes=30, on=D(2025, 12, 20))
+    services.record_service(uow, member_id="m3", activity_id="a35", minutes=30, on=D(2025, 12, 20))
 
 
 def test_at_most_max_sessions_per_day_per_member_and_activity(uow: InMemoryUnitOfWork) -> None:

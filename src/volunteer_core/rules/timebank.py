@@ -1,5 +1,5 @@
 """Time-bank rules of the national measures and the platforms: confirmation, timely recording, the
-activity's length, sessions per day, and star levels.
+activity's date and length, sessions per day, and star levels.
 
 ``record.timeliness`` counts China's **official** working days (调休 included) through
 :mod:`volunteer_core.calendar.workdays`; ``record.status`` says that PENDING and REJECTED minutes count nowhere.
@@ -30,10 +30,12 @@ from volunteer_core.rules.ledger import check_record_status
 
 __all__ = [
     "STAR_LABELS_ZH",
+    "check_activity_date",
     "check_duration",
     "check_sessions_per_day",
     "check_timeliness",
     "member_star_level",
+    "on_activity_date",
     "sessions_taken",
     "star_level",
     "star_minutes",
@@ -106,6 +108,68 @@ def check_timeliness(record: ServiceRecord, policy: Policy = DEFAULT) -> list[Vi
 register("record.timeliness_unknown")(check_timeliness)
 
 
+def _own_activity(record: ServiceRecord, activity: Activity) -> None:
+    if activity.id != record.activity_id:
+        raise InvalidInput(
+            "activity",
+            activity.id,
+            message_en=f"record {record.id} belongs to activity {record.activity_id}, not {activity.id}",
+            message_zh=f"记录 {record.id} 属于活动 {record.activity_id}，而非 {activity.id}",
+        )
+
+
+def _span(activity: Activity) -> str:
+    return str(activity.on) if activity.until is None else f"{activity.on}…{activity.until}"
+
+
+def on_activity_date(record: ServiceRecord, activity: Activity) -> bool:
+    """Whether ``record`` agrees with its ``activity``'s date (``record.activity_date``): an original or a
+    reversal dated within the activity's date or span ``on … until``; an adjustment always agrees (it is
+    dated in an open year, not on the activity's day).
+
+    >>> from datetime import date
+    >>> from volunteer_core import Activity, ServiceRecord
+    >>> a = Activity(id="a1", kind="community_service", branch_id="b1", on=date(2025, 3, 5), title="清扫")
+    >>> on_activity_date(ServiceRecord.for_activity(a, id="r1", member_id="m1", minutes=60), a)
+    True
+    """
+    return record.adjusts is not None or activity.on <= record.on <= activity.last_day
+
+
+@register("record.activity_date")
+def check_activity_date(record: ServiceRecord, activity: Activity) -> list[Violation]:
+    """A record's ``on`` lies within its activity's date, or its span ``on … until`` (inclusive; 002 §三:
+    a month's community service is an activity of that month). Adjustments are dated in an open year
+    and are not judged; a reversal carries its original's date, and is judged like it.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Activity, ServiceRecord
+    >>> march = Activity(id="a1", kind="community_service", branch_id="b1", on=date(2025, 3, 5),
+    ...                  title="社区清洁")
+    >>> august = ServiceRecord.for_activity(march, id="r1", member_id="m1", minutes=60, on=date(2025, 8, 20))
+    >>> [v.code for v in check_activity_date(august, march)]
+    ['record.activity_date']
+    >>> check_activity_date(ServiceRecord.for_activity(march, id="r2", member_id="m1", minutes=60), march)
+    []
+    """
+    _own_activity(record, activity)
+    if on_activity_date(record, activity):
+        return []
+    span = _span(activity)
+    return [
+        violation(
+            "record.activity_date",
+            record.id,
+            en=f"record {record.id} is dated {record.on}, outside its activity {activity.id} ({span})",
+            zh=f"记录 {record.id} 的服务日期 {record.on} 不在活动 {activity.id} 的日期（{span}）内",
+            on=record.on.isoformat(),
+            activity_id=activity.id,
+            activity_on=activity.on.isoformat(),
+            activity_until=activity.last_day.isoformat(),
+        )
+    ]
+
+
 @register("record.duration")
 def check_duration(record: ServiceRecord, activity: Activity) -> list[Violation]:
     """A record's minutes do not exceed the activity's ``duration_minutes`` (when it states one).
@@ -119,13 +183,7 @@ def check_duration(record: ServiceRecord, activity: Activity) -> list[Violation]
     >>> [v.code for v in check_duration(over, a)], check_duration(fits, a)
     (['record.duration'], [])
     """
-    if activity.id != record.activity_id:
-        raise InvalidInput(
-            "activity",
-            activity.id,
-            message_en=f"record {record.id} belongs to activity {record.activity_id}, not {activity.id}",
-            message_zh=f"记录 {record.id} 属于活动 {record.activity_id}，而非 {activity.id}",
-        )
+    _own_activity(record, activity)
     length = activity.duration_minutes
     if length is None or not _is_original(record) or record.minutes <= length:
         return []
@@ -202,14 +260,18 @@ def validate_record(
     record: ServiceRecord, policy: Policy = DEFAULT, *, activity: Activity | None = None
 ) -> list[Violation]:
     """Every single-record rule: ``record.status`` (PENDING / REJECTED count nowhere, WARNING),
-    ``record.timeliness`` (WARNING), and with ``activity`` (the record's own) ``record.duration`` (ERROR).
+    ``record.timeliness`` (WARNING), and with ``activity`` (the record's own) ``record.activity_date``
+    and ``record.duration`` (ERROR).
 
     >>> from datetime import date
-    >>> from volunteer_core import ServiceRecord
+    >>> from volunteer_core import Activity, ServiceRecord
     >>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1", kind="pairing",
     ...                   on=date(2026, 3, 5), minutes=60, status="pending")
     >>> [v.code for v in validate_record(r)]
     ['record.status']
+    >>> a = Activity(id="a1", kind="pairing", branch_id="b1", on=date(2026, 3, 4), title="探访")
+    >>> [v.code for v in validate_record(r, activity=a)]
+    ['record.status', 'record.activity_date']
     """
     if not isinstance(record, ServiceRecord):
         raise InvalidInput(
@@ -221,6 +283,7 @@ def validate_record(
         )
     found = [*check_record_status(record), *check_timeliness(record, policy)]
     if activity is not None:
+        found.extend(check_activity_date(record, activity))
         found.extend(check_duration(record, activity))
     return found
 

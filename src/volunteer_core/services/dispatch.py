@@ -117,7 +117,9 @@ def complete_demand(
     retries: int = DEFAULT_RETRIES,
 ) -> Demand:
     """完成: the accepted member's service is recorded through the ledger, the demand becomes DONE — one
-    transaction."""
+    transaction. The record is checked like :func:`~volunteer_core.services.record_service`'s: ``on``
+    outside the activity's date or span ``on … until`` is refused (``RuleViolation``
+    ``record.activity_date``), and the demand stays ACCEPTED."""
     entered = recorded_on or today()
 
     def work() -> Demand:

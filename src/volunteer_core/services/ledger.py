@@ -32,7 +32,7 @@ from volunteer_core.model import Activity, RecordStatus, ServiceRecord, check_id
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.ledger import check_idempotent_request, check_reversal, check_year_locked
-from volunteer_core.rules.timebank import check_duration, check_sessions_per_day
+from volunteer_core.rules.timebank import check_activity_date, check_duration, check_sessions_per_day
 from volunteer_core.services._unit import DEFAULT_RETRIES, cached, new_id, today, transaction
 
 __all__ = [
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-def _key(_request: object, _attribute: object, key: object) -> None:
+def _key(_request: object, _attribute: attrs.Attribute[str | None], key: object) -> None:
     """An idempotency key is an identifier: text of at most ``MAX_ID_LENGTH`` characters, nothing hidden."""
     if key is not None:
         check_identifier("idempotency_key", key)
@@ -130,9 +130,14 @@ def _year_records(
 def _refuse_entry(
     record: ServiceRecord, activity: Activity, existing: list[ServiceRecord], policy: Policy
 ) -> None:
-    """Refuse a record beyond the activity's length (``record.duration``) or past the sessions a day
-    (``record.sessions_per_day``) given the member's ``existing`` records of the year."""
-    for refused in (check_duration(record, activity), check_sessions_per_day(record, existing, policy)):
+    """Refuse a record outside its activity's date or span (``record.activity_date``), beyond the
+    activity's length (``record.duration``) or past the sessions a day (``record.sessions_per_day``)
+    given the member's ``existing`` records of the year."""
+    for refused in (
+        check_activity_date(record, activity),
+        check_duration(record, activity),
+        check_sessions_per_day(record, existing, policy),
+    ):
         if refused:
             raise RuleViolation(refused[0])
 
@@ -148,8 +153,9 @@ def enter_record(
     member_years: dict[tuple[str, int], list[ServiceRecord]] | None = None,
 ) -> ServiceRecord:
     """Build, check and store one ledger entry inside the transaction the caller has opened (idempotent
-    by key): refused in a locked year (``ledger.year_locked``), beyond the activity's length
-    (``record.duration``) or past the sessions a day (``record.sessions_per_day``). ``member_years``
+    by key): refused in a locked year (``ledger.year_locked``), outside the activity's date or span
+    (``record.activity_date``), beyond the activity's length (``record.duration``) or past the sessions
+    a day (``record.sessions_per_day``). ``member_years``
     caches ``records.for_member`` for a batch (one query per member and year, kept up to date with the
     batch's own entries). The building block of :func:`record_service`, :func:`report_service` and
     :func:`~volunteer_core.services.dispatch.complete_demand`; it neither commits nor retries.
@@ -202,8 +208,10 @@ def record_service(
     ``on`` defaults to the activity's date, ``recorded_on`` to today in China. The same
     ``idempotency_key`` with the same request (member, activity, minutes, date, kind) returns the first
     record and stores nothing new (never deduplicated by content); with a different request it raises
-    ``RuleViolation`` ``ledger.idempotency_conflict`` naming both. Refused with ``RuleViolation``: a record in a locked year (``ledger.year_locked``), more
-    minutes than the activity's ``duration_minutes`` (``record.duration``), more than
+    ``RuleViolation`` ``ledger.idempotency_conflict`` naming both. Refused with ``RuleViolation``: a
+    record in a locked year (``ledger.year_locked``), a date ``on`` outside the activity's date or span
+    ``on … until`` (``record.activity_date``: the August record of a March activity), more minutes than
+    the activity's ``duration_minutes`` (``record.duration``), more than
     ``policy.max_sessions_per_day`` sessions of the member at the activity that day
     (``record.sessions_per_day``).
     """
