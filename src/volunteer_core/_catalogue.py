@@ -249,8 +249,12 @@ _REGISTRY: dict[str, Rule] = {
             "每年参加1至2次本支部结对帮扶活动",
             "1–2 branch activities a year",
             "000 §四.1",
-            "The number of distinct PAIRING activities of the member's own branch the member took part in "
-            "during the year: below policy.branch_activities_min (default 1) is an ERROR, below "
+            "The number of distinct 共建、帮扶 activities organised by the member's own branch — led or "
+            "co-organised (Activity.branch_ids; an activity of a JOINT_BRANCHES or JOINT_DEPARTMENT pairing "
+            "belongs to every branch of the pairing) — that the member took part in during the year (confirmed "
+            "records, not reversed, on the activity's date); 共建、帮扶 = PAIRING activities, and FESTIVAL or "
+            "PRACTICAL_HELP activities linked to one of the branch's pairings (Activity.pairing_id); each "
+            "counted once per member. Below policy.branch_activities_min (default 1) is an ERROR, below "
             "policy.branch_activities_target (default 2) a WARNING.",
         ),
         _rule(
@@ -466,8 +470,12 @@ _REGISTRY: dict[str, Rule] = {
             "002 §三",
             "A record's date (on) lies within its activity's date, or its span on … until (Activity.until, "
             "inclusive). Refused by the use-cases (record_service, report_service, record_services, "
-            "complete_demand); reported by validate_record(record, activity=...). A reversal carries its "
-            "original's date and is judged like it; adjustments are dated in an open year and are not judged.",
+            "complete_demand); reported by validate_record(record, activity=...) and by the year evaluation "
+            "for confirmed records already stored (not reversed), in the member's year (subject: the "
+            "record). Such a record counts in the member's minutes and participation only — not toward a "
+            "month's community service, a branch activity, a caring action or a training. A reversal carries "
+            "its original's date and is judged like it; adjustments are dated in an open year and are not "
+            "judged.",
         ),
         _rule(
             "record.sessions_per_day",

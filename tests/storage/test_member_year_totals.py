@@ -22,9 +22,11 @@ from volunteer_core import (
     ActivityKind,
     Beneficiary,
     Branch,
+    DateRange,
     InvalidInput,
     Member,
     Pairing,
+    PairingMode,
     PartnerUnit,
     RecordStatus,
     ServiceRecord,
@@ -76,16 +78,26 @@ def _record(rid: str, member: str, activity: Activity, minutes: int = 60, **chan
 
 
 def _edges() -> tuple[list[Any], list[ServiceRecord]]:
-    """Every case the aggregates distinguish, for member m1 of branch b1 (and a few others)."""
+    """Every case the aggregates distinguish, for member m1 of branch b1 (and a few others): reversals,
+    adjustments, unconfirmed records, another branch's activity, a span, activities co-organised or of a
+    joint pairing (m2 of b2 attends two of b1's), festivals and practical help linked to a pairing or not,
+    records off their activity's date (one reversed)."""
     b1, b2 = Branch(id="b1", name="一支部"), Branch(id="b2", name="二支部")
     m1 = Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1), skills={"急救"})
     m2 = Member(id="m2", name="乙", branch_id="b2", joined_on=date(2020, 1, 1), skills={"急救"})
     gone = Member(id="m3", name="丙", branch_id="b1", joined_on=date(2020, 1, 1), left_on=date(2025, 6, 30))
 
-    def activity(aid: str, kind: ActivityKind, branch: str, on: date) -> Activity:
-        return Activity(id=aid, kind=kind, branch_id=branch, on=on, title=aid)
+    def activity(aid: str, kind: ActivityKind, branch: str, on: date, **more: Any) -> Activity:
+        return Activity(id=aid, kind=kind, branch_id=branch, on=on, title=aid, **more)
 
-    own = activity("a-own", ActivityKind.PAIRING, "b1", date(YEAR, 3, 1))
+    def pairing(pid: str, mode: PairingMode, *branches: str) -> Pairing:
+        return Pairing(
+            id=pid, branch_ids=branches, target_id="u1", mode=mode, period=DateRange(date(YEAR, 1, 1))
+        )
+
+    joint = pairing("p-joint", PairingMode.JOINT_BRANCHES, "b1", "b2")
+    solo1, solo2 = pairing("p-b1", PairingMode.SOLO, "b1"), pairing("p-b2", PairingMode.SOLO, "b2")
+    own = activity("a-own", ActivityKind.PAIRING, "b1", date(YEAR, 3, 1), until=date(YEAR, 3, 2))
     own2 = activity("a-own2", ActivityKind.PAIRING, "b1", date(YEAR, 4, 1))
     own_reversed = activity("a-rev", ActivityKind.PAIRING, "b1", date(YEAR, 5, 1))
     other = activity("a-other", ActivityKind.PAIRING, "b2", date(YEAR, 3, 2))
@@ -93,7 +105,19 @@ def _edges() -> tuple[list[Any], list[ServiceRecord]]:
     dec = activity("a-dec", ActivityKind.COMMUNITY_SERVICE, "b1", date(YEAR, 12, 1))
     caring = activity("a-care", ActivityKind.CARING_ACTION, "b1", date(YEAR, 6, 1))
     last_year = activity("a-old", ActivityKind.COMMUNITY_SERVICE, "b1", date(YEAR - 1, 12, 31))
-    entities = [b1, b2, m1, m2, gone, own, own2, own_reversed, other, jan, dec, caring, last_year]
+    j1 = activity("a-j1", ActivityKind.PAIRING, "b1", date(YEAR, 4, 10), pairing_id="p-joint")
+    j2 = activity(
+        "a-j2", ActivityKind.PAIRING, "b1", date(YEAR, 5, 10), until=date(YEAR, 5, 11), pairing_id="p-joint"
+    )
+    co = activity("a-co", ActivityKind.PAIRING, "b2", date(YEAR, 6, 5), branch_ids={"b1"})  # b2 leads, b1 too
+    festival = activity("a-fest", ActivityKind.FESTIVAL, "b1", date(YEAR, 9, 25), pairing_id="p-b1")
+    loose = activity("a-loose", ActivityKind.FESTIVAL, "b1", date(YEAR, 10, 1))  # linked to no pairing
+    help_b2 = activity("a-help", ActivityKind.PRACTICAL_HELP, "b1", date(YEAR, 10, 9), pairing_id="p-b2")
+    entities = [
+        b1, b2, m1, m2, gone, joint, solo1, solo2, own, own2, own_reversed, other, jan, dec, caring,
+        last_year, j1, j2, co, festival, loose, help_b2,
+    ]  # fmt: skip
+    misdated_reversed = _record("r-nov", "m1", dec, 45, on=date(YEAR, 11, 5))
 
     original = _record("r-rev", "m1", own_reversed)
     records = [
@@ -111,13 +135,30 @@ def _edges() -> tuple[list[Any], list[ServiceRecord]]:
         _record("r-m2", "m2", own, 50),  # own activity of b1 is not m2's own branch
         _record("r-gone", "m3", jan, 30),  # a member who left last year: unmatched
         _record("r-old", "m1", last_year, 30),  # last year: not read
+        _record("r-co", "m1", co),  # co-organised by m1's branch: counts
+        _record("r-fest", "m1", festival),  # 同过节 linked to b1's pairing: counts
+        _record("r-loose", "m1", loose, 30),  # a festival of no pairing: minutes only
+        _record("r-help", "m1", help_b2, 30),  # linked to b2's pairing, organised by b1 alone: minutes only
+        _record("r-aug", "m1", jan, 45, on=date(YEAR, 8, 20)),  # off its activity's date: minutes only
+        _record("r-late", "m1", last_year, 30, on=date(YEAR, 2, 2)),  # off last year's activity: the same
+        misdated_reversed,
+        misdated_reversed.reversal(id="r-nov-x", recorded_on=date(YEAR, 11, 9)),  # reversed: not listed
+        _record("r-j1", "m2", j1),  # a joint pairing's activity entered under b1: b2's too
+        _record("r-j2", "m2", j2, on=date(YEAR, 5, 11)),  # the second day of its span
     ]
     return entities, records
 
 
 def _reference(uow: UnitOfWork, as_of: date | None) -> dict[str, MemberTotals]:
     branch_of = {m.id: m.branch_id for m in uow.members.list()}
-    return compliance.member_year_totals(uow.records.in_year(YEAR), YEAR, branch_of=branch_of, as_of=as_of)
+    return compliance.member_year_totals(
+        uow.records.in_year(YEAR),
+        YEAR,
+        branch_of=branch_of,
+        as_of=as_of,
+        activities=uow.activities.list(),
+        pairings=uow.pairings.list(),
+    )
 
 
 @pytest.mark.parametrize("as_of", [None, date(YEAR, 6, 30), date(YEAR, 1, 30), date(YEAR + 1, 5, 1)])
@@ -129,14 +170,23 @@ def test_totals_at_the_edges(make_uow: Callable[[], UnitOfWork], as_of: date | N
         totals = uow.member_year_totals(YEAR, as_of=as_of)
         assert totals == _reference(uow, as_of)
     m1 = totals["m1"]
-    assert m1.records == 11  # every record of the year, any status, also after as_of
+    assert m1.records == 19  # every record of the year, any status, also after as_of
     if as_of is None:
-        assert m1.net_minutes == 90 + 30 + 60 + 60 - 60 + 60 + 45 + 45 + 120 - 20
-        assert m1.community_sessions == (1,) + (0,) * 10 + (1,)
-        assert (m1.branch_activities, m1.caring_actions) == (2, 1)
+        assert (
+            m1.net_minutes == 90 + 30 + 60 + 60 - 60 + 60 + 45 + 45 + 120 - 20 + 60 + 60 + 30 + 30 + 45 + 30
+        )
+        assert m1.community_sessions == (1,) + (0,) * 10 + (1,)  # not August: r-aug is off its date
+        assert (m1.branch_activities, m1.caring_actions) == (4, 1)  # own, own2, co-organised, festival
+        assert [(m.record_id, m.on, m.activity_id) for m in m1.misdated] == [
+            ("r-aug", date(YEAR, 8, 20), "a-jan"),
+            ("r-late", date(YEAR, 2, 2), "a-old"),
+        ]
+        assert totals["m2"].branch_activities == 2  # the joint pairing's two activities
     if as_of == date(YEAR, 1, 30):  # nothing confirmed yet: the January session is on the 31st
         assert (m1.net_minutes, m1.community_sessions, m1.branch_activities) == (0, (0,) * 12, 0)
-    assert totals["m2"].branch_activities == 0
+    if as_of == date(YEAR, 6, 30):  # the joint activities are in April and May, r-aug after as_of
+        assert totals["m2"].branch_activities == 2
+        assert [m.record_id for m in m1.misdated] == ["r-late"]
     assert set(totals) == {"m1", "m2", "m3"}
 
 
@@ -158,8 +208,19 @@ def test_pushdown_gives_the_streamed_report(make_uow: Callable[[], UnitOfWork], 
     pushed = services.evaluate_year(uow, YEAR, as_of=as_of)
     streamed = services.evaluate_year(uow, YEAR, as_of=as_of, pushdown=False)
     _same_report(pushed, streamed)
-    assert (pushed.records_read, pushed.unmatched_records) == (13, 1)
-    assert pushed.members["m1"].branch_activities == 2  # r-own and r-own2 (3 March, 1 April)
+    assert (pushed.records_read, pushed.unmatched_records) == (23, 1)
+    m1, m2 = pushed.members["m1"], pushed.members["m2"]
+    assert m2.branch_activities == 2  # the b2 member of a joint pairing: both activities entered under b1
+    assert "member.branch_activities" not in m2.codes
+    if as_of is None:
+        assert m1.branch_activities == 4  # own (a span), own2, co-organised by b1, the linked 同过节
+        assert [v.subject_id for v in m1.violations if v.code == "record.activity_date"] == [
+            "r-aug",
+            "r-late",
+        ]
+    else:
+        assert m1.branch_activities == 3  # the festival is in September
+        assert [v.subject_id for v in m1.violations if v.code == "record.activity_date"] == ["r-late"]
 
 
 def test_pushdown_on_a_synthetic_year(make_uow: Callable[[], UnitOfWork]) -> None:

@@ -1,8 +1,9 @@
 """Compliance of a year: per member (``evaluate_member_year``) and for a whole organ (``evaluate_year``).
 
 ``evaluate_year`` reads the records once, in any order, keeping a small accumulator per member
-(minutes, community sessions per month, the member's own-branch pairing activities, caring actions):
-memory grows with members and their distinct activities, never with records.
+(minutes, community sessions per month, the 共建、帮扶 activities the member's branch organises, caring
+actions) and a small fact per activity (the branches it counts for, its days): memory grows with members,
+activities and their distinct activities, never with records.
 
 Counting (domain.md): only CONFIRMED records count (``record.status``); a reversal cancels its original
 completely (minutes, the month it covered, the activity it attended) — it carries the original's member,
@@ -23,6 +24,7 @@ from volunteer_core.compliance._member import (
     RECORD_COLUMNS,
     MemberTotals,
     MemberYear,
+    MisdatedRecord,
     evaluate_member_year,
     full_months,
     member_year_totals,
@@ -36,6 +38,7 @@ __all__ = [
     "BranchYear",
     "MemberTotals",
     "MemberYear",
+    "MisdatedRecord",
     "YearReport",
     "evaluate_member_year",
     "evaluate_year",

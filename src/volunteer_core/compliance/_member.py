@@ -15,10 +15,12 @@ import attrs
 
 from volunteer_core._catalogue import Violation
 from volunteer_core.calendar.dates import first_day, last_day
+from volunteer_core.compliance._activities import ActivityFacts, activity_facts
 from volunteer_core.dual_registration import MemberRegistrations, registered_for
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.enums import ActivityKind, RecordStatus, Severity
+from volunteer_core.model.pairing import Pairing
 from volunteer_core.model.people import Member
 from volunteer_core.model.registration import CommunityRegistration
 from volunteer_core.policy import DEFAULT, Policy
@@ -29,6 +31,7 @@ from volunteer_core.rules.member import (
     check_monthly_community,
     check_skill,
 )
+from volunteer_core.rules.timebank import activity_date_violation
 
 _COMMUNITY = ActivityKind.COMMUNITY_SERVICE
 _PAIRING = ActivityKind.PAIRING
@@ -205,6 +208,31 @@ def _twelve_months(instance: object, attribute: attrs.Attribute[tuple[int, ...]]
 
 
 @attrs.frozen(kw_only=True)
+class MisdatedRecord:
+    """A confirmed record (not reversed) dated outside its activity's date or span — a
+    ``record.activity_date`` violation found in the ledger: the record, its date, and the activity's
+    first and last day (the same for a one-day activity).
+
+    >>> from datetime import date
+    >>> MisdatedRecord(record_id="r1", on=date(2025, 8, 20), activity_id="a1",
+    ...                activity_on=date(2025, 3, 5), activity_until=date(2025, 3, 5)).violation().code
+    'record.activity_date'
+    """
+
+    record_id: str
+    on: date
+    activity_id: str
+    activity_on: date
+    activity_until: date
+
+    def violation(self) -> Violation:
+        """The ``record.activity_date`` violation it is (an ERROR whose subject is the record)."""
+        return activity_date_violation(
+            self.record_id, self.on, self.activity_id, self.activity_on, self.activity_until
+        )
+
+
+@attrs.frozen(kw_only=True)
 class MemberTotals:
     """What the member rules need from one member's records of a year — the per-member aggregates a
     database can compute with ``GROUP BY`` (see :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`).
@@ -212,11 +240,18 @@ class MemberTotals:
     ``records`` counts every record of the member dated in the year (any status, also after ``as_of``);
     the other fields count only CONFIRMED records dated in the year and not after ``as_of``:
     ``net_minutes`` (reversals and adjustments included), ``community_sessions`` (12 counts, January
-    first: COMMUNITY_SERVICE records minus their reversals), ``branch_activities`` (distinct PAIRING
-    activities of ``own_branch`` whose records outnumber their reversals) and ``caring_actions``
-    (CARING_ACTION records minus their reversals), ``trainings`` (TRAINING records minus their
-    reversals) and ``attendances`` (records of any kind minus their reversals: a member with
-    ``attendances > 0`` took part in the year — 四覆盖). Adjustments count in ``net_minutes`` only.
+    first: COMMUNITY_SERVICE records minus their reversals), ``branch_activities`` (distinct 共建、帮扶
+    activities the member's own branch organises — :func:`~volunteer_core.rules.member.credited_branches`
+    — whose records outnumber their reversals) and ``caring_actions`` (CARING_ACTION records minus their
+    reversals), ``trainings`` (TRAINING records minus their reversals) and ``attendances`` (records of
+    any kind minus their reversals: a member with ``attendances > 0`` took part in the year — 四覆盖).
+    Adjustments count in ``net_minutes`` only.
+
+    A record dated outside its activity's date or span (``record.activity_date``) counts in
+    ``net_minutes`` and ``attendances`` only — not toward a month, a branch activity, a caring action or
+    a training — and, unless reversed, is listed in ``misdated`` (by record id). Whose activity is not
+    known (not passed to the fold) is judged by its own fields: a PAIRING record of the own branch
+    counts, its date is not judged.
 
     >>> from datetime import date
     >>> from volunteer_core import ServiceRecord
@@ -236,12 +271,23 @@ class MemberTotals:
     caring_actions: int = 0
     trainings: int = 0
     attendances: int = 0
+    misdated: tuple[MisdatedRecord, ...] = ()
 
 
 class Tally:
     """The running totals of one member over one pass (private, mutable)."""
 
-    __slots__ = ("activities", "attendances", "caring", "community", "minutes", "records", "trainings")
+    __slots__ = (
+        "activities",
+        "attendances",
+        "caring",
+        "community",
+        "minutes",
+        "misdated",
+        "records",
+        "reversed",
+        "trainings",
+    )
 
     def __init__(self) -> None:
         self.records = 0
@@ -251,26 +297,52 @@ class Tally:
         self.caring = 0
         self.trainings = 0
         self.attendances = 0
+        self.misdated: dict[str, MisdatedRecord] = {}
+        self.reversed: set[str] = set()  # originals whose (misdated) reversal was met
 
     def add(
-        self, record: ServiceRecord, own_branch: str | None, registered: MemberRegistrations | None = None
+        self,
+        record: ServiceRecord,
+        own_branch: str | None,
+        registered: MemberRegistrations | None = None,
+        activity: ActivityFacts | None = None,
     ) -> None:
+        """Count ``record`` (confirmed, of the year) for a member of ``own_branch``; ``activity``: the
+        facts of its activity, when known."""
         self.minutes += record.minutes
         if record.adjusts is not None:
             return  # an adjustment corrects minutes only
         step = -1 if record.reverses is not None else 1
         self.attendances += step
+        if activity is not None and not activity.first <= record.on <= activity.last:
+            self._misdated(record, activity)  # record.activity_date: minutes and attendance only
+            return
         kind = record.kind
         if kind is _COMMUNITY:
             if registered is None or registered.counts(record):
                 self.community[record.on.month - 1] += step
-        elif kind is _PAIRING:
-            if record.branch_id == own_branch:
-                self.activities[record.activity_id] = self.activities.get(record.activity_id, 0) + step
         elif kind is _CARING:
             self.caring += step
         elif kind is _TRAINING:
             self.trainings += step
+        if activity is None:  # not known: the record's own branch and kind decide
+            credited = kind is _PAIRING and record.branch_id == own_branch
+        else:
+            credited = own_branch in activity.branches
+        if credited:
+            self.activities[record.activity_id] = self.activities.get(record.activity_id, 0) + step
+
+    def _misdated(self, record: ServiceRecord, activity: ActivityFacts) -> None:
+        if record.reverses is not None:
+            self.reversed.add(record.reverses)  # a reversal carries its original's date: cancels it
+            return
+        self.misdated[record.id] = MisdatedRecord(
+            record_id=record.id,
+            on=record.on,
+            activity_id=record.activity_id,
+            activity_on=activity.first,
+            activity_until=activity.last,
+        )
 
     def totals(self, member_id: str) -> MemberTotals:
         return MemberTotals(
@@ -282,6 +354,7 @@ class Tally:
             caring_actions=self.caring,
             trainings=self.trainings,
             attendances=self.attendances,
+            misdated=tuple(self.misdated[r] for r in sorted(self.misdated) if r not in self.reversed),
         )
 
 
@@ -291,17 +364,23 @@ def member_year_totals(
     *,
     branch_of: Mapping[str, str],
     as_of: date | None = None,
+    activities: Iterable[Activity] = (),
+    pairings: Iterable[Pairing] = (),
 ) -> dict[str, MemberTotals]:
     """Fold ``records`` (one pass, any order) into one :class:`MemberTotals` per member met — the
     reference for a storage's ``GROUP BY`` pushdown. ``branch_of`` maps a member id to the member's
     own branch (for ``branch_activities``); a member missing from it has no own-branch activities.
-    Records of other years are skipped; the result is ordered by member id.
+    ``activities`` and ``pairings`` (every one the records refer to, for a storage: all of them) say
+    which branches organise each activity and which days it covers; a record whose activity is not
+    among them is judged by its own fields. Records of other years are skipped; the result is ordered
+    by member id.
 
     >>> member_year_totals([], 2026, branch_of={})
     {}
     """
     year = valid_year(year)
     as_of = valid_as_of(as_of)
+    facts = activity_facts(activities, pairings).get
     tallies: dict[str, Tally] = {}
     for record in records:
         if record.on.year != year:
@@ -311,7 +390,7 @@ def member_year_totals(
             tally = tallies[record.member_id] = Tally()
         tally.records += 1
         if counts(record, year, as_of):
-            tally.add(record, branch_of.get(record.member_id))
+            tally.add(record, branch_of.get(record.member_id), activity=facts(record.activity_id))
     return {member_id: tallies[member_id].totals(member_id) for member_id in sorted(tallies)}
 
 
@@ -372,6 +451,7 @@ def judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_of
                 check_caring_action(member, count=caring, policy=policy),
             )
     violations.extend(check_skill(member, policy))
+    violations.extend(m.violation() for m in totals.misdated)  # record.activity_date, by record id
     return MemberYear(
         member_id=member.id,
         member_name=member.name,
@@ -407,6 +487,7 @@ def evaluate_member_year(
     as_of: date | None = None,
     activities: Iterable[Activity] = (),
     registrations: Iterable[CommunityRegistration] = (),
+    pairings: Iterable[Pairing] = (),
 ) -> MemberYear:
     """Judge one member's year under ``policy``.
 
@@ -418,18 +499,26 @@ def evaluate_member_year(
         policy: thresholds and switches.
         as_of: evaluate part of the year: only months ended on or before ``as_of`` are judged, and annual
             totals not yet met are *pending* until the year has ended.
-        activities, registrations: with ``policy.community_service_where_registered`` (双报到), the
-            activities (for their ``community``) and the member's ``CommunityRegistration`` s; community
-            service counts toward ``member.monthly_community`` only where the member was registered.
+        activities, pairings: the activities the records refer to and the pairings they are linked
+            to: which branches organise each activity (``member.branch_activities`` counts the 共建、
+            帮扶 activities the member's branch leads or co-organises, those of a joint pairing
+            included) and which days it covers (a record off them is a ``record.activity_date``
+            violation and counts in the minutes only). A record whose activity is not given is judged
+            by its own fields (a PAIRING record of the member's branch counts).
+        registrations: with ``policy.community_service_where_registered`` (双报到), the member's
+            ``CommunityRegistration`` s; community service counts toward ``member.monthly_community``
+            only where the member was registered (the activities give its ``community``).
 
     Returns:
         A :class:`MemberYear`.
     """
     year = valid_year(year)
     as_of = valid_as_of(as_of)
+    activities = list(activities)
+    facts = activity_facts(activities, pairings).get
     tally = Tally()
     registered = registered_for(member, policy, activities, registrations)
     for record in records:
         if record.member_id == member.id and counts(record, year, as_of):
-            tally.add(record, member.branch_id, registered)
+            tally.add(record, member.branch_id, registered, facts(record.activity_id))
     return judge(member, tally.totals(member.id), year, policy, as_of)

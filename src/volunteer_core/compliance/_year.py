@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from volunteer_core._catalogue import Violation
+from volunteer_core.compliance._activities import activity_facts
 from volunteer_core.compliance._member import (
     MemberTotals,
     MemberYear,
@@ -174,8 +175,15 @@ def evaluate_year(
     may be any iterable (a database cursor, a generator) and is consumed once; records of unknown
     members are counted in ``unmatched_records``. With ``policy.community_service_where_registered``
     (双报到), ``registrations`` (``CommunityRegistration`` s) and the activities' ``community`` decide
-    which community service counts toward ``member.monthly_community`` (pass every activity the year's
-    records refer to).
+    which community service counts toward ``member.monthly_community``.
+
+    Pass every activity the year's records refer to, and the pairings: ``member.branch_activities``
+    counts the 共建、帮扶 activities each member's branch leads or co-organises (``Activity.branch_ids``;
+    an activity of a joint pairing belongs to every branch of the pairing; FESTIVAL and PRACTICAL_HELP
+    activities count when linked to one of the branch's pairings), and a confirmed record dated outside
+    its activity's date or span is a ``record.activity_date`` ERROR in its member's year, counted in
+    the minutes and the participation only. A record whose activity is not given is judged by its own
+    fields.
 
     >>> from datetime import date
     >>> from volunteer_core import Member, evaluate_year
@@ -188,9 +196,10 @@ def evaluate_year(
     year = valid_year(year)
     as_of = valid_as_of(as_of)
     judged = [m for m in members if _overlaps_year(m, year)]
+    activities, pairings = list(activities), list(pairings)
+    facts = activity_facts(activities, pairings).get
     registry: RegisteredCommunities | None = None
     if policy.community_service_where_registered:
-        activities = list(activities)
         registry = RegisteredCommunities(activities, registrations)
     tallies: dict[str, tuple[Tally, str, MemberRegistrations | None]] = {
         m.id: (Tally(), m.branch_id, registry.for_member(m) if registry else None) for m in judged
@@ -203,7 +212,7 @@ def evaluate_year(
         if entry is None:
             unmatched += 1
         elif counts(record, year, as_of):
-            entry[0].add(record, entry[1], entry[2])
+            entry[0].add(record, entry[1], entry[2], facts(record.activity_id))
 
     member_years = {m.id: judge(m, tallies[m.id][0].totals(m.id), year, policy, as_of) for m in judged}
     return _report(
@@ -241,7 +250,9 @@ def evaluate_year_totals(
     storage that aggregates in the database (``GROUP BY``) instead of streaming every record.
 
     ``totals`` must be what :func:`member_year_totals` gives for the year's records with the same
-    ``as_of`` and the members' own branches; a judged member without totals has no records. Not for
+    ``as_of``, the members' own branches and the activities and pairings (``MemberTotals.misdated``
+    become the members' ``record.activity_date`` violations); a judged member without totals has no
+    records. Not for
     ``policy.community_service_where_registered`` (双报到 needs each record's community: use
     :func:`evaluate_year`), which raises ``InvalidInput``. ``records_read`` sums ``totals.records``;
     ``unmatched_records`` sums those of members not judged.

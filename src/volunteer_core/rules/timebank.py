@@ -30,6 +30,7 @@ from volunteer_core.rules.ledger import check_record_status
 
 __all__ = [
     "STAR_LABELS_ZH",
+    "activity_date_violation",
     "check_activity_date",
     "check_duration",
     "check_sessions_per_day",
@@ -118,10 +119,6 @@ def _own_activity(record: ServiceRecord, activity: Activity) -> None:
         )
 
 
-def _span(activity: Activity) -> str:
-    return str(activity.on) if activity.until is None else f"{activity.on}…{activity.until}"
-
-
 def on_activity_date(record: ServiceRecord, activity: Activity) -> bool:
     """Whether ``record`` agrees with its ``activity``'s date (``record.activity_date``): an original or a
     reversal dated within the activity's date or span ``on … until``; an adjustment always agrees (it is
@@ -155,19 +152,31 @@ def check_activity_date(record: ServiceRecord, activity: Activity) -> list[Viola
     _own_activity(record, activity)
     if on_activity_date(record, activity):
         return []
-    span = _span(activity)
-    return [
-        violation(
-            "record.activity_date",
-            record.id,
-            en=f"record {record.id} is dated {record.on}, outside its activity {activity.id} ({span})",
-            zh=f"记录 {record.id} 的服务日期 {record.on} 不在活动 {activity.id} 的日期（{span}）内",
-            on=record.on.isoformat(),
-            activity_id=activity.id,
-            activity_on=activity.on.isoformat(),
-            activity_until=activity.last_day.isoformat(),
-        )
-    ]
+    return [activity_date_violation(record.id, record.on, activity.id, activity.on, activity.last_day)]
+
+
+def activity_date_violation(record_id: str, on: date, activity_id: str, first: date, last: date) -> Violation:
+    """The ``record.activity_date`` violation of record ``record_id`` dated ``on``, whose activity
+    ``activity_id`` runs from ``first`` to ``last`` (the same day for a one-day activity) — what
+    :func:`check_activity_date` reports, built from the facts alone (the year evaluation's totals carry
+    them, :class:`volunteer_core.compliance.MisdatedRecord`).
+
+    >>> from datetime import date
+    >>> v = activity_date_violation("r1", date(2025, 8, 20), "a1", date(2025, 3, 5), date(2025, 3, 5))
+    >>> v.code, v.subject_id, v.details["activity_until"]
+    ('record.activity_date', 'r1', '2025-03-05')
+    """
+    span = str(first) if first == last else f"{first}…{last}"
+    return violation(
+        "record.activity_date",
+        record_id,
+        en=f"record {record_id} is dated {on}, outside its activity {activity_id} ({span})",
+        zh=f"记录 {record_id} 的服务日期 {on} 不在活动 {activity_id} 的日期（{span}）内",
+        on=on.isoformat(),
+        activity_id=activity_id,
+        activity_on=first.isoformat(),
+        activity_until=last.isoformat(),
+    )
 
 
 @register("record.duration")

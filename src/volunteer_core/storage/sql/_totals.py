@@ -1,16 +1,22 @@
 """The year's per-member aggregates computed in the database (``GROUP BY``): the pushdown behind
 :meth:`SqlUnitOfWork.member_year_totals`.
 
-Two statements, each one scan of the year's records:
+Three statements, each one scan of the year's records joined to their activities:
 
 * per member: every record (``records``), the confirmed minutes up to ``as_of`` (``net_minutes``), the
-  caring actions and the community sessions of each month — a reversal (``reverses`` set) counts −1
-  where its original counted +1, an adjustment (``adjusts`` set) counts in the minutes only;
-* per member: the distinct PAIRING activities of the member's own branch (the ``members`` row's
-  ``branch_id``) whose records outnumber their reversals (``GROUP BY member, activity HAVING …``).
+  caring actions, the trainings, the attendances and the community sessions of each month — a reversal
+  (``reverses`` set) counts −1 where its original counted +1, an adjustment (``adjusts`` set) counts in
+  the minutes only, and a record dated outside its activity's date or span (``on … until``) in the
+  minutes and the attendances only;
+* per member: the distinct 共建、帮扶 activities organised by the member's own branch (the ``members``
+  row's ``branch_id``) whose records outnumber their reversals (``GROUP BY member, activity HAVING …``):
+  a PAIRING activity the branch leads or co-organises (``activity_branches``) or that belongs to a joint
+  pairing of the branch (``pairing_branches`` of a JOINT_BRANCHES / JOINT_DEPARTMENT pairing), a FESTIVAL
+  or PRACTICAL_HELP activity linked to a pairing of the branch that the branch organises;
+* the confirmed originals, not reversed, dated outside their activity's date or span (``misdated``).
 
-The result equals :func:`volunteer_core.compliance.member_year_totals` over ``records.in_year`` —
-the contract suite and ``tests/storage/test_member_year_totals.py`` check it.
+The result equals :func:`volunteer_core.compliance.member_year_totals` over ``records.in_year`` with every
+stored activity and pairing — the contract suite and ``tests/storage/test_member_year_totals.py`` check it.
 """
 
 from __future__ import annotations
@@ -22,39 +28,60 @@ from typing import Any
 import sqlalchemy as sa
 
 from volunteer_core.calendar.dates import first_day
-from volunteer_core.compliance import MemberTotals
-from volunteer_core.model.enums import ActivityKind, RecordStatus
+from volunteer_core.compliance import MemberTotals, MisdatedRecord
+from volunteer_core.model.enums import ActivityKind, PairingMode, RecordStatus
 from volunteer_core.storage.sql import _schema as s
 
 __all__ = ["member_year_totals"]
 
 _MONTHS = range(1, 13)
+_JOINT = (PairingMode.JOINT_BRANCHES.value, PairingMode.JOINT_DEPARTMENT.value)
+_LINKED = (ActivityKind.FESTIVAL.value, ActivityKind.PRACTICAL_HELP.value)
 
 
 def _param(name: str) -> sa.BindParameter[date]:
     return sa.bindparam(name, type_=sa.Date)
 
 
+def _credited(activity: sa.Table, branch: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """Whether ``activity`` (a row of ``activities``) is a 共建、帮扶 activity of ``branch``
+    (:func:`volunteer_core.rules.member.credited_branches`)."""
+    ab, p, pb = s.activity_branches, s.pairings, s.pairing_branches
+    co_organised = sa.exists().where(ab.c.activity_id == activity.c.id, ab.c.branch_id == branch)
+    of_pairing = sa.exists().where(pb.c.pairing_id == activity.c.pairing_id, pb.c.branch_id == branch)
+    joint = sa.exists().where(p.c.id == activity.c.pairing_id, p.c.mode.in_(_JOINT))
+    return sa.or_(
+        sa.and_(
+            activity.c.kind == ActivityKind.PAIRING.value, sa.or_(co_organised, sa.and_(joint, of_pairing))
+        ),
+        sa.and_(activity.c.kind.in_(_LINKED), of_pairing, sa.or_(co_organised, joint)),
+    )
+
+
 @cache
-def _statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The two SELECTs, built once per process (bound parameters: ``start``, ``end``, ``until`` and
+def _statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """The three SELECTs, built once per process (bound parameters: ``start``, ``end``, ``until`` and
     ``m1`` … ``m13``, the first day of each month and of the next year)."""
-    r, m = s.records, s.members
+    r, m, a = s.records, s.members, s.activities
     in_year = sa.and_(r.c.on >= _param("start"), r.c.on <= _param("end"))
     counted = sa.and_(r.c.status == RecordStatus.CONFIRMED.value, r.c.on <= _param("until"))
     step = sa.case((r.c.reverses.is_(None), 1), else_=-1)
     sessions = sa.and_(counted, r.c.adjusts.is_(None))
+    on_its_date = sa.and_(r.c.on >= a.c.on, r.c.on <= sa.func.coalesce(a.c.until, a.c.on))
+    dated = sa.and_(sessions, sa.or_(a.c.id.is_(None), on_its_date))
 
     def total(condition: sa.ColumnElement[bool], value: Any) -> sa.ColumnElement[Any]:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
 
-    community = sa.and_(sessions, r.c.kind == ActivityKind.COMMUNITY_SERVICE.value)
+    community = sa.and_(dated, r.c.kind == ActivityKind.COMMUNITY_SERVICE.value)
     per_member = (
         sa.select(
             r.c.member_id,
             sa.func.count().label("records"),
             total(counted, r.c.minutes).label("net_minutes"),
-            total(sa.and_(sessions, r.c.kind == ActivityKind.CARING_ACTION.value), step).label("caring"),
+            total(sa.and_(dated, r.c.kind == ActivityKind.CARING_ACTION.value), step).label("caring"),
+            total(sa.and_(dated, r.c.kind == ActivityKind.TRAINING.value), step).label("trainings"),
+            total(sessions, step).label("attendances"),
             *(
                 total(
                     sa.and_(community, r.c.on >= _param(f"m{k}"), r.c.on < _param(f"m{k + 1}")), step
@@ -62,18 +89,15 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
                 for k in _MONTHS
             ),
         )
+        .select_from(r.outerjoin(a, a.c.id == r.c.activity_id))
         .where(in_year)
         .group_by(r.c.member_id)
     )
     attended = (
         sa.select(r.c.member_id)
         .join(m, m.c.id == r.c.member_id)
-        .where(
-            in_year,
-            sessions,
-            r.c.kind == ActivityKind.PAIRING.value,
-            r.c.branch_id == m.c.branch_id,
-        )
+        .join(a, a.c.id == r.c.activity_id)
+        .where(in_year, sessions, on_its_date, _credited(a, m.c.branch_id))
         .group_by(r.c.member_id, r.c.activity_id)
         .having(sa.func.sum(step) > 0)
         .subquery("attended")
@@ -81,11 +105,23 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any]]:
     activities = sa.select(attended.c.member_id, sa.func.count().label("activities")).group_by(
         attended.c.member_id
     )
-    return per_member, activities
+    reversal = r.alias("reversal")
+    misdated = (
+        sa.select(r.c.member_id, r.c.id, r.c.on, r.c.activity_id, a.c.on, sa.func.coalesce(a.c.until, a.c.on))
+        .join(a, a.c.id == r.c.activity_id)
+        .where(
+            in_year,
+            sessions,
+            r.c.reverses.is_(None),
+            sa.not_(on_its_date),
+            ~sa.exists().where(reversal.c.reverses == r.c.id),
+        )
+    )
+    return per_member, activities, misdated
 
 
 def member_year_totals(conn: sa.Connection, year: int, as_of: date | None) -> dict[str, MemberTotals]:
-    """Run the two statements on ``conn`` (inside its open transaction) and build the totals."""
+    """Run the three statements on ``conn`` (inside its open transaction) and build the totals."""
     end = date(year, 12, 31)
     params: dict[str, Any] = {
         "start": date(year, 1, 1),
@@ -94,8 +130,15 @@ def member_year_totals(conn: sa.Connection, year: int, as_of: date | None) -> di
         **{f"m{k}": first_day(year, k) for k in _MONTHS},
         "m13": date(year + 1, 1, 1) if year < 9999 else date.max,
     }
-    per_member, activities = _statements()
+    per_member, activities, misdated = _statements()
     counts: dict[str, int] = {row[0]: int(row[1]) for row in conn.execute(activities, params)}
+    off: dict[str, list[MisdatedRecord]] = {}
+    for member_id, record_id, on, activity_id, first, last in conn.execute(misdated, params):
+        off.setdefault(member_id, []).append(
+            MisdatedRecord(
+                record_id=record_id, on=on, activity_id=activity_id, activity_on=first, activity_until=last
+            )
+        )
     totals: dict[str, MemberTotals] = {}
     for row in conn.execute(per_member, params):
         member_id = row[0]
@@ -103,8 +146,11 @@ def member_year_totals(conn: sa.Connection, year: int, as_of: date | None) -> di
             member_id=member_id,
             records=int(row[1]),
             net_minutes=int(row[2]),
-            community_sessions=tuple(int(n) for n in row[4:16]),
+            community_sessions=tuple(int(n) for n in row[6:18]),
             branch_activities=int(counts.get(member_id, 0)),
             caring_actions=int(row[3]),
+            trainings=int(row[4]),
+            attendances=int(row[5]),
+            misdated=tuple(sorted(off.get(member_id, ()), key=lambda x: x.record_id)),
         )
     return totals
