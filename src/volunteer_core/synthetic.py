@@ -2,8 +2,10 @@
 
 Members in branches and teams, joiners and leavers mid-year, ~40 records per member with the mix of
 kinds a real organ has (community service most months, some missed), a few reversals, pairings with a
-few genuine duplicates, wishes in every state, plan tables and half-year reports (some late, some
-missing). Everything is deterministic for a seed; records are produced lazily so that a very large
+few genuine duplicates and one joint pairing of two branches (支部联合, its activities entered under the
+first and attended by both), 同过节 and 办实事 activities held for the branch's pairing, caring actions
+co-organised with the next branch, team campaigns of two days, wishes in every state, plan tables and
+half-year reports (some late, some missing). Everything is deterministic for a seed; records are produced lazily so that a very large
 year can be streamed.
 
 This module needs only the standard library and volunteer_core itself (no hypothesis).
@@ -50,6 +52,7 @@ from volunteer_core.model import (
 )
 from volunteer_core.model.wish import Claim
 from volunteer_core.ports import UnitOfWork
+from volunteer_core.rules.member import organising_branches
 
 if TYPE_CHECKING:
     from volunteer_core import services
@@ -120,10 +123,15 @@ class SyntheticYear:
     records_per_member: int = 40
 
     def iter_records(self) -> Iterator[ServiceRecord]:
-        """The year's ledger, member by member, produced lazily (the same every time)."""
+        """The year's ledger, member by member, produced lazily (the same every time): a member attends
+        the activities their branch organises (led, co-organised, or of a joint pairing of the branch),
+        on a day of the activity."""
+        pairings = {p.id: p for p in self.pairings}
         by_branch: dict[str, list[Activity]] = {}
         for activity in self.activities:
-            by_branch.setdefault(activity.branch_id, []).append(activity)
+            pairing = None if activity.pairing_id is None else pairings.get(activity.pairing_id)
+            for branch_id in sorted(organising_branches(activity, pairing)):
+                by_branch.setdefault(branch_id, []).append(activity)
         for index, member in enumerate(self.members):
             yield from _member_records(self, index, member, by_branch.get(member.branch_id, []))
 
@@ -252,7 +260,7 @@ def _member_records(
     diligence = rng.random() ** 0.5  # some members serve a lot, some very little
     serial = 0
     for activity in own:
-        if not member.is_member_on(activity.on):
+        if not member.is_member_on(activity.on) or not member.is_member_on(activity.last_day):
             continue
         kind = activity.kind
         if kind is ActivityKind.COMMUNITY_SERVICE:
@@ -268,6 +276,7 @@ def _member_records(
         if rng.random() >= chance:
             continue
         sessions = 2 if kind is ActivityKind.COMMUNITY_SERVICE and rng.random() < 0.6 else 1
+        day = activity.on if activity.until is None else activity.on + timedelta(days=rng.randrange(2))
         for _ in range(sessions):
             serial += 1
             minutes = rng.choice((60, 90, 120, 120, 150, 180, 240))
@@ -278,10 +287,9 @@ def _member_records(
                 activity_id=activity.id,
                 branch_id=activity.branch_id,
                 kind=kind,
-                on=activity.on,
+                on=day,
                 minutes=minutes,
-                recorded_on=activity.on
-                + timedelta(days=rng.randrange(20, 40) if late else rng.randrange(0, 5)),
+                recorded_on=day + timedelta(days=rng.randrange(20, 40) if late else rng.randrange(0, 5)),
             )
             yield record
             if rng.random() < 0.01:  # an entry made in error, reversed a few days later
@@ -357,6 +365,9 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
     units = tuple(
         PartnerUnit(id=f"u{i + 1:03d}", name=name, kind=kind) for i, (name, kind) in enumerate(_UNITS)
     )
+    joint_unit = PartnerUnit(id="u-joint", name="霞林社区", kind=UnitKind.COMMUNITY)  # 支部联合's target
+    if branches >= 2:
+        units = (*units, joint_unit)
     beneficiaries = tuple(_beneficiary(rng, i, year) for i in range(max(8, branches * 2)))
 
     activities: list[Activity] = []
@@ -383,6 +394,7 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
                     branch_id=b.id,
                     on=date(year, month, rng.randrange(1, 28)),
                     title="我为困难群众办实事" if k % 2 else "志愿服务技能培训",
+                    pairing_id=f"p{n:04d}" if k == 3 else None,  # 办实事 for the pairing's target
                 )
             )
         for k, month in enumerate((4, 9)):
@@ -406,6 +418,7 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
                 branch_id=b.id,
                 on=min(max(festival + timedelta(days=shift), start), date(year, 12, 31)),
                 title="我和帮扶对象同过节",
+                pairing_id=f"p{n:04d}",  # 同过节 with the pairing's target
             )
         )
         activities.append(
@@ -413,17 +426,21 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
                 id=f"a{n:04d}-ca",
                 kind=ActivityKind.CARING_ACTION,
                 branch_id=b.id,
+                # co-organised with the next branch (every other branch)
+                branch_ids={branch_list[n % branches].id} if n % 2 else (),
                 on=date(year, rng.randrange(1, 13), 10),
                 title="奉献爱心捐款捐物",
             )
         )
         if b.id in team_of and rng.random() < 0.85:
+            campaign_day = date(year, rng.randrange(3, 12), 20)
             activities.append(
                 Activity(
                     id=f"a{n:04d}-tc",
                     kind=ActivityKind.TEAM_CAMPAIGN,
                     branch_id=b.id,
-                    on=date(year, rng.randrange(3, 12), 20),
+                    on=campaign_day,
+                    until=campaign_day + timedelta(days=1),  # two days
                     title="志愿服务队集中服务日",
                     team_id=team_of[b.id],
                 )
@@ -444,6 +461,30 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
             )
         )
 
+    if branches >= 2:  # 支部联合: the first two branches pair a unit together, entered under the first
+        first, second = branch_list[0].id, branch_list[1].id
+        pairings.append(
+            Pairing(
+                id="p-joint",
+                branch_ids=frozenset({first, second}),
+                target_id=joint_unit.id,
+                mode=PairingMode.JOINT_BRANCHES,
+                period=DateRange(date(year - 1, 9, 1)),
+                measures="两支部联合结对共建",
+            )
+        )
+        for k, month in enumerate((5, 10)):
+            activities.append(
+                Activity(
+                    id=f"a-joint-{k}",
+                    kind=ActivityKind.PAIRING,
+                    branch_id=first,
+                    on=date(year, month, 16),
+                    title="支部联合结对共建活动",
+                    pairing_id="p-joint",
+                    summary="两支部联合开展",
+                )
+            )
     if branches >= 2:  # a genuine 多头结对: the last branch also pairs the first branch's target
         pairings.append(
             Pairing(
@@ -475,7 +516,8 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
             branch_id=b.id,
             year=year,
             half=half,
-            submitted_on=date(year, 6, 28) if half == 1 else date(year, 12, 30),
+            # on the half-year's last day: on time (branch.report_due), not early (branch.report_premature)
+            submitted_on=date(year, 6, 30) if half == 1 else date(year, 12, 31),
             summary="活动开展情况",
         )
         for b in branch_list

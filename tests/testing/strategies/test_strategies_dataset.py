@@ -48,13 +48,15 @@ def check_references(data: vcst.Dataset) -> None:
         assert pairing.target_id in targets
     for activity in data.activities:
         assert activity.branch_id in branch_ids
+        assert activity.branch_ids <= branch_ids  # co-organisers are drawn branches too
         assert activity.on.year == data.year
         assert activity.team_id is None or activity.team_id in team_ids
         assert activity.pairing_id is None or activity.pairing_id in pairing_ids
     for record in data.records:
         activity = activities[record.activity_id]
         assert record.member_id in members
-        assert (record.kind, record.branch_id, record.on) == (activity.kind, activity.branch_id, activity.on)
+        assert (record.kind, record.branch_id) == (activity.kind, activity.branch_id)
+        assert activity.covers(record.on), "a record is on a day of its activity (record.activity_date)"
         assert record.reverses is None or record.reverses in record_ids
     for wish in data.wishes:
         assert wish.beneficiary_id in beneficiary_ids

@@ -102,11 +102,20 @@ def activities(
     max_on: date = DATE_MAX,
     policy: Policy | None = None,
     invalid: str | None = None,
+    co_organisers: Sequence[str] | None = None,
+    max_span_days: int = 0,
+    paired_kinds: Iterable[ActivityKind] = (ActivityKind.PAIRING,),
 ) -> st.SearchStrategy[Activity]:
     """Activities with a title and a written summary. FESTIVAL activities fall within the policy's
     festival window (``activity.festival_window``); TEAM_CAMPAIGN ones name a team; ``team_id`` and
-    ``pairing_id``, when given, are set on every activity (``pairing_id`` only on PAIRING ones).
-    ``invalid="activity.festival_window"`` draws FESTIVAL activities far from every festival.
+    ``pairing_id``, when given, are set on every activity (``pairing_id`` on those of ``paired_kinds``:
+    PAIRING ones by default; add FESTIVAL and PRACTICAL_HELP for 同过节 and 办实事 held for a pairing's
+    target). ``invalid="activity.festival_window"`` draws FESTIVAL activities far from every festival.
+
+    ``co_organisers``: branch ids of which some activities draw one or two co-organising branches
+    (``Activity.branch_ids``, the lead always among them); ``max_span_days``: some activities last
+    several days, ``until`` up to that many days after ``on`` (never after ``max_on``). Both are off by
+    default: one organiser, one day.
 
     >>> from hypothesis import find
     >>> from volunteer_core.rules import check_activity
@@ -123,6 +132,8 @@ def activities(
     if year is not None:
         min_on, max_on = max(min_on, date(year, 1, 1)), min(max_on, date(year, 12, 31))
     check_bounds(min_on, max_on, "min_on", "max_on")
+    if isinstance(max_span_days, bool) or not isinstance(max_span_days, int) or max_span_days < 0:
+        raise ValueError("max_span_days must be an integer >= 0")
     return _activity(
         choice("id", id, ids("a")),
         enum_choice("kind", kind, list(ActivityKind)),
@@ -133,6 +144,9 @@ def activities(
         max_on,
         policy,
         invalid,
+        tuple(co_organisers or ()),
+        max_span_days,
+        frozenset(paired_kinds),
     )
 
 
@@ -148,6 +162,9 @@ def _activity(
     max_on: date,
     policy: Policy,
     invalid: str | None,
+    co_organisers: tuple[str, ...],
+    max_span_days: int,
+    paired_kinds: frozenset[ActivityKind],
 ) -> Activity:
     kind = draw(kinds)
     if invalid is not None:
@@ -161,10 +178,12 @@ def _activity(
         team = draw(team_strategy)
     elif kind is ActivityKind.TEAM_CAMPAIGN:
         team = draw(ids("t"))
-    pairing = (
-        draw(pairing_strategy) if pairing_strategy is not None and kind is ActivityKind.PAIRING else None
-    )
+    pairing = draw(pairing_strategy) if pairing_strategy is not None and kind in paired_kinds else None
     title = draw(st.sampled_from(_ACTIVITY_TITLES[kind]))
+    others = draw(st.lists(st.sampled_from(co_organisers), max_size=2)) if co_organisers else []
+    until = None
+    if max_span_days and on < max_on and draw(st.booleans()):
+        until = min(on + days(draw(st.integers(1, max_span_days))), max_on)
     return Activity(
         id=draw(id_strategy),
         kind=kind,
@@ -174,6 +193,8 @@ def _activity(
         team_id=team,
         pairing_id=pairing,
         summary=f"{title}顺利开展",
+        branch_ids=others,
+        until=until,
     )
 
 

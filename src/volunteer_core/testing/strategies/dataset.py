@@ -35,13 +35,18 @@ from volunteer_core.testing.strategies.wish import wishes
 
 __all__ = ["Dataset", "datasets"]
 
+#: The kinds linked to one of their branch's pairings when it has one (共建、帮扶: 000 §四.1).
+_PAIRED = (ActivityKind.PAIRING, ActivityKind.FESTIVAL, ActivityKind.PRACTICAL_HELP)
+
 
 @attrs.frozen(kw_only=True)
 class Dataset:
     """A year of a small organisation whose references all resolve: members, teams, activities and
     records point to drawn branches; teams, pairings, records and claims to drawn members; pairings to
-    drawn units or beneficiaries; activities to their branch's teams and pairings; records to drawn
-    activities, copying their kind, branch and date; wishes to drawn beneficiaries.
+    drawn units or beneficiaries; activities to their branch's teams and pairings (PAIRING ones, and
+    some FESTIVAL and PRACTICAL_HELP ones), some co-organised by other drawn branches, some lasting a few
+    days; records to drawn activities, copying their kind and branch, dated on a day of their activity;
+    wishes to drawn beneficiaries.
     Ids are unique per entity type (``b-1``, ``m-1``, ``t-1``, ``bf-1``, ``u-1``, ``pr-1``, ``a-1``,
     ``r-1``, ``w-1``).
     """
@@ -71,9 +76,10 @@ def datasets(
 ) -> st.SearchStrategy[Dataset]:
     """A :class:`Dataset` for ``year``: 1 … ``max_branches`` branches each with one or two teams,
     1 … ``max_members`` members whose membership overlaps the year, partner units and beneficiaries,
-    duplicate-free pairings, activities and ordinary records dated in the year (a member at most once per
-    activity and at most ``policy.max_sessions_per_day`` times a day, only while a member), and wishes in
-    any state. ``reversals=True`` adds the reversals of some records (they count in ``max_records``).
+    duplicate-free pairings (joint ones too), activities (some co-organised, some of several days) and
+    ordinary records dated in the year on a day of their activity (a member at most once per activity
+    and at most ``policy.max_sessions_per_day`` times a day, only while a member), and wishes in any
+    state. ``reversals=True`` adds the reversals of some records (they count in ``max_records``).
 
     >>> from hypothesis import find
     >>> d = find(datasets(), lambda d: len(d.records) > 0)
@@ -157,7 +163,8 @@ def _dataset(
         b = draw(st.sampled_from(branch_ids))
         kind = draw(st.sampled_from(list(ActivityKind)))
         team = teams_of[b] if kind is ActivityKind.TEAM_CAMPAIGN else None
-        paired = pairings_of[b] if kind is ActivityKind.PAIRING and pairings_of[b] else None
+        linked = kind is ActivityKind.PAIRING or (kind in _PAIRED and draw(st.booleans()))
+        paired = pairings_of[b] if linked and pairings_of[b] else None
         activity_list.append(
             draw(
                 activities(
@@ -168,6 +175,9 @@ def _dataset(
                     pairing_id=paired,
                     year=year,
                     policy=policy,
+                    co_organisers=branch_ids,
+                    max_span_days=3,
+                    paired_kinds=_PAIRED,
                 )
             )
         )
@@ -178,21 +188,23 @@ def _dataset(
     wanted = draw(st.integers(0, max_records))
     for _ in range(wanted):
         activity = draw(st.sampled_from(activity_list))
-        present = [m.id for m in member_list if m.is_member_on(activity.on)]
+        day = draw(st.dates(activity.on, activity.last_day))
+        present = [m.id for m in member_list if m.is_member_on(day)]
         if not present:
             continue
         member = draw(st.sampled_from(present))
-        if (member, activity.id) in seen or per_day[(member, activity.on)] >= policy.max_sessions_per_day:
+        if (member, activity.id) in seen or per_day[(member, day)] >= policy.max_sessions_per_day:
             continue
         seen.add((member, activity.id))
-        per_day[(member, activity.on)] += 1
+        per_day[(member, day)] += 1
         record_list.append(
             ServiceRecord.for_activity(
                 activity,
                 id=f"r-{len(record_list) + 1}",
                 member_id=member,
                 minutes=draw(st.integers(30, 480)),
-                recorded_on=draw(recording_dates(activity.on, None)),
+                on=day,
+                recorded_on=draw(recording_dates(day, None)),
             )
         )
     if with_reversal and record_list:
