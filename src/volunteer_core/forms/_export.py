@@ -29,6 +29,7 @@ from volunteer_core.model import (
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.coverage import BranchCoverage
+from volunteer_core.rules.member import organising_branches
 from volunteer_core.services.evaluation import evaluate_in_transaction
 
 __all__ = ["export", "export_all"]
@@ -315,11 +316,15 @@ def _half_year(uow: UnitOfWork, a: _Args) -> _Form:
 
     known_by = min(last, a.as_of or last)
     report = evaluate_in_transaction(uow, year, policy=a.policy, as_of=known_by, records=tally)
+    pairings = uow.pairings.list()
+    pairing_of = {p.id: p for p in pairings}
     activities: dict[tuple[str, ActivityKind], int] = {}
     for activity in uow.activities.in_year(year):
-        if first <= activity.on <= last:
-            key = (activity.branch_id, activity.kind)
-            activities[key] = activities.get(key, 0) + 1
+        if first <= activity.on <= last:  # counted for every branch organising it, led or co-organised
+            pairing = None if activity.pairing_id is None else pairing_of.get(activity.pairing_id)
+            for organiser in organising_branches(activity, pairing):
+                key = (organiser, activity.kind)
+                activities[key] = activities.get(key, 0) + 1
     wishes = uow.wishes.list()
     collected = sum(1 for w in wishes if first <= w.collected_on <= last)
     # everything grouped by branch once: one pass over members, wishes and pairings
@@ -344,7 +349,7 @@ def _half_year(uow: UnitOfWork, a: _Args) -> _Form:
             if done:
                 fulfilled.setdefault(branch_id, set()).add(w.id)
     paired: dict[str, int] = {}
-    for p in uow.pairings.list():
+    for p in pairings:
         if _overlaps(p.period.start, p.period.end, first, last):
             for branch_id in p.branch_ids:
                 paired[branch_id] = paired.get(branch_id, 0) + 1
@@ -484,7 +489,8 @@ def export(
     * ``wish_claims`` — 附件2, one row per live claim (claimed in ``year``; by members of ``branch_id``);
     * ``wish_summary`` — 附件3, the fulfilled wishes (fulfilled in ``year``; claimed by ``branch_id``);
     * ``half_year`` — 活动开展情况 of ``year`` and ``half`` (1: to 30 June, 2: to 31 December), one row per
-      branch (or ``branch_id`` only); under a ``policy`` that asks for 四覆盖 (``require_coverage``) a
+      branch (or ``branch_id`` only), an activity counted for every branch organising it (its lead, its
+      co-organisers, the branches of its joint pairing); under a ``policy`` that asks for 四覆盖 (``require_coverage``) a
       title line sums the branches' coverage so far;
     * ``notice`` — 公示 of ``year``: every member's hours and compliance, and the wishes each fulfilled
       (a year not yet over is judged up to ``as_of``, default today).
