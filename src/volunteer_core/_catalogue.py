@@ -187,8 +187,9 @@ _REGISTRY: dict[str, Rule] = {
             "微心愿价值上限",
             "micro-wish value cap",
             "004 §三",
-            "A material wish's value must be ≤ policy.wish_value_cap (default 300.00 yuan, inclusive): "
-            "300.00 passes, 300.01 fails.",
+            "A wish's value, whatever its kind (a wish that costs money is a 物资 need), must be ≤ "
+            "policy.wish_value_cap (default 300.00 yuan, inclusive): 300.00 passes, 300.01 fails. A wish "
+            "without a value is not judged.",
         ),
         _rule(
             "wish.value_required",

@@ -391,6 +391,8 @@ def import_wishes(
     ``wish.content_required``), a cell that cannot be read (an ID number with a bad checksum, an unknown
     性别, money that cannot be read exactly → ``input.invalid``) or an ERROR of :func:`validate_wish`
     under ``policy`` (``wish.value_cap`` …) gives a :class:`RowError` and stores nothing of that row.
+    The cap bounds every row with a value, whatever its 心愿类别: a 书籍 row marked 精神文化 at 500 yuan is
+    refused like the same row marked 生活物资 (004 §三 — a wish that costs money is a 物资 need).
     Blank rows (and rows holding only a 序号) are skipped; reading goes to the end of the sheet.
 
     Blank 心愿类别 → MATERIAL when a value is given, else SERVICE; blank 征集日期 → ``collected_on``;
@@ -419,7 +421,7 @@ def import_wishes(
         community: the community of rows whose 所在社区（村） is blank.
         max_bytes: refuse larger files (``InvalidInput``, code ``input.too_large``).
         max_rows: refuse files with more data rows (``InvalidInput``, code ``input.too_large``).
-        policy: the rules rows are judged by (the value cap).
+        policy: the rules rows are judged by (the value cap, on every kind of wish).
         progress: called as ``progress(rows_done, rows_total)`` while rows are checked.
         retries: how often the transaction is retried on ``ConcurrencyConflict`` (or on a row's key
             stored meanwhile by a concurrent import, ``input.duplicate``).

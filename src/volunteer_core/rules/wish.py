@@ -6,6 +6,14 @@
 ...          collected_on=date(2026, 5, 1), value="300.01")
 >>> [v.code for v in validate_wish(w)]
 ['wish.value_cap']
+
+The cap bounds every wish that costs money, whatever its kind (004 §三: a wish with a price is a 物资
+need — relabelling it 精神文化 does not lift the cap):
+
+>>> books = Wish(id="w2", beneficiary_id="p1", kind="cultural", content="一套课外读物",
+...              collected_on=date(2026, 5, 1), value="500")
+>>> [v.code for v in validate_wish(books)]
+['wish.value_cap']
 """
 
 from __future__ import annotations
@@ -32,9 +40,18 @@ __all__ = [
 
 @register("wish.value_cap")
 def check_value_cap(wish: Wish, policy: Policy | None = None) -> list[Violation]:
-    """A material wish's value is at most the policy's cap (inclusive): 300.00 passes, 300.01 fails."""
+    """A wish's value, whatever its kind, is at most the policy's cap (inclusive): 300.00 passes, 300.01
+    fails. A wish without a value (a service, say) is not judged.
+
+    >>> from datetime import date
+    >>> def service(value):
+    ...     return Wish(id="w1", beneficiary_id="p1", kind="service", content="理发上门",
+    ...                 collected_on=date(2026, 5, 1), value=value)
+    >>> check_value_cap(service("300.00")), [v.details["value"] for v in check_value_cap(service("300.01"))]
+    ([], ['300.01'])
+    """
     cap = resolve_policy(policy).wish_value_cap
-    if wish.kind is not WishKind.MATERIAL or wish.value is None or cap is None or wish.value <= cap:
+    if wish.value is None or cap is None or wish.value <= cap:
         return []
     return [
         violation(
