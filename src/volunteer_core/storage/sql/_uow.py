@@ -174,8 +174,10 @@ class SqlUnitOfWork(UnitOfWork):
             tx.finish(commit=False)
 
     def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
-        """The per-member aggregates of the year computed in the database: two ``GROUP BY`` statements
-        instead of streaming every record (see :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`)."""
+        """The per-member aggregates of the year computed in the database: three statements over the
+        year's records joined to their activities (two ``GROUP BY``, and the records off their
+        activity's date) instead of streaming every record (see
+        :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`)."""
         year, as_of = valid_year(year), valid_as_of(as_of)
         tx = self._transaction()
         with tx.io("aggregate the year's records") as conn:
