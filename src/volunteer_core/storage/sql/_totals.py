@@ -1,19 +1,22 @@
 """The year's per-member aggregates computed in the database (``GROUP BY``): the pushdown behind
 :meth:`SqlUnitOfWork.member_year_totals`.
 
-Three statements, each one scan of the year's records joined to their activities:
+Three statements, each one scan of the year's records:
 
 * per member: every record (``records``), the confirmed minutes up to ``as_of`` (``net_minutes``), the
   caring actions, the trainings, the attendances and the community sessions of each month — a reversal
   (``reverses`` set) counts −1 where its original counted +1, an adjustment (``adjusts`` set) counts in
-  the minutes only, and a record dated outside its activity's date or span (``on … until``) in the
-  minutes and the attendances only;
+  the minutes only;
 * per member: the distinct 共建、帮扶 activities organised by the member's own branch (the ``members``
   row's ``branch_id``) whose records outnumber their reversals (``GROUP BY member, activity HAVING …``):
   a PAIRING activity the branch leads or co-organises (``activity_branches``) or that belongs to a joint
   pairing of the branch (``pairing_branches`` of a JOINT_BRANCHES / JOINT_DEPARTMENT pairing), a FESTIVAL
   or PRACTICAL_HELP activity linked to a pairing of the branch that the branch organises;
-* the confirmed originals, not reversed, dated outside their activity's date or span (``misdated``).
+* the confirmed originals, not reversed, dated outside their activity's date or span ``on … until``
+  (``misdated``): such a record counts in the minutes and the attendances only, so its month, caring
+  action or training is taken back from the first statement's counts (a reversed one and its reversal,
+  which carries its date, cancel each other there already). The records off their date are few: the
+  first statement needs no join.
 
 The result equals :func:`volunteer_core.compliance.member_year_totals` over ``records.in_year`` with every
 stored activity and pairing — the contract suite and ``tests/storage/test_member_year_totals.py`` check it.
@@ -68,19 +71,18 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
     step = sa.case((r.c.reverses.is_(None), 1), else_=-1)
     sessions = sa.and_(counted, r.c.adjusts.is_(None))
     on_its_date = sa.and_(r.c.on >= a.c.on, r.c.on <= sa.func.coalesce(a.c.until, a.c.on))
-    dated = sa.and_(sessions, sa.or_(a.c.id.is_(None), on_its_date))
 
     def total(condition: sa.ColumnElement[bool], value: Any) -> sa.ColumnElement[Any]:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
 
-    community = sa.and_(dated, r.c.kind == ActivityKind.COMMUNITY_SERVICE.value)
+    community = sa.and_(sessions, r.c.kind == ActivityKind.COMMUNITY_SERVICE.value)
     per_member = (
         sa.select(
             r.c.member_id,
             sa.func.count().label("records"),
             total(counted, r.c.minutes).label("net_minutes"),
-            total(sa.and_(dated, r.c.kind == ActivityKind.CARING_ACTION.value), step).label("caring"),
-            total(sa.and_(dated, r.c.kind == ActivityKind.TRAINING.value), step).label("trainings"),
+            total(sa.and_(sessions, r.c.kind == ActivityKind.CARING_ACTION.value), step).label("caring"),
+            total(sa.and_(sessions, r.c.kind == ActivityKind.TRAINING.value), step).label("trainings"),
             total(sessions, step).label("attendances"),
             *(
                 total(
@@ -89,7 +91,6 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
                 for k in _MONTHS
             ),
         )
-        .select_from(r.outerjoin(a, a.c.id == r.c.activity_id))
         .where(in_year)
         .group_by(r.c.member_id)
     )
@@ -107,7 +108,15 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
     )
     reversal = r.alias("reversal")
     misdated = (
-        sa.select(r.c.member_id, r.c.id, r.c.on, r.c.activity_id, a.c.on, sa.func.coalesce(a.c.until, a.c.on))
+        sa.select(
+            r.c.member_id,
+            r.c.id,
+            r.c.on,
+            r.c.activity_id,
+            a.c.on,
+            sa.func.coalesce(a.c.until, a.c.on),
+            r.c.kind,
+        )
         .join(a, a.c.id == r.c.activity_id)
         .where(
             in_year,
@@ -133,23 +142,33 @@ def member_year_totals(conn: sa.Connection, year: int, as_of: date | None) -> di
     per_member, activities, misdated = _statements()
     counts: dict[str, int] = {row[0]: int(row[1]) for row in conn.execute(activities, params)}
     off: dict[str, list[MisdatedRecord]] = {}
-    for member_id, record_id, on, activity_id, first, last in conn.execute(misdated, params):
+    taken_back: dict[str, list[int]] = {}  # member → [caring, trainings, community of each month]
+    for member_id, record_id, on, activity_id, first, last, kind in conn.execute(misdated, params):
         off.setdefault(member_id, []).append(
             MisdatedRecord(
                 record_id=record_id, on=on, activity_id=activity_id, activity_on=first, activity_until=last
             )
         )
+        back = taken_back.setdefault(member_id, [0] * 14)
+        if kind == ActivityKind.CARING_ACTION.value:
+            back[0] += 1
+        elif kind == ActivityKind.TRAINING.value:
+            back[1] += 1
+        elif kind == ActivityKind.COMMUNITY_SERVICE.value:
+            back[1 + on.month] += 1
     totals: dict[str, MemberTotals] = {}
+    nothing = [0] * 14
     for row in conn.execute(per_member, params):
         member_id = row[0]
+        back = taken_back.get(member_id, nothing)
         totals[member_id] = MemberTotals(
             member_id=member_id,
             records=int(row[1]),
             net_minutes=int(row[2]),
-            community_sessions=tuple(int(n) for n in row[6:18]),
+            community_sessions=tuple(int(n) - back[1 + k] for k, n in enumerate(row[6:18], start=1)),
             branch_activities=int(counts.get(member_id, 0)),
-            caring_actions=int(row[3]),
-            trainings=int(row[4]),
+            caring_actions=int(row[3]) - back[0],
+            trainings=int(row[4]) - back[1],
             attendances=int(row[5]),
             misdated=tuple(sorted(off.get(member_id, ()), key=lambda x: x.record_id)),
         )
