@@ -83,7 +83,8 @@ def wishes(
     :class:`volunteer_core.Wish`: ``screen``, ``publish``, ``claim`` (one-to-one or many-to-one, at most
     ``max_claims`` live claims, members from ``member_ids``), ``withdraw_claim``, ``fulfil``, ``cancel``.
 
-    By default ``validate_wish`` finds nothing wrong (material wishes carry 0.01 … the policy's cap).
+    By default ``validate_wish`` finds nothing wrong (material wishes carry 0.01 … the policy's cap; a
+    wish of another kind no value, or one within the cap too — the cap bounds every wish that costs money).
     ``invalid`` draws a wish breaking exactly one rule, one of :data:`WISH_INVALID`:
     ``"wish.value_cap"`` (a material value above the cap), ``"wish.value_required"`` (a material wish
     without value, or of value 0), ``"wish.content_required"`` (blank content). Since screening refuses
@@ -154,7 +155,8 @@ def _wish_value(kind: WishKind, policy: Policy, invalid: str | None) -> st.Searc
         return st.sampled_from([None, Yuan(0)])
     if kind is WishKind.MATERIAL:
         return yuan(1, cap.fen if cap is not None else 1_000_000)
-    return st.none() | yuan(1, 100_000)
+    # wish.value_cap bounds every wish that costs money, whatever its kind
+    return st.none() | yuan(1, min(100_000, cap.fen) if cap is not None else 100_000)
 
 
 @attrs.define
