@@ -5,6 +5,7 @@ is silent on one that does not; the facts come from the records (confirmed, not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -23,7 +24,7 @@ from volunteer_core import (
     services,
 )
 from volunteer_core.compliance import evaluate_year_totals, member_year_totals
-from volunteer_core.storage.memory import InMemoryUnitOfWork
+from volunteer_core.ports import UnitOfWork
 
 D = date
 PUTIAN = policies.PUTIAN_2022
@@ -280,9 +281,13 @@ def test_evaluate_year_totals_gives_the_same_coverage() -> None:
     assert totals["m3"].attendances == 0
 
 
-def test_the_use_case_judges_coverage_with_and_without_pushdown() -> None:
+def test_the_use_case_judges_coverage_on_every_storage_with_and_without_pushdown(
+    make_uow: Callable[[], UnitOfWork],
+) -> None:
+    """Memory, SQLite and PostgreSQL: the storage's aggregates (``GROUP BY`` in SQL) give the coverage
+    the records give."""
     members, records = _dataset()
-    uow = InMemoryUnitOfWork()
+    teams = [Team(id="t1", branch_id="b1", name="先锋队")]
     activities = [
         Activity(id="train-b1", kind="training", branch_id="b1", on=TRAINING_DAY, title="志愿服务培训"),
         Activity(
@@ -293,15 +298,9 @@ def test_the_use_case_judges_coverage_with_and_without_pushdown() -> None:
             title="社区服务",
         ),
     ]
+    uow = make_uow()
     services.add_entities(
-        uow,
-        [
-            Branch(id="b1", name="一支部"),
-            Branch(id="b2", name="二支部"),
-            *members,
-            Team(id="t1", branch_id="b1", name="先锋队"),
-            *activities,
-        ],
+        uow, [Branch(id="b1", name="一支部"), Branch(id="b2", name="二支部"), *members, *teams, *activities]
     )
     with uow:
         for record in records:
@@ -309,6 +308,9 @@ def test_the_use_case_judges_coverage_with_and_without_pushdown() -> None:
         uow.commit()
     pushed = services.evaluate_year(uow, YEAR, policy=PUTIAN)
     streamed = services.evaluate_year(uow, YEAR, policy=PUTIAN, pushdown=False)
+    core = evaluate_year(YEAR, members=members, records=records, teams=teams, policy=PUTIAN)
     assert pushed.coverage == streamed.coverage
+    assert pushed.coverage == core.coverage
     assert pushed.coverage["b1"].unregistered == ("m2",)
+    assert pushed.coverage["b2"].not_participating == ("m3",)
     assert of(pushed.violations, "coverage.participating", "b2")
