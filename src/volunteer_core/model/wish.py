@@ -278,7 +278,7 @@ class Wish:
                 )
             cap = resolve_policy(policy).wish_value_cap
             total = self.pledged_total + amount
-            if self.kind is WishKind.MATERIAL and cap is not None and total > cap:
+            if cap is not None and total > cap:  # the cap bounds every wish that costs money (004 §三)
                 raise _refuse(
                     self,
                     "wish.value_cap",
