@@ -259,7 +259,7 @@ def test_registration_counting_still_streams(make_uow: Callable[[], UnitOfWork])
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(dataset=vcst.datasets(reversals=True))
+@given(dataset=vcst.datasets(reversals=True, joint=True))
 def test_sql_totals_equal_the_fold(tmp_path: Path, dataset: vcst.Dataset) -> None:
     """Property: on SQLite, the GROUP BY equals the reference fold for any dataset."""
     from volunteer_core.storage.sql import create_schema

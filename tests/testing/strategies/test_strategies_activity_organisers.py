@@ -1,6 +1,6 @@
 """The strategies draw activities with co-organisers and spans when asked (``co_organisers``,
-``max_span_days``, ``paired_kinds``), and datasets hold joint pairings, co-organised and multi-day
-activities and linked 同过节 / 办实事 — never unless asked."""
+``max_span_days``, ``paired_kinds``), and datasets (``joint=True``) hold joint pairings, co-organised and
+multi-day activities and linked 同过节 / 办实事 — never unless asked."""
 
 from __future__ import annotations
 
@@ -50,10 +50,17 @@ def test_a_bad_span_bound_is_refused(bad: object) -> None:
 
 
 @SLOW
-@given(vcst.datasets(max_branches=3, max_activities=10, max_records=30))
+@given(vcst.datasets(max_branches=3, max_activities=10, max_records=30, joint=True))
 def test_dataset_records_lie_within_their_activity(data: vcst.Dataset) -> None:
     activities = {a.id: a for a in data.activities}
     assert all(activities[r.activity_id].covers(r.on) for r in data.records)
+
+
+@SLOW
+@given(vcst.datasets(max_branches=3, max_activities=10))
+def test_without_joint_a_dataset_has_one_organiser_one_day_and_unlinked_festivals(data: vcst.Dataset) -> None:
+    assert all(a.branch_ids == {a.branch_id} and a.until is None for a in data.activities)
+    assert all(a.pairing_id is None for a in data.activities if a.kind is not vc.ActivityKind.PAIRING)
 
 
 def test_datasets_reach_joint_pairings_co_organised_spanning_and_linked_activities() -> None:
@@ -66,5 +73,9 @@ def test_datasets_reach_joint_pairings_co_organised_spanning_and_linked_activiti
             and any(a.kind is vc.ActivityKind.FESTIVAL and a.pairing_id for a in d.activities)
         )
 
-    found = find(vcst.datasets(max_activities=12), rich, settings=settings(max_examples=2000, deadline=None))
+    found = find(
+        vcst.datasets(max_activities=12, joint=True),
+        rich,
+        settings=settings(max_examples=2000, deadline=None),
+    )
     assert rich(found)

@@ -43,10 +43,10 @@ _PAIRED = (ActivityKind.PAIRING, ActivityKind.FESTIVAL, ActivityKind.PRACTICAL_H
 class Dataset:
     """A year of a small organisation whose references all resolve: members, teams, activities and
     records point to drawn branches; teams, pairings, records and claims to drawn members; pairings to
-    drawn units or beneficiaries; activities to their branch's teams and pairings (PAIRING ones, and
-    some FESTIVAL and PRACTICAL_HELP ones), some co-organised by other drawn branches, some lasting a few
-    days; records to drawn activities, copying their kind and branch, dated on a day of their activity;
-    wishes to drawn beneficiaries.
+    drawn units or beneficiaries; activities to their branch's teams and pairings (PAIRING ones; with
+    ``joint``, some FESTIVAL and PRACTICAL_HELP ones too, and co-organisers among the drawn branches);
+    records to drawn activities, copying their kind and branch, dated on a day of their activity; wishes
+    to drawn beneficiaries.
     Ids are unique per entity type (``b-1``, ``m-1``, ``t-1``, ``bf-1``, ``u-1``, ``pr-1``, ``a-1``,
     ``r-1``, ``w-1``).
     """
@@ -73,13 +73,18 @@ def datasets(
     max_wishes: int = 4,
     reversals: bool = False,
     policy: Policy | None = None,
+    joint: bool = False,
 ) -> st.SearchStrategy[Dataset]:
     """A :class:`Dataset` for ``year``: 1 … ``max_branches`` branches each with one or two teams,
     1 … ``max_members`` members whose membership overlaps the year, partner units and beneficiaries,
-    duplicate-free pairings (joint ones too), activities (some co-organised, some of several days) and
-    ordinary records dated in the year on a day of their activity (a member at most once per activity
-    and at most ``policy.max_sessions_per_day`` times a day, only while a member), and wishes in any
-    state. ``reversals=True`` adds the reversals of some records (they count in ``max_records``).
+    duplicate-free pairings (joint ones too), activities and ordinary records dated in the year on a day
+    of their activity (a member at most once per activity and at most ``policy.max_sessions_per_day``
+    times a day, only while a member), and wishes in any state. ``reversals=True`` adds the reversals of
+    some records (they count in ``max_records``). ``joint=True``: some activities are co-organised by
+    other drawn branches, some last a few days (their records fall on any of their days), and some
+    FESTIVAL and PRACTICAL_HELP activities are linked to a pairing of their branch (同过节, 办实事) — what
+    ``member.branch_activities`` and ``record.activity_date`` distinguish. Off by default (the worlds
+    drawn without it stay as they were).
 
     >>> from hypothesis import find
     >>> d = find(datasets(), lambda d: len(d.records) > 0)
@@ -106,6 +111,7 @@ def datasets(
         max_wishes,
         reversals,
         DEFAULT if policy is None else policy,
+        joint,
     )
 
 
@@ -120,6 +126,7 @@ def _dataset(
     max_wishes: int,
     with_reversal: bool,
     policy: Policy,
+    joint: bool,
 ) -> Dataset:
     first, last = date(year, 1, 1), date(year, 12, 31)
 
@@ -163,7 +170,7 @@ def _dataset(
         b = draw(st.sampled_from(branch_ids))
         kind = draw(st.sampled_from(list(ActivityKind)))
         team = teams_of[b] if kind is ActivityKind.TEAM_CAMPAIGN else None
-        linked = kind is ActivityKind.PAIRING or (kind in _PAIRED and draw(st.booleans()))
+        linked = kind is ActivityKind.PAIRING or (joint and kind in _PAIRED and draw(st.booleans()))
         paired = pairings_of[b] if linked and pairings_of[b] else None
         activity_list.append(
             draw(
@@ -175,9 +182,9 @@ def _dataset(
                     pairing_id=paired,
                     year=year,
                     policy=policy,
-                    co_organisers=branch_ids,
-                    max_span_days=3,
-                    paired_kinds=_PAIRED,
+                    co_organisers=branch_ids if joint else None,
+                    max_span_days=3 if joint else 0,
+                    paired_kinds=_PAIRED if joint else (ActivityKind.PAIRING,),
                 )
             )
         )
@@ -188,7 +195,7 @@ def _dataset(
     wanted = draw(st.integers(0, max_records))
     for _ in range(wanted):
         activity = draw(st.sampled_from(activity_list))
-        day = draw(st.dates(activity.on, activity.last_day))
+        day = activity.on if activity.until is None else draw(st.dates(activity.on, activity.until))
         present = [m.id for m in member_list if m.is_member_on(day)]
         if not present:
             continue
