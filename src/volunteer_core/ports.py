@@ -382,8 +382,9 @@ class UnitOfWork(abc.ABC):
         """The per-member aggregates of the records dated in ``year`` — one
         :class:`~volunteer_core.compliance.MemberTotals` per member with at least one such record, keyed
         by member id (in any order) — exactly what :func:`volunteer_core.compliance.member_year_totals` gives
-        for ``records.in_year(year)`` with each member's stored ``branch_id`` as the own branch and the
-        same ``as_of``. Read inside the open transaction.
+        for ``records.in_year(year)`` with each member's stored ``branch_id`` as the own branch, every
+        stored activity and pairing (who organises each activity, which days it covers) and the same
+        ``as_of``. Read inside the open transaction.
 
         :func:`volunteer_core.services.evaluate_year` calls it instead of streaming every record. This
         default streams ``records.in_year(year)`` through that fold; a database overrides it with a
@@ -391,7 +392,12 @@ class UnitOfWork(abc.ABC):
         """
         branch_of = {m.id: m.branch_id for m in self.members.list()}
         return compliance.member_year_totals(
-            self.records.in_year(year), year, branch_of=branch_of, as_of=as_of
+            self.records.in_year(year),
+            year,
+            branch_of=branch_of,
+            as_of=as_of,
+            activities=self.activities.list(),
+            pairings=self.pairings.list(),
         )
 
 

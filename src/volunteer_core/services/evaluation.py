@@ -46,7 +46,8 @@ def evaluate_in_transaction(
     :func:`volunteer_core.compliance.evaluate_year_totals`. ``pushdown=False`` streams
     ``records.in_year(year)`` into :func:`volunteer_core.evaluate_year` instead (same report). With
     ``policy.community_service_where_registered`` (双报到) the records are always streamed: pass the
-    members' ``registrations``; every stored activity is then read for its community.
+    members' ``registrations``. Streaming reads every stored activity and pairing: who organises each
+    activity, which days it covers (a record may refer to an activity of another year), its community.
 
     ``records`` wraps the record stream — a progress display, a tally of one's own — and is given
     ``records.in_year(year)``; the records are then always streamed, each seen once by the wrapper.
@@ -85,11 +86,7 @@ def evaluate_in_transaction(
         members=uow.members.list(),
         records=uow.records.in_year(year) if records is None else records(uow.records.in_year(year)),
         teams=uow.teams.list(),
-        activities=(
-            uow.activities.list()
-            if policy.community_service_where_registered
-            else uow.activities.in_year(year)
-        ),
+        activities=uow.activities.list(),  # every activity a record may refer to (spans, off its date)
         pairings=uow.pairings.list(),
         plans=plans,
         reports=reports,

@@ -304,9 +304,10 @@ class QueryContract(ContractBase):
 
     def test_member_year_totals_equal_the_reference_fold(self, seeded: UnitOfWork) -> None:
         """``uow.member_year_totals`` (an override, e.g. a ``GROUP BY``) equals
-        ``compliance.member_year_totals`` over ``records.in_year`` with the members' own branches:
-        reversals, adjustments, unconfirmed records, another branch's activity, ``as_of``, other years,
-        and the unit's own uncommitted writes."""
+        ``compliance.member_year_totals`` over ``records.in_year`` with the members' own branches and
+        every stored activity and pairing: reversals, adjustments, unconfirmed records, another branch's
+        activity, a record off its activity's date, ``as_of``, other years, and the unit's own
+        uncommitted writes."""
         community = Activity(
             id="a-cs",
             kind=ActivityKind.COMMUNITY_SERVICE,
@@ -348,7 +349,12 @@ class QueryContract(ContractBase):
             branch_of = {m.id: m.branch_id for m in seeded.members.list()}
             for as_of in (None, date(2026, 1, 30), date(2026, 9, 1), date(2027, 2, 1)):
                 expected = compliance.member_year_totals(
-                    seeded.records.in_year(2026), 2026, branch_of=branch_of, as_of=as_of
+                    seeded.records.in_year(2026),
+                    2026,
+                    branch_of=branch_of,
+                    as_of=as_of,
+                    activities=seeded.activities.list(),
+                    pairings=seeded.pairings.list(),
                 )
                 found = seeded.member_year_totals(2026, as_of=as_of)
                 assert found == expected, f"member_year_totals(2026, as_of={as_of})"
