@@ -412,7 +412,7 @@ def import_wishes(
     Nothing already stored is changed.
 
     Args:
-        path: the file (``.csv`` UTF-8 — with or without BOM — or GB18030; ``.xlsx`` needs openpyxl).
+        path: the file (``.csv`` UTF-8 — with or without BOM — or GB18030; ``.xlsx`` is read without any extra).
         uow: where to store.
         strict: store nothing unless every row passes.
         collected_on: the date of rows whose 征集日期 is blank.
@@ -444,7 +444,6 @@ def import_wishes(
         InvalidInput: the file cannot be read as a 附件1 at all (missing, a directory, unknown format, no
             header row, too large, not UTF-8/GB18030, a damaged XLSX); the messages name the file with its
             control characters and lone surrogates escaped.
-        ImportError: an .xlsx file without openpyxl installed.
     """
     file = input_path(path)
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
