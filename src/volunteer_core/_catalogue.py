@@ -12,13 +12,32 @@ from typing import Any, Self, TypeVar
 
 import attrs
 
+from volunteer_core.errors import InvalidType
 from volunteer_core.model.enums import Severity
 
 __all__ = ["RULES", "Rule", "Violation", "Violations", "validate", "validator", "violation"]
 
 
 def _freeze_details(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return dict(value or {})
+    """A mapping as a dict of its own, None as an empty one; anything else is left as it is, for
+    :func:`_mapping` to refuse (a converter that called ``dict()`` on it would raise a raw error)."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def _mapping(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``details`` is a mapping; anything else is :class:`~volunteer_core.errors.InvalidType` naming it."""
+    if not isinstance(value, Mapping):
+        kind = type(value).__name__
+        raise InvalidType(
+            attribute.name,
+            value,
+            message_en=f"must be a mapping (a dict of detail names to values), not {kind}",
+            message_zh=f"须为映射（细节名称到取值的字典），不是 {kind}",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -56,7 +75,9 @@ class Violation:
     message_zh: str
     message_en: str
     source: str
-    details: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_details, hash=False)
+    details: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_freeze_details, validator=_mapping, hash=False
+    )
 
     @property
     def is_error(self) -> bool:

@@ -68,6 +68,9 @@ BAD_INPUTS: dict[str, BadInput] = {
     "demo --year far": lambda t: ["demo", "--year", "99999", "--out", str(t)],
     "check a directory": lambda t: ["check", str(t)],
     "check a device": lambda t: ["check", "/dev/null"],
+    "check deep JSON": lambda t: ["check", str(dataset(t, "[" * 100_000 + "]" * 100_000))],
+    "check duplicate keys": lambda t: ["check", str(dataset(t, '{"members": [], "members": []}'))],
+    "check a 5,000-digit number": lambda t: ["check", str(dataset(t, '{"members": [' + HUGE + "]}"))],
     "check a 5,000-digit wish value": lambda t: [
         "check",
         str(

@@ -34,7 +34,7 @@ def test_identifier_like_numbers_are_kept_as_given(number: str) -> None:
         ("35030012345\n", "input.invalid"),
         ("3503\u30000012345", "input.invalid"),  # ideographic space
         ("3503\x000012345", "input.invalid"),
-        ("V" * 65, "input.invalid"),
+        ("V" * 65, "input.too_large"),
         (35030012345, "input.type"),
     ],
 )

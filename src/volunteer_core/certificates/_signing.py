@@ -16,7 +16,7 @@ import hmac
 import importlib
 from collections.abc import Callable
 
-from volunteer_core.errors import InvalidInput
+from volunteer_core.errors import InvalidInput, InvalidType
 
 __all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "check_algorithm", "mac", "sm3_digest"]
 
@@ -26,19 +26,45 @@ DEFAULT_ALGORITHM = "HMAC-SHA256"
 _BLOCK = 64  # both SHA-256 and SM3 hash 64-byte blocks
 
 
+#: How many characters of an unknown algorithm's name an error shows (the rest is elided).
+_SHOWN = 40
+
+
+def _shown(name: str) -> str:
+    """``name`` as an error may show it: escaped as ``repr`` escapes it (a control character, a lone
+    surrogate), without the quotes, cut short."""
+    text = repr(name[:_SHOWN])[1:-1]
+    return text if len(name) <= _SHOWN else f"{text}…({len(name)} chars)"
+
+
 def check_algorithm(algorithm: object) -> str:
-    """``algorithm`` if it is one of :data:`ALGORITHMS`, else ``InvalidInput`` naming the field.
+    """``algorithm`` if it is one of :data:`ALGORITHMS`, else ``InvalidInput`` naming the field (an
+    :class:`~volunteer_core.errors.InvalidType` when it is not a ``str``); the name is shown escaped and
+    cut short.
 
     >>> check_algorithm("HMAC-SM3")
     'HMAC-SM3'
+    >>> check_algorithm("HMAC-\\x1b[2J")
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.invalid @ algorithm: 未知的签名算法“HMAC-\\x1b[2J”...
     """
-    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
-        allowed = ", ".join(ALGORITHMS)
+    allowed = ", ".join(ALGORITHMS)
+    if not isinstance(algorithm, str):
+        kind = type(algorithm).__name__
+        raise InvalidType(
+            "algorithm",
+            kind,
+            message_en=f"the signature algorithm must be a str, not {kind}: one of {allowed}",
+            message_zh=f"签名算法须为字符串，不是 {kind}，须为以下之一：{allowed}",
+        )
+    if algorithm not in ALGORITHMS:
+        shown = _shown(algorithm)
         raise InvalidInput(
             "algorithm",
-            algorithm,
-            message_en=f"unknown signature algorithm {algorithm!r}: one of {allowed}",
-            message_zh=f"未知的签名算法“{algorithm}”，须为以下之一：{allowed}",
+            algorithm if shown == algorithm else shown,
+            message_en=f"unknown signature algorithm '{shown}': one of {allowed}",
+            message_zh=f"未知的签名算法“{shown}”，须为以下之一：{allowed}",
         )
     return algorithm
 

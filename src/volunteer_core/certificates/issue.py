@@ -38,6 +38,7 @@ from volunteer_core.certificates._signing import ALGORITHMS, DEFAULT_ALGORITHM, 
 from volunteer_core.certificates.text import render_text as _render_text
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
+from volunteer_core.model.enums import ActivityKind
 from volunteer_core.model.people import Member
 
 __all__ = [
@@ -368,6 +369,65 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
+_TEXTS = ("number", "member_id", "member_name", "issuer", "verification_code")
+_OPTIONAL_TEXTS = (
+    "id_type",
+    "id_number_masked",
+    "id_fingerprint",
+    "volunteer_no",
+    "organiser_id",
+    "responsible",
+    "handler",
+    "contact",
+)
+#: The largest count a well-formed certificate holds (minutes, activities): what an SQL ``BIGINT`` holds.
+_MAX_COUNT = 2**63 - 1
+
+
+def _is_text(value: object) -> bool:
+    """A str that can be signed: no lone surrogate (UTF-8 cannot encode it)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and -_MAX_COUNT <= value <= _MAX_COUNT
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, date)
+
+
+def _well_formed(cert: Certificate) -> bool:
+    """Whether every signed field of ``cert`` holds what :func:`issue_certificate` puts there: text (that
+    UTF-8 can encode) or None where allowed, dates, a ``DateRange`` of dates, bounded ``int`` counts and a
+    tuple of :class:`ServiceContent`. A certificate built around its validation (read from a damaged file,
+    forged) may hold anything: it is malformed, and verifies as False."""
+    content = cert.content
+    return (
+        all(_is_text(getattr(cert, name)) for name in _TEXTS)
+        and all(getattr(cert, name) is None or _is_text(getattr(cert, name)) for name in _OPTIONAL_TEXTS)
+        and isinstance(cert.period, DateRange)
+        and _is_date(cert.period.start)
+        and (cert.period.end is None or _is_date(cert.period.end))
+        and _is_date(cert.issued_on)
+        and _is_count(cert.total_minutes)
+        and isinstance(content, tuple)
+        and all(
+            isinstance(c, ServiceContent)
+            and isinstance(c.kind, ActivityKind)
+            and _is_count(c.minutes)
+            and _is_count(c.activities)
+            for c in content
+        )
+    )
+
+
 def verify_certificate(
     cert: Certificate,
     secret: bytes | str,
@@ -381,10 +441,15 @@ def verify_certificate(
     ``id_number`` (its fingerprint, read as the certificate's ``id_type``). A certificate issued
     without an ID number never verifies against one.
 
+    A malformed certificate — a Certificate whose fields hold what no issued one holds (a field of the
+    wrong type, text with a lone surrogate, a count past 2**63 − 1), read from a damaged file or forged —
+    verifies as False.
+
     Raises:
         InvalidInput: ``cert`` is not a Certificate, the secret is too short, the certificate names an
-            unknown algorithm, ``id_number`` is malformed — or ``cert`` is a genuine certificate of the
-            first format (``volunteer_core.certificate/1``), which bound no person: re-issue it.
+            unknown algorithm (a text other than those of ``ALGORITHMS``; its name is shown escaped and
+            cut short), ``id_number`` is malformed — or ``cert`` is a genuine certificate of the first
+            format (``volunteer_core.certificate/1``), which bound no person: re-issue it.
 
     >>> from volunteer_core import DateRange, ServiceRecord
     >>> a, b = (Member(id=i, name="张伟", branch_id="b1", joined_on=date(2020, 1, 1)) for i in ("m1", "m2"))
@@ -401,8 +466,10 @@ def verify_certificate(
             "cert", cert, code="input.type", message_en="must be a Certificate", message_zh="须为证明"
         )
     key = _key(secret)
+    if not isinstance(cert.algorithm, str) or not _well_formed(cert):
+        return False
     algorithm = check_algorithm(cert.algorithm)
-    given = _normal_code(cert.verification_code) if isinstance(cert.verification_code, str) else ""
+    given = _normal_code(cert.verification_code)
     ok = _same(_code(algorithm, key, cert.canonical()), given)
     if (
         not ok

@@ -18,7 +18,7 @@ Kinds: ``plan`` (活动计划表, 000), ``wish_collection`` (附件1 需求征�
 '250.00'
 """
 
-from volunteer_core.forms._cells import CellError, guard, read_money
+from volunteer_core.forms._cells import MAX_AMOUNT_CHARS, MAX_CELL_CHARS, CellError, guard, read_money
 from volunteer_core.forms._export import export, export_all
 from volunteer_core.forms._headers import HEADERS, KINDS, TITLES
 from volunteer_core.forms._import import (
@@ -29,13 +29,28 @@ from volunteer_core.forms._import import (
     RowError,
     import_wishes,
 )
+from volunteer_core.forms._package import (
+    MAX_XLSX_ELEMENTS,
+    MAX_XLSX_EXPANSION,
+    MAX_XLSX_UNPACKED,
+    XLSX_EXPANSION_FLOOR,
+)
+from volunteer_core.forms._xlsx import MAX_COLUMN_NUMBER, MAX_ROW_NUMBER
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ROWS",
     "HEADERS",
     "KINDS",
+    "MAX_AMOUNT_CHARS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMN_NUMBER",
+    "MAX_ROW_NUMBER",
+    "MAX_XLSX_ELEMENTS",
+    "MAX_XLSX_EXPANSION",
+    "MAX_XLSX_UNPACKED",
     "TITLES",
+    "XLSX_EXPANSION_FLOOR",
     "CellError",
     "ImportResult",
     "ImportedRow",

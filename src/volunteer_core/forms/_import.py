@@ -35,7 +35,7 @@ from volunteer_core.forms._cells import (
 from volunteer_core.forms._fingerprint import fingerprint
 from volunteer_core.forms._headers import HEADERS, header_key
 from volunteer_core.forms._result import ImportedRow, ImportResult, RowError
-from volunteer_core.forms._sheet import read_table
+from volunteer_core.forms._sheet import input_path, read_table, writable_errors
 from volunteer_core.model import Beneficiary, Wish, WishKind
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
@@ -414,7 +414,7 @@ def import_wishes(
     Nothing already stored is changed.
 
     Args:
-        path: the file (``.csv`` UTF-8 — with or without BOM — or GB18030; ``.xlsx`` needs openpyxl).
+        path: the file (``.csv`` UTF-8 — with or without BOM — or GB18030; ``.xlsx`` is read without any extra).
         uow: where to store.
         strict: store nothing unless every row passes.
         collected_on: the date of rows whose 征集日期 is blank.
@@ -442,11 +442,12 @@ def import_wishes(
     ((), [2], True)
 
     Raises:
-        InvalidInput: the file cannot be read as a 附件1 at all (unknown format, no header row, too
-            large, not UTF-8/GB18030, a damaged XLSX).
-        ImportError: an .xlsx file without openpyxl installed.
+        InvalidType: ``path`` is neither a ``str`` nor an ``os.PathLike`` of text (code ``input.type``).
+        InvalidInput: the file cannot be read as a 附件1 at all (missing, a directory, unknown format, no
+            header row, too large, not UTF-8/GB18030, a damaged XLSX); the messages name the file with its
+            control characters and lone surrogates escaped.
     """
-    file = Path(path)
+    file = input_path(path)
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
         raise InvalidInput("max_rows", max_rows, message_en="must be an integer ≥ 1", message_zh="须为正整数")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
@@ -461,17 +462,18 @@ def import_wishes(
             message_en="must be a date",
             message_zh="须为日期",
         )
-    table = read_table(file, max_bytes=max_bytes, max_rows=max_rows + _HEADER_SEARCH)
-    header_index, columns = _header_row(file, table)
-    data = table[header_index + 1 :]
-    if len(data) > max_rows:
-        raise InvalidInput(
-            "path",
-            str(file),
-            code="input.too_large",
-            message_en=f"{file.name} has {len(data)} data rows, more than the limit of {max_rows}",
-            message_zh=f"{file.name} 有 {len(data)} 行数据，超过上限 {max_rows} 行",
-        )
+    with writable_errors():  # the messages name the file, whose name may hold any character
+        table = read_table(file, max_bytes=max_bytes, max_rows=max_rows + _HEADER_SEARCH)
+        header_index, columns = _header_row(file, table)
+        data = table[header_index + 1 :]
+        if len(data) > max_rows:
+            raise InvalidInput(
+                "path",
+                str(file),
+                code="input.too_large",
+                message_en=f"{file.name} has {len(data)} data rows, more than the limit of {max_rows}",
+                message_zh=f"{file.name} 有 {len(data)} 行数据，超过上限 {max_rows} 行",
+            )
     good: list[_Row] = []
     errors: list[RowError] = []
     rows_read = 0

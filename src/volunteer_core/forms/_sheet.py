@@ -26,13 +26,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from volunteer_core.errors import InvalidInput
+from volunteer_core.errors import InvalidInput, InvalidType
 from volunteer_core.forms._cells import MAX_CELL_CHARS, guard, needs_quote_prefix
 from volunteer_core.forms._package import too_large, unreadable
 from volunteer_core.forms._xlsx import MAX_ROW_NUMBER, read_xlsx
 from volunteer_core.money import Yuan
 
-__all__ = ["FORMATS", "Cell", "format_of", "read_table", "require_openpyxl", "write_table"]
+__all__ = [
+    "FORMATS",
+    "Cell",
+    "format_of",
+    "input_path",
+    "read_table",
+    "require_openpyxl",
+    "writable_errors",
+    "write_table",
+]
 
 #: A value of one cell as the builders produce it.
 Cell = str | int | Decimal | Yuan | date | None
@@ -43,6 +52,60 @@ FORMATS = (".csv", ".xlsx")
 _MAX_COLUMNS = 100
 # Characters XML 1.0 cannot carry (openpyxl refuses them): removed from XLSX cells.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def input_path(path: object) -> Path:
+    """``path`` as a :class:`~pathlib.Path`: a ``str`` or an ``os.PathLike`` of text; anything else (None, a
+    number, ``bytes``, a date …) is :class:`~volunteer_core.errors.InvalidType` at ``path``.
+
+    >>> input_path("annex1.csv").name
+    'annex1.csv'
+    >>> input_path(None)
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidType: input.type @ path: 须为文件路径（str 或 pathlib.Path），不是 NoneType；...
+    """
+    if isinstance(path, str | os.PathLike):
+        with contextlib.suppress(TypeError):  # an os.PathLike of bytes
+            return Path(path)
+    kind = type(path).__name__
+    raise InvalidType(
+        "path",
+        path,
+        message_en=f"must be a file path (str or pathlib.Path), not {kind}",
+        message_zh=f"须为文件路径（str 或 pathlib.Path），不是 {kind}",
+    )
+
+
+# What a message must not carry raw: control characters, lone surrogates, line and paragraph separators.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+@contextlib.contextmanager
+def writable_errors() -> Iterator[None]:
+    r"""Re-raise an :class:`~volunteer_core.errors.InvalidInput` of a file with the control characters and
+    lone surrogates of its messages escaped (``\x1b``, ``\udce9``): the messages name the file, and a file
+    name may hold any character but ``/`` and NUL — one read from a file system whose names are not UTF-8
+    holds lone surrogates, which no terminal, log or UTF-8 text can write.
+
+    >>> with writable_errors():
+    ...     format_of(Path("\udce9\x1b[2J"))
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.invalid @ path: \udce9\x1b[2J：文件名须以 .csv 或 .xlsx 结尾；...
+    """
+    try:
+        yield
+    except InvalidInput as err:
+        en, zh = _UNSAFE.sub(_escape, err.message_en), _UNSAFE.sub(_escape, err.message_zh)
+        if (en, zh) == (err.message_en, err.message_zh):
+            raise
+        raise type(err)(err.path, err.value, code=err.code, message_en=en, message_zh=zh) from None
 
 
 def format_of(path: Path, *, what: str = "path") -> str:
@@ -290,8 +353,9 @@ def read_table(path: Path, *, max_bytes: int, max_rows: int) -> list[tuple[int, 
     Refuses (``InvalidInput`` code ``input.too_large``, naming the limit and the value) a file over
     ``max_bytes`` bytes, with more than ``max_rows`` non-blank rows, with a line or row number past
     ``MAX_ROW_NUMBER``, with a cell over ``MAX_CELL_CHARS`` characters, or an XLSX past a bound of its
-    own (see :mod:`volunteer_core.forms._package`); a file that cannot be read raises ``InvalidInput``
-    (``input.invalid``).
+    own (see :mod:`volunteer_core.forms._package`); a file that cannot be read (missing, a directory, not
+    UTF-8/GB18030, a damaged XLSX) raises ``InvalidInput`` (``input.invalid``). The messages name the file
+    with its control characters and lone surrogates escaped (:func:`writable_errors`).
 
     >>> import tempfile
     >>> file = Path(tempfile.mkdtemp()) / "a.csv"
@@ -299,12 +363,13 @@ def read_table(path: Path, *, max_bytes: int, max_rows: int) -> list[tuple[int, 
     >>> read_table(file, max_bytes=1000, max_rows=10)
     [(1, ('姓名', '心愿内容')), (3, ('张三', 'a\x00b'))]
     """
-    suffix = format_of(path)
-    size, data = _read_file(path, max_bytes)
-    rows = _Rows(path, max_rows)
-    if suffix == ".csv":
-        assert data is not None
-        _read_csv(path, data, rows)
-    else:
-        read_xlsx(path, size, rows.keep, columns=_MAX_COLUMNS)
+    with writable_errors():
+        suffix = format_of(path)
+        size, data = _read_file(path, max_bytes)
+        rows = _Rows(path, max_rows)
+        if suffix == ".csv":
+            assert data is not None
+            _read_csv(path, data, rows)
+        else:
+            read_xlsx(path, size, rows.keep, columns=_MAX_COLUMNS)
     return rows.rows

@@ -40,7 +40,9 @@ _VOLUNTEER_NO_MAX = 64
 
 
 def _optional_volunteer_no(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """None, or an identifier-like text: 1–64 printable characters, no whitespace anywhere."""
+    """None, or an identifier-like text: 1–64 printable characters, no whitespace anywhere. Control
+    characters, lone surrogates and an over-long number (``input.too_large``) are refused as in every
+    one-line text (:func:`~volunteer_core.model._fields.check_text`); the value is shown escaped."""
     if value is None:
         return
     if not isinstance(value, str):
@@ -51,21 +53,27 @@ def _optional_volunteer_no(_inst: object, attribute: attrs.Attribute[Any], value
             message_en=f"the national volunteer number must be a string, not {type(value).__name__}",
             message_zh="志愿者编号须为字符串",
         )
-    if (
-        not value
-        or len(value) > _VOLUNTEER_NO_MAX
-        or not value.isprintable()
-        or any(ch.isspace() for ch in value)
-    ):
+    try:
+        f.check_text(attribute.name, value, limit=_VOLUNTEER_NO_MAX, one_line=True)
+    except InvalidInput as err:  # said of the volunteer number; the value it carries is escaped
         raise InvalidInput(
             attribute.name,
-            value,
+            err.value,
+            code=err.code,
+            message_en=f"the national volunteer number: {err.message_en}",
+            message_zh=f"志愿者编号：{err.message_zh}",
+        ) from None
+    if not value or not value.isprintable() or any(ch.isspace() for ch in value):
+        shown = f.shown(value)
+        raise InvalidInput(
+            attribute.name,
+            shown,
             code="input.required" if not value else "input.invalid",
             message_en=(
-                f"the national volunteer number {value!r} must be 1–{_VOLUNTEER_NO_MAX} printable "
+                f"the national volunteer number '{shown}' must be 1–{_VOLUNTEER_NO_MAX} printable "
                 "characters without spaces"
             ),
-            message_zh=f"志愿者编号“{value}”须为1至{_VOLUNTEER_NO_MAX}个可打印字符且不含空格",
+            message_zh=f"志愿者编号“{shown}”须为1至{_VOLUNTEER_NO_MAX}个可打印字符且不含空格",
         )
 
 

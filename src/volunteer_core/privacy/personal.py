@@ -12,12 +12,12 @@ path names a personal field; an entity's repr shows such a field through :func:`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from volunteer_core.privacy._text import MAX_SHOWN_LENGTH as _MAX_SHOWN_LENGTH
 from volunteer_core.privacy._text import compact as _compact
+from volunteer_core.privacy._text import require_str as _require_str
 from volunteer_core.privacy._text import shown as _shown
 from volunteer_core.privacy.address import mask_address
 from volunteer_core.privacy.id_number import mask_id_number
@@ -49,7 +49,22 @@ PERSONAL_FIELDS: Mapping[str, Callable[[str], str]] = MappingProxyType(
 #: last being ``…`` (a 10 MB "phone number" is not repeated, not even as asterisks).
 MAX_SHOWN_LENGTH = _MAX_SHOWN_LENGTH
 
-_TRAILING_INDEXES = re.compile(r"(?:\[[^\]]*\])+$")
+
+def _leaf(path: str) -> str:
+    """The last name of ``path`` without its trailing indexes (``rows[3].phone[0]`` → ``phone``): what
+    ``re.sub(r"(?:\\[[^\\]]*\\])+$", "", path)`` leaves, then the text after the last dot — but read from the
+    end, index by index, in time linear in the path's length whatever it holds (that regex backtracks
+    quadratically on a key of 200,000 ``[`` read from the input)."""
+    end = len(path)  # the path's length once the indexes taken off so far are gone
+    while end and path[end - 1] == "]":
+        opening = path.rfind("]", 0, end - 1) + 1  # an index holds no "]": it opens after the one before
+        start = path.find("[", opening, end - 1)
+        if start < 0:
+            break
+        end = start
+        if start != opening:  # text before this index: it is the first one
+            break
+    return path[:end].rsplit(".", 1)[-1]
 
 
 def personal_field(path: str) -> str | None:
@@ -63,7 +78,7 @@ def personal_field(path: str) -> str | None:
     """
     if not isinstance(path, str):
         return None
-    leaf = _TRAILING_INDEXES.sub("", path).rsplit(".", 1)[-1]
+    leaf = _leaf(path)
     for key in PERSONAL_FIELDS:
         if leaf == key or leaf.endswith("_" + key):
             return key
@@ -73,10 +88,13 @@ def personal_field(path: str) -> str | None:
 def mask_unknown(text: str) -> str:
     """The mask of a value whose kind is unknown: one ``*`` per character, whitespace dropped.
 
+    Raises:
+        InvalidType: ``text`` is not a str (code ``input.type``; also a ``TypeError``).
+
     >>> mask_unknown("13912344859"), mask_unknown("")
     ('***********', '')
     """
-    return "*" * len(_compact(text))
+    return "*" * len(_compact(_require_str("mask_unknown", text)))
 
 
 def mask_field(path: str, value: object) -> object:

@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-def _key(_request: object, _attribute: attrs.Attribute[str | None], key: object) -> None:
+def _key(_request: object, _attribute: attrs.Attribute[str | None], key: str | None) -> None:
     """An idempotency key is an identifier: text of at most ``MAX_ID_LENGTH`` characters, nothing hidden."""
     if key is not None:
         check_identifier("idempotency_key", key)

@@ -16,7 +16,7 @@ import pytest
 from sql_support import BRANCH
 
 from volunteer_core import Activity, Branch, Member
-from volunteer_core.errors import InvalidInput
+from volunteer_core.errors import InvalidInput, StorageError
 from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
 
 
@@ -114,3 +114,23 @@ def test_a_killed_process_loses_no_committed_row_and_leaves_no_uncommitted_one(t
     with uow.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     uow.engine.dispose()
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 200, bytes(range(256)) * 20])
+def test_a_file_that_is_not_sqlite_is_a_storage_error_and_stays_as_it_was(
+    tmp_path: Path, content: bytes
+) -> None:
+    """``SqlUnitOfWork`` and ``create_schema`` on a file that is not a SQLite database: a bilingual
+    ``StorageError`` naming the file (not the driver's ``DatabaseError``), and the file is not touched."""
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    url = f"sqlite:///{path}"
+    with pytest.raises(StorageError) as opened, SqlUnitOfWork(url):
+        pass
+    with pytest.raises(StorageError) as created:
+        create_schema(url)
+    for refused in (opened.value, created.value):
+        assert "不是 SQLite 数据库文件" in str(refused)
+        assert "not a SQLite database file" in str(refused)
+        assert str(path) in str(refused)
+    assert path.read_bytes() == content

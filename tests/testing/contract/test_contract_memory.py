@@ -1,4 +1,6 @@
-"""The repository contract on the reference implementation, InMemoryUnitOfWork (siblings on one store)."""
+"""The repository contract on the reference implementation, InMemoryUnitOfWork (siblings on one store;
+``reopen`` is a new unit of work on the same store: what a unit wrote must live in the store, not in the
+unit)."""
 
 from __future__ import annotations
 
@@ -15,5 +17,9 @@ class TestInMemory(UnitOfWorkContract):
         return InMemoryUnitOfWork(InMemoryStore())
 
     def make_sibling(self, uow: UnitOfWork) -> UnitOfWork:
+        assert isinstance(uow, InMemoryUnitOfWork)
+        return InMemoryUnitOfWork(uow.store)
+
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
         assert isinstance(uow, InMemoryUnitOfWork)
         return InMemoryUnitOfWork(uow.store)

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from volunteer_core.errors import InvalidInput, StorageError
+from volunteer_core.errors import ConcurrencyConflict, InvalidInput, StorageError
 from volunteer_core.storage.sql._errors import db_errors
 
 __all__ = [
@@ -123,6 +123,14 @@ def _configure_sqlite(conn: sa.Connection, url: sa.URL) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.fetchall()
+    except conn.dialect.loaded_dbapi.DatabaseError as err:  # the driver's own error: not translated yet
+        if "locked" in str(err) or "busy" in str(err):
+            raise ConcurrencyConflict(f"数据库被占用，请重试；the database is locked: retry ({err})") from err
+        where = url.render_as_string(hide_password=True)
+        raise StorageError(
+            f"无法打开数据库 {where}：不是 SQLite 数据库文件或已损坏；"
+            f"cannot open the database {where}: not a SQLite database file, or damaged ({err})"
+        ) from err
     finally:
         cursor.close()
     proxied.info[_CONFIGURED] = True
