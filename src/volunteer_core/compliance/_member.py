@@ -467,7 +467,7 @@ def judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_of
         caring_actions=caring,
         skills=len(member.skills),
         pending=tuple(pending),
-        violations=tuple(violations),
+        violations=tuple(policy.cite(violations)),
         registered_on=member.registered_on,
         trainings=totals.trainings,
         attendances=totals.attendances,

@@ -338,7 +338,7 @@ def _report(
     for team in teams:
         found = check_team_campaign(team, campaigns.get(team.id, ()), year, policy)
         if found and ended:
-            team_violations.extend(found)
+            team_violations.extend(policy.cite(found))
     teams_by_branch: dict[str, list[Team]] = {}
     for team in teams:
         teams_by_branch.setdefault(team.branch_id, []).append(team)
@@ -349,14 +349,16 @@ def _report(
     for report in reports:
         reports_by_branch.setdefault(report.branch_id, []).append(report)
     branch_violations: dict[str, list[Violation]] = {
-        branch_id: [
-            *check_branch_team(branch_id, teams_by_branch.get(branch_id, ()), policy),
-            *check_plan_due(branch_id, year, plans_by_branch.get(branch_id, ()), policy, as_of=as_of),
-            *check_report_due(branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of),
-            *check_report_premature(
-                branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of
-            ),
-        ]
+        branch_id: policy.cite(
+            [
+                *check_branch_team(branch_id, teams_by_branch.get(branch_id, ()), policy),
+                *check_plan_due(branch_id, year, plans_by_branch.get(branch_id, ()), policy, as_of=as_of),
+                *check_report_due(branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of),
+                *check_report_premature(
+                    branch_id, year, reports_by_branch.get(branch_id, ()), policy, as_of=as_of
+                ),
+            ]
+        )
         for branch_id in branch_ids
     }
     coverage: dict[str, BranchCoverage] = {}
@@ -377,16 +379,20 @@ def _report(
                 policy=policy,
                 as_of=as_of,
             )
-            branch_violations[branch_id].extend(covered.violations)
-    activity_violations = [v for a in in_year for v in check_activity(a, policy, evaluated_on=evaluated_on)]
+            branch_violations[branch_id].extend(policy.cite(covered.violations))
+    activity_violations = policy.cite(
+        v for a in in_year for v in check_activity(a, policy, evaluated_on=evaluated_on)
+    )
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    pairing_violations = check_pairings(
-        (
-            p
-            for p in pairings
-            if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
-        ),
-        policy,
+    pairing_violations = policy.cite(
+        check_pairings(
+            (
+                p
+                for p in pairings
+                if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
+            ),
+            policy,
+        )
     )
 
     by_branch: dict[str, list[MemberYear]] = {b: [] for b in branch_ids}

@@ -149,10 +149,12 @@ def check_single_target(pairings: Iterable[Pairing], policy: Policy | None = Non
 
 
 def check_pairings(pairings: Iterable[Pairing], policy: Policy | None = None) -> list[Violation]:
-    """``pairing.duplicate`` and ``pairing.single_target`` together.
+    """``pairing.duplicate`` and ``pairing.single_target`` together, each citing the policy's own
+    document (``Policy.cite``).
 
     >>> check_pairings([])
     []
     """
     items = list(pairings)
-    return [*find_duplicate_pairings(items, policy), *check_single_target(items, policy)]
+    found = [*find_duplicate_pairings(items, policy), *check_single_target(items, policy)]
+    return found if policy is None else policy.cite(found)

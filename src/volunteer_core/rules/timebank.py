@@ -270,7 +270,7 @@ def validate_record(
 ) -> list[Violation]:
     """Every single-record rule: ``record.status`` (PENDING / REJECTED count nowhere, WARNING),
     ``record.timeliness`` (WARNING), and with ``activity`` (the record's own) ``record.activity_date``
-    and ``record.duration`` (ERROR).
+    and ``record.duration`` (ERROR); each cites the policy's own document (``Policy.cite``).
 
     >>> from datetime import date
     >>> from volunteer_core import Activity, ServiceRecord
@@ -294,7 +294,7 @@ def validate_record(
     if activity is not None:
         found.extend(check_activity_date(record, activity))
         found.extend(check_duration(record, activity))
-    return found
+    return policy.cite(found)
 
 
 def star_level(confirmed_minutes: int, policy: Policy = DEFAULT) -> int:

@@ -127,12 +127,15 @@ def validate_wish(wish: Wish, policy: Policy | None = None) -> list[Violation]:
         policy: thresholds (default :data:`volunteer_core.policies.DEFAULT`).
 
     Returns:
-        The violations found, in a fixed order; empty when the wish is valid.
+        The violations found, in a fixed order, each citing the policy's own document
+        (:meth:`~volunteer_core.policy.Policy.cite`); empty when the wish is valid.
     """
     policy = resolve_policy(policy)
-    return [
-        *check_content_required(wish, policy),
-        *check_value_required(wish, policy),
-        *check_value_cap(wish, policy),
-        *check_claim_total(wish, policy),
-    ]
+    return policy.cite(
+        [
+            *check_content_required(wish, policy),
+            *check_value_required(wish, policy),
+            *check_value_cap(wish, policy),
+            *check_claim_total(wish, policy),
+        ]
+    )
