@@ -17,12 +17,15 @@ member):
   when the pass sees only the records of the first 3, 6 and 12 months — the same members, 4× the
   records (target: the peak does not grow with the records);
 * **pandas peer** (``bench/peers/pandas_peer.py``, sizes up to ``--pandas-max`` members): the member
-  rules written with groupby / pivot_table. Building its DataFrames from the records ("frame s") is
-  timed apart and not counted — an analyst's frames come from a file; its evaluation is timed (median
-  of ``--runs``) and the ratio ours / pandas reported (target at 100k members: ≤ 1). The results are
+  rules written with merge / groupby / pivot_table — the branch activities from the activities'
+  organisers, joint pairings and linked 同过节 / 办实事, the records off their activity's date set
+  apart. Building its DataFrames from the records, activities and pairings ("frame s") is timed apart
+  and not counted — an analyst's frames come from a file; its evaluation is timed (median of
+  ``--runs``) and the ratio ours / pandas reported (target at 100k members: ≤ 1). The results are
   asserted equal member by member (net minutes, required minutes, months missing, branch activities,
-  caring actions, compliant). Ours judges more than the peer (teams, branches, plans, reports,
-  activities, pairings), so the ratio is conservative.
+  caring actions, trainings, attendances, records off their activity's date, compliant). Ours judges
+  more than the peer (teams, branches, plans, reports, activities, pairings), so the ratio is
+  conservative.
 
 ``find_duplicate_pairings`` — ``--pairings`` random pairings (a third as many targets, 2,000
 branches, 20% open-ended). Each size runs in a fresh interpreter (``--duplicates-worker N``: generate,
@@ -114,6 +117,9 @@ def agree(report: vc.YearReport, frame: Any) -> None:
             tuple(result.months_missing),
             result.branch_activities,
             result.caring_actions,
+            result.trainings,
+            result.attendances,
+            sum(1 for v in result.violations if v.code == "record.activity_date"),
             result.compliant,
         )
         theirs = (
@@ -122,6 +128,9 @@ def agree(report: vc.YearReport, frame: Any) -> None:
             tuple(int(m) for m in row["months_missing"]),
             int(row["branch_activities"]),
             int(row["caring_actions"]),
+            int(row["trainings"]),
+            int(row["attendances"]),
+            int(row["misdated"]),
             bool(row["compliant"]),
         )
         assert mine == theirs, f"{member_id}: ours {mine} ≠ pandas {theirs}"
@@ -166,10 +175,16 @@ def bench_evaluate(members: int, runs: int, pandas_max: int, smallest: bool) -> 
         started = time.perf_counter()
         member_frame = pandas_peer.members_frame(world.members, YEAR)
         record_frame = pandas_peer.records_frame(records)
+        tables = {
+            "activities": pandas_peer.activities_frame(world.activities),
+            "activity_branches": pandas_peer.activity_branches_frame(world.activities),
+            "pairings": pandas_peer.pairings_frame(world.pairings),
+            "pairing_branches": pandas_peer.pairing_branches_frame(world.pairings),
+        }
         row["frame_seconds"] = time.perf_counter() - started
-        agree(report, pandas_peer.evaluate(member_frame, record_frame, YEAR))
+        agree(report, pandas_peer.evaluate(member_frame, record_frame, YEAR, **tables))
         row["pandas_seconds"] = median_seconds(
-            lambda: pandas_peer.evaluate(member_frame, record_frame, YEAR), runs
+            lambda: pandas_peer.evaluate(member_frame, record_frame, YEAR, **tables), runs
         )
         row["ours_over_pandas"] = row["ours_seconds"] / row["pandas_seconds"]
         row["agree"] = True

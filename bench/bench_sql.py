@@ -6,15 +6,16 @@ stored in a fresh PostgreSQL database that this script starts itself
 ``totals`` and ``pushdown`` taken in turns, so that a slow spell of the machine falls on all three):
 
 * ``peer``: the hand-written query of ``bench/peers/sql_peer.py`` (one statement, the member rules
-  computed in the database, rows fetched into Python);
-* ``totals``: our two ``GROUP BY`` statements alone (``SqlUnitOfWork.member_year_totals``);
+  computed in the database — the branch activities from ``activity_branches``, joint pairings and linked
+  同过节 / 办实事, the records off their activity's date set apart — rows fetched into Python);
+* ``totals``: our three statements alone (``SqlUnitOfWork.member_year_totals``);
 * ``pushdown``: ``services.evaluate_year(uow, year)`` — the whole report: the aggregates in the
   database, the members judged in Python, plus every other rule (teams, branches, deadlines,
   activities, pairings);
 * ``streamed``: ``services.evaluate_year(uow, year, pushdown=False)`` — every record to Python.
 
 The results are asserted equal member by member (net minutes, required minutes, months missing, branch
-activities, caring actions, compliant). Loading is not timed: master data and records are written
+activities, caring actions, trainings, attendances, records off their activity's date, compliant). Loading is not timed: master data and records are written
 with bulk INSERTs of the storage's own rows (``storage.sql``'s mapping), then ``ANALYZE``.
 
 Run: ``.venv/bin/python bench/bench_sql.py [--members 10000 100000] [--runs 5] [--quick]``.
@@ -90,6 +91,9 @@ def _agree(report: Any, peer: dict[str, dict[str, Any]]) -> None:
             ours.months_missing,
             ours.branch_activities,
             ours.caring_actions,
+            ours.trainings,
+            ours.attendances,
+            sum(1 for v in ours.violations if v.code == "record.activity_date"),
             ours.compliant,
         )
         other = (
@@ -98,6 +102,9 @@ def _agree(report: Any, peer: dict[str, dict[str, Any]]) -> None:
             theirs["months_missing"],
             theirs["branch_activities"],
             theirs["caring_actions"],
+            theirs["trainings"],
+            theirs["attendances"],
+            theirs["misdated"],
             theirs["compliant"],
         )
         assert mine == other, f"{member_id}: ours {mine} ≠ hand-written {other}"

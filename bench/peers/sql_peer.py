@@ -4,13 +4,19 @@ would write instead of using volunteer_core.
 Same definitions as volunteer_core (domain.md, DEFAULT policy): confirmed records only; a reversal
 (``reverses`` set) cancels its original's minutes, month and activity; an adjustment (``adjusts`` set)
 changes minutes only; 20 hours pro-rated by full months of membership (``ceil(1200 × months / 12)``);
-community service in every full month; distinct PAIRING activities of the member's own branch (≥ 1 or
-it is an error); one caring action; one skill. Members whose membership overlaps the year are judged;
-the count rules only for members with at least one full month. Whole year (no ``as_of``).
+community service in every full month; one caring action; one skill. ``member.branch_activities``
+(000 §四.1, ≥ 1 or it is an error): distinct 共建、帮扶 activities organised by the member's own branch —
+led or co-organised (``activity_branches``); an activity of a ``joint_branches`` / ``joint_department``
+pairing belongs to every branch of the pairing (``pairing_branches``) — that the member took part in:
+PAIRING activities, and FESTIVAL / PRACTICAL_HELP activities linked (``pairing_id``) to one of the
+branch's pairings. A record dated outside its activity's date or span (``on … until``:
+``record.activity_date``, an error unless reversed) counts in the minutes and the attendances only.
+Members whose membership overlaps the year are judged; the count rules only for members with at least
+one full month. Whole year (no ``as_of``).
 
 The query runs on the schema of ``volunteer_core.storage.sql`` and returns one row per judged member:
 ``member_id, net_minutes, required_minutes, months_missing (int[]), branch_activities,
-caring_actions, compliant``.
+caring_actions, trainings, attendances, misdated, compliant``.
 """
 
 from __future__ import annotations
@@ -22,33 +28,65 @@ import sqlalchemy as sa
 
 QUERY = """
 WITH counted AS (
-    SELECT r.member_id, r.activity_id, r.branch_id, r.kind, r.on, r.minutes,
+    SELECT r.member_id, r.activity_id, r.kind, r.on, r.minutes,
            r.adjusts IS NULL AS is_session,
-           CASE WHEN r.reverses IS NULL THEN 1 ELSE -1 END AS step
-    FROM records r
+           CASE WHEN r.reverses IS NULL THEN 1 ELSE -1 END AS step,
+           r.on BETWEEN a.on AND COALESCE(a.until, a.on) AS on_date
+    FROM records r JOIN activities a ON a.id = r.activity_id
     WHERE r.on BETWEEN :start AND :end AND r.status = 'confirmed'
 ),
 per_member AS (
     SELECT member_id,
            SUM(minutes) AS net_minutes,
-           SUM(CASE WHEN is_session AND kind = 'caring_action' THEN step ELSE 0 END) AS caring_actions
+           COALESCE(SUM(step) FILTER (WHERE is_session AND on_date AND kind = 'caring_action'), 0)
+               AS caring_actions,
+           COALESCE(SUM(step) FILTER (WHERE is_session AND on_date AND kind = 'training'), 0) AS trainings,
+           COALESCE(SUM(step) FILTER (WHERE is_session), 0) AS attendances,
+           -- a reversal carries its original's date: an original off its date and its reversal cancel
+           COALESCE(SUM(step) FILTER (WHERE is_session AND NOT on_date), 0) AS misdated
     FROM counted
     GROUP BY member_id
 ),
 community AS (
     SELECT member_id, EXTRACT(MONTH FROM "on")::int AS month, SUM(step) AS sessions
     FROM counted
-    WHERE is_session AND kind = 'community_service'
+    WHERE is_session AND on_date AND kind = 'community_service'
     GROUP BY 1, 2
+),
+year_activities AS (
+    SELECT id, kind, pairing_id FROM activities
+    WHERE kind IN ('pairing', 'festival', 'practical_help')
+      AND "on" <= :end AND COALESCE(until, "on") >= :start
+),
+credited AS (
+    -- a PAIRING activity: each branch that leads or co-organises it
+    SELECT ab.activity_id, ab.branch_id
+    FROM year_activities ya JOIN activity_branches ab ON ab.activity_id = ya.id
+    WHERE ya.kind = 'pairing'
+    UNION
+    -- any of the three kinds, of a joint pairing: every branch of the pairing
+    SELECT ya.id, pb.branch_id
+    FROM year_activities ya
+    JOIN pairings p ON p.id = ya.pairing_id AND p.mode IN ('joint_branches', 'joint_department')
+    JOIN pairing_branches pb ON pb.pairing_id = p.id
+    UNION
+    -- 同过节 / 办实事: each organising branch that is a branch of the linked pairing
+    SELECT ab.activity_id, ab.branch_id
+    FROM year_activities ya
+    JOIN activity_branches ab ON ab.activity_id = ya.id
+    JOIN pairing_branches pb ON pb.pairing_id = ya.pairing_id AND pb.branch_id = ab.branch_id
+    WHERE ya.kind IN ('festival', 'practical_help')
 ),
 attended AS (
     SELECT c.member_id, c.activity_id
-    FROM counted c JOIN members m ON m.id = c.member_id AND m.branch_id = c.branch_id
-    WHERE c.is_session AND c.kind = 'pairing'
+    FROM counted c
+    JOIN members m ON m.id = c.member_id
+    JOIN credited cr ON cr.activity_id = c.activity_id AND cr.branch_id = m.branch_id
+    WHERE c.is_session AND c.on_date AND c.kind IN ('pairing', 'festival', 'practical_help')
     GROUP BY 1, 2
     HAVING SUM(c.step) > 0
 ),
-activities AS (
+activities_attended AS (
     SELECT member_id, COUNT(*) AS branch_activities FROM attended GROUP BY member_id
 ),
 judged AS (
@@ -78,15 +116,19 @@ SELECT j.id AS member_id,
        COALESCE(mo.missing, '{}') AS months_missing,
        COALESCE(a.branch_activities, 0) AS branch_activities,
        COALESCE(p.caring_actions, 0) AS caring_actions,
+       COALESCE(p.trainings, 0) AS trainings,
+       COALESCE(p.attendances, 0) AS attendances,
+       COALESCE(p.misdated, 0) AS misdated,
        (COALESCE(p.net_minutes, 0) >= CEIL(1200 * COALESCE(mo.full_months, 0) / 12.0)
         AND CARDINALITY(COALESCE(mo.missing, '{}')) = 0
         AND (COALESCE(mo.full_months, 0) = 0
              OR (COALESCE(a.branch_activities, 0) >= 1 AND COALESCE(p.caring_actions, 0) >= 1))
-        AND COALESCE(s.skills, 0) >= 1) AS compliant
+        AND COALESCE(s.skills, 0) >= 1
+        AND COALESCE(p.misdated, 0) = 0) AS compliant
 FROM judged j
 LEFT JOIN per_member p ON p.member_id = j.id
 LEFT JOIN months mo ON mo.member_id = j.id
-LEFT JOIN activities a ON a.member_id = j.id
+LEFT JOIN activities_attended a ON a.member_id = j.id
 LEFT JOIN skills s ON s.member_id = j.id
 """
 
