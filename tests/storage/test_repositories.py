@@ -517,3 +517,22 @@ def test_records_in_year_can_be_read_while_writing(uow: UnitOfWork) -> None:
         assert first.id == "r4"
         assert {r.id for r in rest} >= {"r5", "r1", "r2", "r3"}
         uow.commit()
+
+
+@pytest.mark.parametrize("original", [PENDING, REJECTED], ids=["pending", "rejected"])
+def test_the_port_refuses_a_reversal_of_a_record_that_is_not_confirmed(
+    uow: UnitOfWork, original: ServiceRecord
+) -> None:
+    """``record.status`` on every storage, as ``reverse_service`` refuses it: a pending or rejected record
+    counts toward nothing, so a reversal of it would cancel credit it never gave (its month, its minutes)."""
+    # the mirror of the original (ServiceRecord.reversal refuses nothing about status)
+    reversal = attrs.evolve(
+        RECORD.reversal(id="r-rev-unconfirmed", recorded_on=date(2026, 3, 9)), reverses=original.id
+    )
+    with uow:
+        uow.records.add(original)
+        assert _refused(functools.partial(uow.records.add, reversal)) == "record.status"
+        uow.commit()
+    with uow:
+        assert uow.records.reversal_of(original.id) is None
+        assert uow.records.get(original.id) == original

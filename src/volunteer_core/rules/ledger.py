@@ -253,8 +253,9 @@ def check_ledger_entry(
 ) -> list[Violation]:
     """What a storage refuses when ``record`` is appended, in this order: a record of a locked (branch,
     year) (``ledger.year_locked``); for a reversal, an ``original`` that is itself a reversal or already
-    has an ``existing_reversal`` other than ``record`` (``ledger.already_reversed``), or that ``record``
-    does not mirror (``ledger.reversal_mismatch``). ``original`` is the stored record ``record.reverses``
+    has an ``existing_reversal`` other than ``record`` (``ledger.already_reversed``), that is not
+    CONFIRMED (``record.status``: a pending or rejected record counts toward nothing, so it is not
+    reversed), or that ``record`` does not mirror (``ledger.reversal_mismatch``). ``original`` is the stored record ``record.reverses``
     names (None when not a reversal, or when the reference dangles — the storage's reference check says so).
 
     >>> from datetime import date
@@ -277,7 +278,28 @@ def check_ledger_entry(
     already = (
         existing_reversal if existing_reversal is not None and existing_reversal.id != record.id else None
     )
-    return check_reversal(original, existing_reversal=already) or check_reversal_mirrors(record, original)
+    return (
+        check_reversal(original, existing_reversal=already)
+        or _unconfirmed_original(record, original)
+        or check_reversal_mirrors(record, original)
+    )
+
+
+def _unconfirmed_original(reversal: ServiceRecord, original: ServiceRecord) -> list[Violation]:
+    """Only a CONFIRMED record is reversed (``record.status``): a PENDING or REJECTED one counts toward
+    nothing, so its reversal would cancel credit it never gave."""
+    if original.status is RecordStatus.CONFIRMED:
+        return []
+    return [
+        violation(
+            "record.status",
+            reversal.id,
+            en=f"record {original.id} is {original.status.name}: only a confirmed record is reversed",
+            zh=f"记录 {original.id} {original.status.label_zh}，只有已确认的记录可以冲销",
+            record_id=original.id,
+            status=original.status.value,
+        )
+    ]
 
 
 def check_ledger_update(stored: ServiceRecord, changed: ServiceRecord, *, locked: bool) -> list[Violation]:

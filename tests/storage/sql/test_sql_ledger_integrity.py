@@ -24,6 +24,7 @@ OTHER_MEMBER = attrs.evolve(MEMBER, id="m2", name="李四")
 OTHER_BRANCH = Branch(id="b2", name="机关第二党支部")
 PENDING = attrs.evolve(RECORD, id="rp", status="pending", minutes=30)
 REVERSAL = RECORD.reversal(id="rv1", recorded_on=date(2026, 3, 9))
+CONFIRMED = attrs.evolve(RECORD, id="rc", minutes=30)  # a second confirmed record, reversible
 # columns of a raw INSERT of a record, r1's values
 _ROW: dict[str, Any] = {
     "member_id": "m1",
@@ -147,6 +148,7 @@ def test_raw_sql_adds_and_decides_nothing_in_a_locked_year(uow: SqlUnitOfWork) -
         ({"activity_id": "a2"}, r"ledger\.reversal_mismatch"),
         ({"reverses": "rv1"}, r"ledger\.already_reversed"),  # a reversal of a reversal
         ({"reverses": "r1", "minutes": -60}, "reverses"),  # a second reversal: the UNIQUE constraint
+        ({"reverses": "rp"}, r"record\.status"),  # a pending record counts toward nothing: not reversed
     ],
 )
 def test_raw_sql_inserts_only_mirroring_reversals(
@@ -155,11 +157,12 @@ def test_raw_sql_inserts_only_mirroring_reversals(
     with uow:
         uow.activities.add(attrs.evolve(ACTIVITY, id="a2"))
         uow.records.add(REVERSAL)
+        uow.records.add(CONFIRMED)
         uow.commit()
-    sql, row = _insert_sql(id="rv2", **{"reverses": "rp", "minutes": -30, **values})
+    sql, row = _insert_sql(id="rv2", **{"reverses": "rc", "minutes": -30, **values})
     with pytest.raises(sa.exc.IntegrityError, match=code):
         _raw(uow.engine, sql, **row)
-    sql, row = _insert_sql(id="rv3", reverses="rp", minutes=-30)  # the mirror of rp is taken
+    sql, row = _insert_sql(id="rv3", reverses="rc", minutes=-30)  # the mirror of rc is taken
     _raw(uow.engine, sql, **row)
 
 
@@ -206,9 +209,10 @@ def test_an_update_the_storage_lets_through_is_refused_by_the_database(unchecked
     [
         (attrs.evolve(RECORD, id="r9", on=date(2026, 6, 1)), "ledger.year_locked"),
         (
-            attrs.evolve(PENDING.reversal(id="rv2", recorded_on=date(2026, 3, 9)), member_id="m2"),
+            attrs.evolve(CONFIRMED.reversal(id="rv2", recorded_on=date(2026, 3, 9)), member_id="m2"),
             "ledger.reversal_mismatch",
         ),
+        (PENDING.reversal(id="rv2", recorded_on=date(2026, 3, 9)), "record.status"),
         (attrs.evolve(REVERSAL, id="rv2", reverses="rv1"), "ledger.already_reversed"),
         (attrs.evolve(REVERSAL, id="rv2"), "ledger.already_reversed"),  # the UNIQUE reverses
     ],
@@ -218,6 +222,7 @@ def test_an_add_the_storage_lets_through_is_refused_by_the_database(
 ) -> None:
     with unchecked:
         unchecked.records.add(REVERSAL)
+        unchecked.records.add(CONFIRMED)
         unchecked.commit()
     if code == "ledger.year_locked":
         _lock(unchecked)

@@ -71,8 +71,13 @@ LEDGER_CODES: dict[str, tuple[str, str]] = {
         "and date, and the negated minutes",
         "数据库拒绝{subject}：冲销记录须与原记录的党员、活动、支部、类型、日期一致，时长取负",
     ),
+    "record.status": (
+        "the database refused {subject}: only a confirmed record is reversed (a pending or rejected record "
+        "counts toward nothing)",
+        "数据库拒绝{subject}：只有已确认的记录可以冲销（待确认或不予确认的记录不计入任何时长）",
+    ),
 }
-_LEDGER_CODE = re.compile(r"\b(ledger\.[a-z_]+)\b")
+_LEDGER_CODE = re.compile(r"\b((?:ledger|record)\.[a-z_]+)\b")
 
 
 def ledger_code(err: BaseException) -> str | None:

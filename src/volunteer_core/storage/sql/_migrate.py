@@ -122,6 +122,7 @@ def _to_3(conn: sa.Connection) -> None:
         )
     _add_checked_column(conn, s.activities.c.until, _check_of(s.activities, "until"))
     _add_column(conn, s.members.c.registered_on)
+    install_ledger_triggers(conn)  # version 3's triggers also refuse a reversal of an unconfirmed record
 
 
 def _to_2(conn: sa.Connection) -> None:

@@ -20,7 +20,7 @@ storage turns back into a :class:`~volunteer_core.errors.RuleViolation` with tha
 (:func:`volunteer_core.storage.sql._errors.ledger_code`).
 
 >>> sorted(PG_SQLSTATES)
-['ledger.already_reversed', 'ledger.append_only', 'ledger.reversal_mismatch', 'ledger.year_locked']
+['ledger.already_reversed', 'ledger.append_only', 'ledger.reversal_mismatch', 'ledger.year_locked', 'record.status']
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ PG_SQLSTATES = {
     "ledger.year_locked": "23VC2",
     "ledger.already_reversed": "23VC3",
     "ledger.reversal_mismatch": "23VC4",
+    "record.status": "23VC5",
 }
 
 _APPEND_ONLY = (
@@ -58,6 +59,10 @@ _YEAR_LOCKED = (
 _ALREADY_REVERSED = (
     "ledger.already_reversed: 原记录本身是冲销记录，不能再冲销；"
     "the record this reversal names is itself a reversal and cannot be reversed"
+)
+_UNCONFIRMED = (
+    "record.status: 只有已确认的记录可以冲销（待确认或不予确认的记录不计入任何时长）；"
+    "only a confirmed record is reversed (a pending or rejected record counts toward nothing)"
 )
 _MISMATCH = (
     "ledger.reversal_mismatch: 冲销记录须与原记录的党员、活动、支部、类型、日期一致，时长取负；"
@@ -101,6 +106,8 @@ BEGIN
   SELECT RAISE(ABORT, {_literal(_YEAR_LOCKED)}) WHERE {_sqlite_locked("NEW")};
   SELECT RAISE(ABORT, {_literal(_ALREADY_REVERSED)}) WHERE NEW.reverses IS NOT NULL
     AND EXISTS (SELECT 1 FROM records AS o WHERE o.id = NEW.reverses AND o.reverses IS NOT NULL);
+  SELECT RAISE(ABORT, {_literal(_UNCONFIRMED)}) WHERE NEW.reverses IS NOT NULL
+    AND EXISTS (SELECT 1 FROM records AS o WHERE o.id = NEW.reverses AND o.status IS NOT 'confirmed');
   SELECT RAISE(ABORT, {_literal(_MISMATCH)}) WHERE NEW.reverses IS NOT NULL
     AND EXISTS (SELECT 1 FROM records AS o WHERE o.id = NEW.reverses AND ({mismatch}));
 END""",
@@ -147,6 +154,9 @@ BEGIN
     IF FOUND THEN
       IF original.reverses IS NOT NULL THEN
         {_pg_raise("ledger.already_reversed", _ALREADY_REVERSED)};
+      END IF;
+      IF original.status IS DISTINCT FROM 'confirmed' THEN
+        {_pg_raise("record.status", _UNCONFIRMED)};
       END IF;
       IF {mismatch} THEN
         {_pg_raise("ledger.reversal_mismatch", _MISMATCH)};

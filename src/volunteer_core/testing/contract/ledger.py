@@ -231,6 +231,22 @@ class LedgerContract(ContractBase):
             seeded.commit()
         assert read(seeded, lambda u: u.records.reversal_of("r-1")) == right
 
+    @pytest.mark.parametrize("decision", ["pending", "rejected"])
+    def test_only_a_confirmed_record_is_reversed(self, seeded: UnitOfWork, decision: str) -> None:
+        """A PENDING or REJECTED record counts toward nothing: a reversal of it — which would cancel credit
+        it never gave — is refused with ``record.status`` (as ``services.reverse_service`` refuses it)."""
+        pending = make_pending("rp-1", DAY)
+        original = (
+            pending
+            if decision == "pending"
+            else pending.reject(by=ORGANISER, on=date(2026, 3, 6), reason="未签到")
+        )
+        store(seeded, [("records", original)])
+        # the exact mirror of the original: ServiceRecord.reversal judges no status
+        reversal = pending.reversal(id="rv-1", recorded_on=date(2026, 3, 9))
+        _refused(seeded, _add(reversal), "record.status")
+        assert read(seeded, lambda u: u.records.reversal_of("rp-1")) is None
+
     @pytest.mark.parametrize(
         "how", ["committed", "in one transaction", "reversal of a reversal", "add_many", "with a key"]
     )
