@@ -58,3 +58,19 @@ def test_the_strategies_module_imports_first_without_a_cycle() -> None:
     code = "import volunteer_core.testing.strategies as s; print(callable(s.datasets))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
+
+
+def test_subpackages_are_reached_as_attributes_when_first_used() -> None:
+    """``import volunteer_core as vc; vc.services.record_service`` works without importing the subpackage
+    first, and a plain ``import volunteer_core`` still loads neither SQLAlchemy nor hypothesis."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, volunteer_core as vc\n"
+        "assert 'sqlalchemy' not in sys.modules and 'hypothesis' not in sys.modules\n"
+        "assert vc.services.record_service.__name__ == 'record_service'\n"
+        "assert vc.forms.import_wishes and vc.certificates.issue_certificate and vc.serialization.from_json\n"
+        "try:\n    vc.no_such_thing\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -124,3 +124,39 @@ __all__ = [
     "validate_record",
     "validate_wish",
 ]
+
+#: The subpackages reached as attributes (``vc.services``) without an import of their own; each is imported
+#: on first use, so ``import volunteer_core`` stays light and needs no optional dependency.
+_SUBMODULES = frozenset(
+    {
+        "aggregates",
+        "calendar",
+        "certificates",
+        "compliance",
+        "forms",
+        "model",
+        "money",
+        "ports",
+        "privacy",
+        "rules",
+        "serialization",
+        "services",
+        "storage",
+        "synthetic",
+        "testing",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    """``vc.services``, ``vc.forms``, … imported when first used.
+
+    >>> import volunteer_core as vc
+    >>> vc.services.record_service.__name__
+    'record_service'
+    """
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"volunteer_core.{name}")
+    raise AttributeError(f"module 'volunteer_core' has no attribute {name!r}")
