@@ -189,6 +189,25 @@ def enter_record(
     return stored
 
 
+def _enter_one(
+    uow: UnitOfWork,
+    request: RecordRequest,
+    recorded_on: date | None,
+    status: RecordStatus,
+    policy: Policy,
+    retries: int,
+) -> ServiceRecord:
+    """One :func:`enter_record` in a transaction of its own (``recorded_on`` defaults to today in China)."""
+    entered = recorded_on or today()
+    return transaction(
+        uow,
+        lambda: enter_record(
+            uow, uow.activities.get(request.activity_id), request, entered, status=status, policy=policy
+        ),
+        retries,
+    )
+
+
 def record_service(
     uow: UnitOfWork,
     *,
@@ -223,12 +242,7 @@ def record_service(
         idempotency_key=idempotency_key,
         record_id=record_id,
     )
-    entered = recorded_on or today()
-    return transaction(
-        uow,
-        lambda: enter_record(uow, uow.activities.get(activity_id), request, entered, policy=policy),
-        retries,
-    )
+    return _enter_one(uow, request, recorded_on, RecordStatus.CONFIRMED, policy, retries)
 
 
 def report_service(
@@ -270,14 +284,7 @@ def report_service(
         idempotency_key=idempotency_key,
         record_id=record_id,
     )
-    entered = recorded_on or today()
-    return transaction(
-        uow,
-        lambda: enter_record(
-            uow, uow.activities.get(activity_id), request, entered, status=RecordStatus.PENDING, policy=policy
-        ),
-        retries,
-    )
+    return _enter_one(uow, request, recorded_on, RecordStatus.PENDING, policy, retries)
 
 
 def confirm_service(
