@@ -294,6 +294,23 @@ _REGISTRY: dict[str, Rule] = {
             "At least policy.min_skills (default 1) declared skills.",
         ),
         _rule(
+            "member.uninsured",
+            "志愿者须在保险有效期内参加服务",
+            "insured before service",
+            "003 §四.5",
+            "When policy.require_insurance, a member whose insurance (Member.insured_until) does not cover the "
+            "service date is not assigned a demand, does not accept one and gets no service record (ERROR).",
+        ),
+        _rule(
+            "member.untrained",
+            "先培训再上岗",
+            "trained before service",
+            "中办国办《关于健全新时代志愿服务体系的意见》2024 §四.3",
+            "When policy.require_training, a member serves in an activity that requires qualifications "
+            "(Activity.requires) only while holding each of them, earned and not expired on the service date "
+            "(ERROR): no record, no acceptance of a demand for it.",
+        ),
+        _rule(
             "branch.team",
             "每个支部至少组建一支志愿服务队",
             "a team per branch",
@@ -323,8 +340,9 @@ _REGISTRY: dict[str, Rule] = {
             "每个单位确定一个结对服务对象",
             "one target per unit",
             "001 §(一)",
-            "When policy.max_pairing_targets_per_branch is set (MCA preset: 1), a branch holds at most that "
-            "many concurrent pairings.",
+            "When policy.max_pairing_targets_per_unit is set (MCA preset: 1), the branches of one organisation "
+            "of kind 单位 (the nearest such ancestor of each branch) together hold at most that many "
+            "concurrent pairing targets; policy.max_pairing_targets_per_branch does the same per branch.",
         ),
         _rule(
             "activity.festival_window",

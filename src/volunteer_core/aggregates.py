@@ -37,9 +37,12 @@ from volunteer_core.model import (
     Demand,
     HalfYearReport,
     Member,
+    Organisation,
     Pairing,
     PartnerUnit,
+    Qualification,
     ServiceRecord,
+    Supporter,
     Team,
     Wish,
 )
@@ -142,7 +145,22 @@ def _index(name: str, values: Callable[[Any], tuple[Hashable, ...]]) -> Index:
 
 #: Every aggregate, in dependency order (references point to earlier rows, or to the row itself).
 AGGREGATES: tuple[Aggregate, ...] = (
-    Aggregate(name="branches", entity=Branch, label_zh="党支部", label_en="branch"),
+    Aggregate(
+        name="organisations",
+        entity=Organisation,
+        label_zh="组织",
+        label_en="organisation",
+        references=_refs(("parent_id", "organisations")),
+        indexes=(_index("parent", lambda o: (o.parent_id,)),),
+    ),
+    Aggregate(
+        name="branches",
+        entity=Branch,
+        label_zh="党支部",
+        label_en="branch",
+        references=_refs(("organisation_id", "organisations")),
+        indexes=(_index("organisation", lambda b: (b.organisation_id,)),),
+    ),
     Aggregate(
         name="members",
         entity=Member,
@@ -197,11 +215,24 @@ AGGREGATES: tuple[Aggregate, ...] = (
         ),
     ),
     Aggregate(
+        name="qualifications",
+        entity=Qualification,
+        label_zh="资质",
+        label_en="qualification",
+        references=_refs(("member_id", "members"), ("activity_id", "activities")),
+        indexes=(_index("member", lambda q: (q.member_id,)),),
+    ),
+    Aggregate(name="supporters", entity=Supporter, label_zh="社会认领人", label_en="supporter"),
+    Aggregate(
         name="wishes",
         entity=Wish,
         label_zh="微心愿",
         label_en="wish",
-        references=_refs(("beneficiary_id", "beneficiaries"), ("claims[].member_id", "members")),
+        references=_refs(
+            ("beneficiary_id", "beneficiaries"),
+            ("claims[].member_id", "members"),
+            ("claims[].supporter_id", "supporters"),
+        ),
         indexes=(_index("status", lambda w: (w.status,)),),
     ),
     Aggregate(

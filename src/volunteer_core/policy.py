@@ -266,6 +266,8 @@ SWITCHES: Mapping[str, RuleSwitch] = MappingProxyType(
             _switch("branch.report_due", "report_due"),
             _switch("branch.report_premature", "report_due"),
             *(_switch(code, "require_coverage") for code in _COVERAGE),
+            _switch("member.uninsured", "require_insurance"),
+            _switch("member.untrained", "require_training"),
             _switch("record.timeliness", "record_within_working_days"),
             _switch("record.timeliness_unknown", "beyond_official_calendar"),
         )
@@ -348,6 +350,12 @@ class Policy:
     #: ``coverage.participating`` — every branch has a team, and every member is registered, trained and
     #: serving in the year. False: the four rules are off.
     require_coverage: bool = False
+    #: ``member.uninsured``: a member is assigned, accepts a demand and gets a record only on a day
+    #: their 人身意外伤害综合保险 covers (``Member.insured_until``; 003 §四.5).
+    require_insurance: bool = False
+    #: ``member.untrained``: a member serves in an activity that ``requires`` qualifications only while
+    #: holding each, unexpired (先培训再上岗, 2024 national opinions §四.3).
+    require_training: bool = True
     #: ``record.timeliness``: official working days within which service is recorded.
     record_within_working_days: int = attrs.field(default=10, validator=_count)
     #: ``record.timeliness`` for a year beyond the official calendar's data (packaged or registered):
@@ -386,7 +394,7 @@ class Policy:
         """The codes of the rules this policy switches on, in the order of :data:`SWITCHES`.
 
         >>> NATIONAL.rules_on()
-        ('record.timeliness', 'record.timeliness_unknown')
+        ('member.untrained', 'record.timeliness', 'record.timeliness_unknown')
         """
         return tuple(code for code, switch in SWITCHES.items() if switch.is_on(self))
 
@@ -423,16 +431,19 @@ class Policy:
 # --- the national layer and the presets -------------------------------------------------------
 
 _RECORDS_2020 = "志愿服务记录与证明出具办法（试行）2020"
+_OPINIONS_2024 = "中办国办《关于健全新时代志愿服务体系的意见》2024"
 
 #: What national texts lay down for everyone, each citing its text: service is recorded within 10 official
 #: working days (2020 measures, Art 11; a year beyond the known calendar is a WARNING, not a guess), the
 #: star levels 100 / 300 / 600 / 1000 / 1500 hours (:data:`NATIONAL_STARS`), the fields a certificate
 #: carries (2020 measures Art 15, 民发〔2015〕149号: :mod:`volunteer_core.certificates`), records kept
-#: 10 years (GB/T 40143-2021). Every rule of the five seeds is off.
+#: 10 years (GB/T 40143-2021), training before service that needs a qualification (2024 opinions §四.3
+#: 「先培训再上岗」: ``member.untrained``). Every rule of the five seeds is off.
 NATIONAL = Policy(
     name="NATIONAL",
-    source=f"{_RECORDS_2020}; 志愿服务记录办法（民政部 2012）; GB/T 40143-2021",
+    source=f"{_RECORDS_2020}; 志愿服务记录办法（民政部 2012）; GB/T 40143-2021; {_OPINIONS_2024}",
     sources={
+        "member.untrained": f"{_OPINIONS_2024} §四.3",
         "record.timeliness": f"{_RECORDS_2020}, Art 11",
         "record.timeliness_unknown": f"{_RECORDS_2020}, Art 11; 国务院办公厅 节假日安排",
         "star_thresholds_hours": NATIONAL_STARS.source,
@@ -456,6 +467,8 @@ NATIONAL = Policy(
     plan_due=None,
     report_due=None,
     require_coverage=False,
+    require_insurance=False,
+    require_training=True,
     record_within_working_days=10,
     beyond_official_calendar="warn",
     star_thresholds_hours=NATIONAL_STARS.thresholds_hours,
@@ -546,15 +559,20 @@ PUTIAN_2022 = attrs.evolve(
 
 #: 梅列区2017年学雷锋志愿服务活动实施方案 (003): NATIONAL and its 节假日 visits (§三（一）1 「节假日探望」
 #: of 空巢老人) judged against every official public holiday, 7 days either side, with 3·5 学雷锋日 and
-#: 12·5 国际志愿者日 kept for its 大型便民利民志愿服务 (§三（二）5): ``calendar.MEILIE_FESTIVALS``. Its
-#: 一对一 / 多对一 pairings are allowed everywhere; it bans no duplicate pairing.
+#: 12·5 国际志愿者日 kept for its 大型便民利民志愿服务 (§三（二）5): ``calendar.MEILIE_FESTIVALS``; and its
+#: volunteers insured before they serve (§四.5 「为志愿者办理人身意外伤害综合保险」: ``member.uninsured``).
+#: Its 一对一 / 多对一 pairings are allowed everywhere; it bans no duplicate pairing.
 MEILIE_2017 = attrs.evolve(
     NATIONAL,
     name="MEILIE_2017",
     source="003 梅列区2017年学雷锋志愿服务活动实施方案",
-    sources=_cites(activity__festival_window="003 §三（一）1, 003 §三（二）5"),
+    sources=_cites(
+        activity__festival_window="003 §三（一）1, 003 §三（二）5",
+        member__uninsured="003 §四.5",
+    ),
     festival_window_days=7,
     festivals=calendar.MEILIE_FESTIVALS,
+    require_insurance=True,
 )
 
 #: 娄直工发〔2018〕6号 (004): NATIONAL and micro-wishes worth at most 300 yuan (§三 「经济价值300元以内」),
@@ -572,7 +590,8 @@ LOUDI_2018 = attrs.evolve(
 #: The union the library is known by: NATIONAL and the 300-yuan cap (004), 20 h a year, monthly community
 #: service and the rest of 六个一 (002), 1–2 branch activities, no duplicate pairings, the plan table by
 #: 15 May and the half-year reports (000, 002), and every festival of the seeds. Not in it: one target
-#: per unit and a summary after every activity (001), 四覆盖 (002) — switch them on with ``attrs.evolve``.
+#: per unit and a summary after every activity (001), 四覆盖 (002), insurance before service (003) —
+#: switch them on with ``attrs.evolve``.
 DEFAULT = attrs.evolve(
     NATIONAL,
     name="DEFAULT",

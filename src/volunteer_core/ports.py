@@ -52,9 +52,12 @@ from volunteer_core.model import (
     Demand,
     HalfYearReport,
     Member,
+    Organisation,
     Pairing,
     PartnerUnit,
+    Qualification,
     ServiceRecord,
+    Supporter,
     Team,
     Wish,
     WishStatus,
@@ -68,12 +71,15 @@ __all__ = [
     "DemandRepository",
     "LockRepository",
     "MemberRepository",
+    "OrganisationRepository",
     "PairingRepository",
     "PartnerUnitRepository",
     "PlanRepository",
+    "QualificationRepository",
     "RecordRepository",
     "ReportRepository",
     "Repository",
+    "SupporterRepository",
     "TeamRepository",
     "UnitOfWork",
     "WishRepository",
@@ -135,8 +141,56 @@ class Repository(abc.ABC, Generic[T]):
         return found
 
 
+class OrganisationRepository(Repository[Organisation]):
+    """Organisations above the branch (机关工委, 机关党委, 单位 …): a tree by ``parent_id``.
+
+    Besides the checks of every repository, ``add`` and ``update`` refuse a ``parent_id`` that names no
+    stored organisation (``input.reference``) and an ``update`` whose new parent lies in the node's own
+    subtree (``InvalidInput`` code ``input.cycle``, path ``parent_id``): the tree never holds a cycle.
+    """
+
+    def children(self, parent_id: str | None) -> list[Organisation]:
+        """The organisations directly under ``parent_id`` (``None``: the roots), ordered by id.
+
+        The default filters :meth:`list`; a storage may override it with an indexed query.
+        """
+        return [o for o in self.list() if o.parent_id == parent_id]
+
+    def subtree(self, organisation_id: str) -> list[Organisation]:
+        """The organisation and every organisation below it, at any depth: the node first, then each
+        child's subtree in turn, children ordered by id (depth-first, pre-order). ``NotFound`` for an
+        unknown id.
+
+        The default walks :meth:`list` once; a storage may override it with one query (a recursive
+        CTE on SQL).
+        """
+        everything = self.list()
+        by_parent: dict[str | None, list[Organisation]] = {}
+        for organisation in everything:
+            by_parent.setdefault(organisation.parent_id, []).append(organisation)
+        found: list[Organisation] = []
+        stack = [self.get(organisation_id)]
+        seen: set[str] = set()
+        while stack:
+            node = stack.pop()
+            if node.id in seen:  # a cycle a storage failed to refuse: never loop
+                continue
+            seen.add(node.id)
+            found.append(node)
+            stack.extend(reversed(by_parent.get(node.id, [])))
+        return found
+
+
 class BranchRepository(Repository[Branch]):
     """Branches (党支部)."""
+
+    def in_organisations(self, organisation_ids: Iterable[str]) -> list[Branch]:
+        """The branches whose ``organisation_id`` is one of ``organisation_ids``, ordered by id.
+
+        The default filters :meth:`list`; a storage may override it with an indexed query.
+        """
+        wanted = set(organisation_ids)
+        return [b for b in self.list() if b.organisation_id in wanted]
 
 
 class MemberRepository(Repository[Member]):
@@ -297,6 +351,21 @@ class WishRepository(Repository[Wish]):
         """The wishes whose status is ``status``, ordered by id."""
 
 
+class QualificationRepository(Repository[Qualification]):
+    """Members' qualifications (资质), with their expiry."""
+
+    def for_member(self, member_id: str) -> list[Qualification]:
+        """Every qualification of the member (expired ones included), ordered by id.
+
+        The default filters :meth:`list`; a storage may override it with an indexed query.
+        """
+        return [q for q in self.list() if q.member_id == member_id]
+
+
+class SupporterRepository(Repository[Supporter]):
+    """Supporters (社区志愿者、爱心人士、社会组织) who claim wishes."""
+
+
 class DemandRepository(Repository[Demand]):
     """Service demands (点单)."""
 
@@ -340,6 +409,7 @@ class UnitOfWork(abc.ABC):
     ends; each ``with`` is a new transaction. One object per thread.
     """
 
+    organisations: OrganisationRepository
     branches: BranchRepository
     members: MemberRepository
     teams: TeamRepository
@@ -348,6 +418,8 @@ class UnitOfWork(abc.ABC):
     pairings: PairingRepository
     activities: ActivityRepository
     records: RecordRepository
+    qualifications: QualificationRepository
+    supporters: SupporterRepository
     wishes: WishRepository
     demands: DemandRepository
     plans: PlanRepository

@@ -31,6 +31,7 @@ from volunteer_core.compliance._member import (
     valid_as_of,
     valid_year,
 )
+from volunteer_core.compliance._organisations import OrganisationTotals, OrganisationYear
 from volunteer_core.compliance._year import BranchYear, YearReport, evaluate_year, evaluate_year_totals
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "MemberTotals",
     "MemberYear",
     "MisdatedRecord",
+    "OrganisationTotals",
+    "OrganisationYear",
     "YearReport",
     "evaluate_member_year",
     "evaluate_year",

@@ -23,6 +23,7 @@ from volunteer_core.compliance._member import (
     valid_as_of,
     valid_year,
 )
+from volunteer_core.compliance._organisations import OrganisationYear
 from volunteer_core.dual_registration import MemberRegistrations, RegisteredCommunities
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
@@ -65,6 +66,10 @@ def _no_coverage() -> Mapping[str, BranchCoverage]:
     return MappingProxyType({})
 
 
+def _no_organisations() -> Mapping[str, OrganisationYear]:
+    return MappingProxyType({})
+
+
 @attrs.frozen(kw_only=True)
 class YearReport:
     """The result of :func:`evaluate_year`.
@@ -83,6 +88,9 @@ class YearReport:
     records_read: int
     unmatched_records: int
     coverage: Mapping[str, BranchCoverage] = attrs.field(factory=_no_coverage)
+    #: The organisation roll-up (逐级上报): organisation id → :class:`OrganisationYear` (its node's and
+    #: its subtree's totals), top-down (pre-order); empty when no organisation was given.
+    organisations: Mapping[str, OrganisationYear] = attrs.field(factory=_no_organisations)
 
     @property
     def compliant_members(self) -> int:

@@ -14,18 +14,23 @@ from volunteer_core.model.enums import (
     BeneficiaryCategory,
     DemandStatus,
     Gender,
+    OrganisationKind,
     PairingMode,
     PlanLine,
     RecordStatus,
     Severity,
+    SupporterKind,
     UnitKind,
     WishKind,
     WishStatus,
 )
+from volunteer_core.model.organisation import Organisation
 from volunteer_core.model.pairing import Pairing
 from volunteer_core.model.people import Beneficiary, Branch, Member, PartnerUnit, Team
 from volunteer_core.model.plan import BranchPlan, HalfYearReport, PlanItem
+from volunteer_core.model.qualification import Qualification
 from volunteer_core.model.registration import CommunityRegistration
+from volunteer_core.model.supporter import Supporter
 from volunteer_core.model.wish import Claim, Wish
 
 __all__ = [
@@ -46,14 +51,19 @@ __all__ = [
     "Gender",
     "HalfYearReport",
     "Member",
+    "Organisation",
+    "OrganisationKind",
     "Pairing",
     "PairingMode",
     "PartnerUnit",
     "PlanItem",
     "PlanLine",
+    "Qualification",
     "RecordStatus",
     "ServiceRecord",
     "Severity",
+    "Supporter",
+    "SupporterKind",
     "Team",
     "UnitKind",
     "Wish",

@@ -41,9 +41,11 @@ from volunteer_core.model.enums import (
     BeneficiaryCategory,
     DemandStatus,
     Gender,
+    OrganisationKind,
     PairingMode,
     PlanLine,
     RecordStatus,
+    SupporterKind,
     UnitKind,
     WishKind,
     WishStatus,
@@ -371,6 +373,16 @@ def to_demand_status(value: Any) -> Any:
 def to_gender(value: Any) -> Any:
     """Read a Gender from a member or its value."""
     return enum_value(Gender, value)
+
+
+def to_organisation_kind(value: Any) -> Any:
+    """Read an OrganisationKind from a member or its value."""
+    return enum_value(OrganisationKind, value)
+
+
+def to_supporter_kind(value: Any) -> Any:
+    """Read a SupporterKind from a member or its value."""
+    return enum_value(SupporterKind, value)
 
 
 def to_pairing_mode(value: Any) -> Any:

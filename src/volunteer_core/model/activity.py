@@ -36,6 +36,22 @@ def _optional_duration(_inst: object, attribute: attrs.Attribute[Any], value: ob
         )
 
 
+#: The longest validity of a granted qualification: 100 years.
+_MAX_VALID_MONTHS = 1200
+
+
+def _optional_months(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _MAX_VALID_MONTHS:
+        raise InvalidInput(
+            attribute.name,
+            value,
+            message_en=f"must be None or whole months between 1 and {_MAX_VALID_MONTHS}",
+            message_zh=f"须为空或1至{_MAX_VALID_MONTHS}之间的整数月",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Activity:
     """One dated volunteer activity of a branch (or of one of its teams).
@@ -75,6 +91,13 @@ class Activity:
     branch_ids: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
     #: The last day of a multi-day activity (``None``: a one-day activity, on ``on``).
     until: date | None = attrs.field(default=None, validator=f.optional_date)
+    #: The qualifications (``"急救"``) a member must hold, unexpired, on the service date to serve in it
+    #: (``member.untrained``: 先培训再上岗, 2024 national opinions §四.3).
+    requires: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
+    #: A TRAINING activity's qualifications: a confirmed record of it earns them (a ``Qualification``).
+    grants: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
+    #: How long what it ``grants`` stays valid, in months from the service date (``None``: no expiry).
+    grants_valid_months: int | None = attrs.field(default=None, validator=_optional_months)
     version: int = attrs.field(default=0, validator=f.version)
 
     def __attrs_post_init__(self) -> None:
@@ -82,6 +105,13 @@ class Activity:
             # the lead is always among the organisers (frozen: set once, while constructing)
             object.__setattr__(self, "branch_ids", self.branch_ids | {self.branch_id})
         f.check_order("until", self.on, self.until, "on")
+        if self.grants and self.kind is not ActivityKind.TRAINING:
+            raise InvalidInput(
+                "grants",
+                sorted(self.grants),
+                message_en=f"only a training activity grants qualifications, not a {self.kind.value} one",
+                message_zh="只有培训活动才能授予资质",
+            )
 
     @property
     def last_day(self) -> date:

@@ -16,10 +16,12 @@ __all__ = [
     "BeneficiaryCategory",
     "DemandStatus",
     "Gender",
+    "OrganisationKind",
     "PairingMode",
     "PlanLine",
     "RecordStatus",
     "Severity",
+    "SupporterKind",
     "UnitKind",
     "WishKind",
     "WishStatus",
@@ -110,6 +112,9 @@ class WishStatus(_Labelled):
     CLAIMED = "claimed"
     FULFILLED = "fulfilled"
     CANCELLED = "cancelled"
+    #: 转介: beyond what members can meet, handed to a department or a social organisation
+    #: (004 §四 「协调有关部门或社会爱心组织合力推动、逐步实施」); resolved to FULFILLED or CANCELLED.
+    REFERRED = "referred"
 
     @property
     def is_final(self) -> bool:
@@ -142,6 +147,30 @@ class DemandStatus(_Labelled):
     DECLINED = "declined"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class OrganisationKind(_Labelled):
+    """Kinds of organisation above a branch (004 逐级上报; 001 「报直属机关党委」, 「各单位…」).
+
+    ``UNIT`` (单位) is the level that ``policy.max_pairing_targets_per_unit`` counts by.
+    """
+
+    WORK_COMMITTEE = "work_committee"
+    ORGAN_PARTY_COMMITTEE = "organ_party_committee"
+    PARTY_COMMITTEE = "party_committee"
+    GENERAL_BRANCH = "general_branch"
+    UNIT = "unit"
+    STREET = "street"
+    COMMUNITY = "community"
+    OTHER = "other"
+
+
+class SupporterKind(_Labelled):
+    """Who besides members may claim a wish (004 §四: 社区志愿者、爱心人士、社会慈善志愿机构)."""
+
+    COMMUNITY_VOLUNTEER = "community_volunteer"
+    CARING_PERSON = "caring_person"
+    SOCIAL_ORGANISATION = "social_organisation"
 
 
 class Gender(_Labelled):
@@ -190,6 +219,18 @@ _LABELS: dict[tuple[str, str], str] = {
     ("WishStatus", "CLAIMED"): "已认领",
     ("WishStatus", "FULFILLED"): "已落实",
     ("WishStatus", "CANCELLED"): "已取消",
+    ("WishStatus", "REFERRED"): "已转介",
+    ("OrganisationKind", "WORK_COMMITTEE"): "机关工委",
+    ("OrganisationKind", "ORGAN_PARTY_COMMITTEE"): "机关党委",
+    ("OrganisationKind", "PARTY_COMMITTEE"): "党委",
+    ("OrganisationKind", "GENERAL_BRANCH"): "党总支",
+    ("OrganisationKind", "UNIT"): "单位",
+    ("OrganisationKind", "STREET"): "街道",
+    ("OrganisationKind", "COMMUNITY"): "社区",
+    ("OrganisationKind", "OTHER"): "其他",
+    ("SupporterKind", "COMMUNITY_VOLUNTEER"): "社区志愿者",
+    ("SupporterKind", "CARING_PERSON"): "爱心人士",
+    ("SupporterKind", "SOCIAL_ORGANISATION"): "社会组织",
     ("PlanLine", "PAIRING"): "我和弱势群体结对子",
     ("PlanLine", "PRACTICAL_HELP"): "我为困难群众办实事",
     ("PlanLine", "FESTIVAL"): "我和帮扶对象同过节",

@@ -81,12 +81,16 @@ def _optional_volunteer_no(_inst: object, attribute: attrs.Attribute[Any], value
 class Branch:
     """A party branch (党支部): the unit that organises, pairs and reports.
 
-    >>> Branch(id="b1", name="办公室党支部").name
-    '办公室党支部'
+    ``organisation_id`` places it in the organisation tree (:class:`~volunteer_core.Organisation`): the
+    机关党委, 党委 or 单位 directly above it, where known.
+
+    >>> Branch(id="b1", name="办公室党支部", organisation_id="o2").organisation_id
+    'o2'
     """
 
     id: str = attrs.field(validator=f.identifier)
     name: str = attrs.field(validator=f.name_text)
+    organisation_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
     version: int = attrs.field(default=0, validator=f.version)
 
 
@@ -100,7 +104,9 @@ class Member:
     identifier-like text (no spaces), printed on the member's certificates. ``registered_on`` is the day
     the member registered with the time bank (注册登记, 002 §三 四覆盖), where known: ``coverage.registered``
     asks for it on or before the end of the year judged. It may precede ``joined_on`` (a volunteer
-    registered before joining this branch).
+    registered before joining this branch). ``insured_until`` is the last day of the member's 人身意外伤害
+    综合保险 (003 §四.5), where known: under ``policy.require_insurance`` a member is insured on a day
+    up to and including it (``member.uninsured``).
 
     >>> from datetime import date
     >>> Member(id="m1", name="李四", branch_id="b1", joined_on=date(2026, 5, 1), left_on=date(2026, 4, 1))
@@ -121,10 +127,22 @@ class Member:
     community: str | None = attrs.field(default=None, validator=f.optional_text)
     volunteer_no: str | None = attrs.field(default=None, validator=_optional_volunteer_no)
     registered_on: date | None = attrs.field(default=None, validator=f.optional_date)
+    insured_until: date | None = attrs.field(default=None, validator=f.optional_date)
     version: int = attrs.field(default=0, validator=f.version)
 
     def __attrs_post_init__(self) -> None:
         f.check_order("left_on", self.joined_on, self.left_on, "joined_on")
+
+    def is_insured_on(self, day: date) -> bool:
+        """Whether the member's insurance covers ``day`` (``day ≤ insured_until``).
+
+        >>> from datetime import date
+        >>> m = Member(id="m1", name="李四", branch_id="b1", joined_on=date(2026, 1, 1),
+        ...            insured_until=date(2026, 12, 31))
+        >>> m.is_insured_on(date(2026, 12, 31)), m.is_insured_on(date(2027, 1, 1))
+        (True, False)
+        """
+        return self.insured_until is not None and day <= self.insured_until
 
     def is_member_on(self, day: date) -> bool:
         """Whether ``day`` lies within the membership (``joined_on`` … ``left_on``, both included)."""

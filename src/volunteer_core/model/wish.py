@@ -37,20 +37,39 @@ __all__ = ["Claim", "Wish"]
 
 @attrs.frozen(kw_only=True)
 class Claim:
-    """A member's pledge (认领) to fulfil a wish, or part of it (``pledged`` yuan). Live while not withdrawn.
+    """A pledge (认领) to fulfil a wish, or part of it (``pledged`` yuan), by a member or by a
+    :class:`~volunteer_core.Supporter` (004 §四: 社区志愿者、爱心人士、社会慈善志愿机构): exactly one of
+    ``member_id`` and ``supporter_id`` is given. Live while not withdrawn.
 
     >>> from datetime import date
     >>> Claim(member_id="m1", claimed_on=date(2026, 5, 6), pledged="100").is_live
     True
+    >>> Claim(supporter_id="s1", claimed_on=date(2026, 5, 6)).claimant
+    ('supporter', 's1')
+    >>> Claim(member_id="m1", supporter_id="s1", claimed_on=date(2026, 5, 6))
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.invalid @ supporter_id: ...
     """
 
-    member_id: str = attrs.field(validator=f.identifier)
+    member_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
     claimed_on: date = attrs.field(validator=f.a_date)
     pledged: Yuan | None = attrs.field(default=None, converter=f.to_optional_yuan, validator=f.optional_yuan)
     fulfilled_on: date | None = attrs.field(default=None, validator=f.optional_date)
     withdrawn_on: date | None = attrs.field(default=None, validator=f.optional_date)
+    supporter_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
 
     def __attrs_post_init__(self) -> None:
+        if (self.member_id is None) == (self.supporter_id is None):
+            both = self.member_id is not None
+            raise InvalidInput(
+                "supporter_id" if both else "member_id",
+                self.supporter_id if both else None,
+                code="input.invalid" if both else "input.required",
+                message_en="a claim names a member or a supporter, "
+                + ("not both" if both else "and names neither"),
+                message_zh="认领须且只能指明一名党员或一位社会认领人",
+            )
         if self.pledged is not None and not self.pledged:
             raise InvalidInput(
                 "pledged",
@@ -65,6 +84,14 @@ class Claim:
     def is_live(self) -> bool:
         """True while the claim has not been withdrawn."""
         return self.withdrawn_on is None
+
+    @property
+    def claimant(self) -> tuple[str, str]:
+        """Who claims: ``("member", id)`` or ``("supporter", id)``."""
+        if self.member_id is not None:
+            return ("member", self.member_id)
+        assert self.supporter_id is not None
+        return ("supporter", self.supporter_id)
 
 
 def _refuse(wish: Wish, code: str, en: str, zh: str, **details: Any) -> RuleViolation:
@@ -116,6 +143,12 @@ class Wish:
     cancelled_on: date | None = attrs.field(default=None, validator=f.optional_date)
     reason: str = attrs.field(default="", validator=f.plain_text)
     evidence: str = attrs.field(default="", validator=f.plain_text)
+    #: 转介: the department or organisation a REFERRED wish was handed to, and the day; ``reason`` says why
+    #: members cannot meet it. ``referral_outcome`` is what they reported when the referral was resolved
+    #: (to FULFILLED, or to CANCELLED when closed unmet).
+    referred_to: str = attrs.field(default="", validator=f.plain_text)
+    referred_on: date | None = attrs.field(default=None, validator=f.optional_date)
+    referral_outcome: str = attrs.field(default="", validator=f.plain_text)
     version: int = attrs.field(default=0, validator=f.version)
 
     def __attrs_post_init__(self) -> None:
@@ -123,6 +156,7 @@ class Wish:
         f.check_order("published_on", self.screened_on or self.collected_on, self.published_on, "screened_on")
         f.check_order("fulfilled_on", self.collected_on, self.fulfilled_on, "collected_on")
         f.check_order("cancelled_on", self.collected_on, self.cancelled_on, "collected_on")
+        f.check_order("referred_on", self.collected_on, self.referred_on, "collected_on")
         if self.value is not None and self.status in (WishStatus.CLAIMED, WishStatus.FULFILLED):
             pledged = sum(c.pledged.fen for c in self.claims if c.is_live and c.pledged is not None)
             if pledged > self.value.fen:

@@ -187,6 +187,7 @@ def _claim_rows(claims: tuple[Claim, ...]) -> list[dict[str, Any]]:
             "pledged_fen": _fen(c.pledged),
             "fulfilled_on": c.fulfilled_on,
             "withdrawn_on": c.withdrawn_on,
+            "supporter_id": c.supporter_id,
         }
         for index, c in enumerate(claims)
     ]
@@ -200,6 +201,7 @@ def _claims(rows: Sequence[Row]) -> tuple[Claim, ...]:
             pledged=_yuan(r["pledged_fen"]),
             fulfilled_on=r["fulfilled_on"],
             withdrawn_on=r["withdrawn_on"],
+            supporter_id=r["supporter_id"],
         )
         for r in rows
     )
@@ -241,7 +243,11 @@ _CHILDREN: dict[str, tuple[Child, ...]] = {
         _set_child("branch_ids", s.pairing_branches, "pairing_id", "branch_id"),
         _set_child("member_ids", s.pairing_members, "pairing_id", "member_id"),
     ),
-    "activities": (_set_child("branch_ids", s.activity_branches, "activity_id", "branch_id"),),
+    "activities": (
+        _set_child("branch_ids", s.activity_branches, "activity_id", "branch_id"),
+        _set_child("requires", s.activity_requires, "activity_id", "qualification"),
+        _set_child("grants", s.activity_grants, "activity_id", "qualification"),
+    ),
     "wishes": (
         Child("claims", s.wish_claims, "wish_id", to_rows=_claim_rows, build=_claims, order=("position",)),
     ),

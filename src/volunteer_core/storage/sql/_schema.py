@@ -21,9 +21,11 @@ from volunteer_core.model import (
     BeneficiaryCategory,
     DemandStatus,
     Gender,
+    OrganisationKind,
     PairingMode,
     PlanLine,
     RecordStatus,
+    SupporterKind,
     UnitKind,
     WishKind,
     WishStatus,
@@ -89,13 +91,30 @@ schema_version = sa.Table(
     sa.CheckConstraint("id = 1", name="single_row"),
 )
 
+#: The organisation tree above the branches (``parent_id`` → its parent; NULL for a root).
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("name", _TEXT, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    _ref("parent_id", "organisations", nullable=True),
+    _version(),
+    _version_check(),
+    _enum_check("kind", OrganisationKind),
+    sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="parent_id"),
+    sa.Index(None, "parent_id", "id"),
+)
+
 branches = sa.Table(
     "branches",
     metadata,
     _id(primary_key=True),
     sa.Column("name", _TEXT, nullable=False),
     _version(),
+    _ref("organisation_id", "organisations", nullable=True),  # added by version 4: after ``version``
     _version_check(),
+    sa.Index(None, "organisation_id", "id"),
 )
 
 members = sa.Table(
@@ -111,6 +130,7 @@ members = sa.Table(
     sa.Column("volunteer_no", _TEXT),  # the national volunteer number (全国志愿服务信息系统), when known
     sa.Column("registered_on", sa.Date),  # registered with the time bank (注册登记), when known
     _version(),
+    sa.Column("insured_until", sa.Date),  # the last day of the member's insurance (version 4)
     _version_check(),
     _order_check("left_on", "joined_on", "left_on"),
     sa.Index(None, "branch_id", "id"),
@@ -228,6 +248,7 @@ activities = sa.Table(
     sa.Column("community", _TEXT),
     sa.Column("until", sa.Date),  # the last day of a multi-day activity
     _version(),
+    sa.Column("grants_valid_months", sa.Integer),  # version 4: how long what a training grants is valid
     _version_check(),
     _enum_check("kind", ActivityKind),
     sa.CheckConstraint(
@@ -235,7 +256,27 @@ activities = sa.Table(
         name="duration_minutes",
     ),
     _order_check("until", "on", "until"),
+    sa.CheckConstraint(
+        "grants_valid_months IS NULL OR grants_valid_months BETWEEN 1 AND 1200", name="grants_valid_months"
+    ),
     sa.Index(None, "on"),
+)
+
+#: The qualifications an activity requires (``Activity.requires``) and a training grants (``grants``).
+activity_requires = sa.Table(
+    "activity_requires",
+    metadata,
+    _ref("activity_id", "activities", cascade=True),
+    sa.Column("qualification", _ID, nullable=False),
+    sa.PrimaryKeyConstraint("activity_id", "qualification"),
+)
+
+activity_grants = sa.Table(
+    "activity_grants",
+    metadata,
+    _ref("activity_id", "activities", cascade=True),
+    sa.Column("qualification", _ID, nullable=False),
+    sa.PrimaryKeyConstraint("activity_id", "qualification"),
 )
 
 #: The organising branches of an activity (``Activity.branch_ids``), its lead included: one row each.
@@ -289,6 +330,36 @@ records = sa.Table(
     sa.Index(None, "member_id", "on", "id"),
 )
 
+#: Members' qualifications (资质) with their expiry.
+qualifications = sa.Table(
+    "qualifications",
+    metadata,
+    _id(primary_key=True),
+    _ref("member_id", "members"),
+    sa.Column("name", _TEXT, nullable=False),
+    sa.Column("earned_on", sa.Date, nullable=False),
+    sa.Column("expires_on", sa.Date),
+    _ref("activity_id", "activities", nullable=True),
+    _version(),
+    _version_check(),
+    _order_check("expires_on", "earned_on", "expires_on"),
+    sa.Index(None, "member_id", "id"),
+)
+
+#: Claimants of wishes who are not members (社区志愿者、爱心人士、社会组织).
+supporters = sa.Table(
+    "supporters",
+    metadata,
+    _id(primary_key=True),
+    sa.Column("name", _TEXT, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("contact", _TEXT),
+    sa.Column("credit_code", sa.String),
+    _version(),
+    _version_check(),
+    _enum_check("kind", SupporterKind),
+)
+
 wishes = sa.Table(
     "wishes",
     metadata,
@@ -306,6 +377,10 @@ wishes = sa.Table(
     sa.Column("reason", _TEXT, nullable=False),
     sa.Column("evidence", _TEXT, nullable=False),
     _version(),
+    # version 4: the referral (转介) of a wish members cannot meet
+    sa.Column("referred_to", _TEXT, nullable=False, server_default=""),
+    sa.Column("referred_on", sa.Date),
+    sa.Column("referral_outcome", _TEXT, nullable=False, server_default=""),
     _version_check(),
     _enum_check("kind", WishKind),
     _enum_check("status", WishStatus),
@@ -326,13 +401,15 @@ wish_claims = sa.Table(
     metadata,
     _ref("wish_id", "wishes", cascade=True),
     sa.Column("position", sa.Integer, nullable=False),
-    _ref("member_id", "members"),
+    _ref("member_id", "members", nullable=True),
     sa.Column("claimed_on", sa.Date, nullable=False),
     sa.Column("pledged_fen", _FEN),
     sa.Column("fulfilled_on", sa.Date),
     sa.Column("withdrawn_on", sa.Date),
+    _ref("supporter_id", "supporters", nullable=True),  # version 4: a claim by a supporter
     sa.PrimaryKeyConstraint("wish_id", "position"),
     sa.CheckConstraint("position >= 0", name="position"),
+    sa.CheckConstraint("(member_id IS NULL) <> (supporter_id IS NULL)", name="claimant"),
     sa.CheckConstraint("pledged_fen IS NULL OR pledged_fen >= 0", name="pledged"),
     _order_check("withdrawn_on", "claimed_on", "withdrawn_on"),
     _order_check("fulfilled_on", "claimed_on", "fulfilled_on"),

@@ -37,13 +37,18 @@ from volunteer_core.model import (
     Demand,
     HalfYearReport,
     Member,
+    Organisation,
+    OrganisationKind,
     Pairing,
     PairingMode,
     PartnerUnit,
     PlanItem,
     PlanLine,
+    Qualification,
     RecordStatus,
     ServiceRecord,
+    Supporter,
+    SupporterKind,
     Team,
     UnitKind,
     Wish,
@@ -71,6 +76,7 @@ __all__ = [
     "make_pairing",
     "make_pending",
     "make_plan",
+    "make_qualification",
     "make_record",
     "make_report",
     "make_sample",
@@ -94,7 +100,12 @@ def fixed_world() -> list[tuple[str, Any]]:
     ('branches', Branch(id='b-1', name='办公室党支部', version=0))
     """
     return [
-        ("branches", Branch(id="b-1", name="办公室党支部")),
+        ("organisations", Organisation(id="o-1", name="市直机关工委", kind=OrganisationKind.WORK_COMMITTEE)),
+        (
+            "organisations",
+            Organisation(id="o-2", name="市民政局", kind=OrganisationKind.UNIT, parent_id="o-1"),
+        ),
+        ("branches", Branch(id="b-1", name="办公室党支部", organisation_id="o-2")),
         ("branches", Branch(id="b-2", name="人事处党支部")),
         ("members", make_member("m-1", "b-1")),
         ("members", make_member("m-2", "b-2")),
@@ -107,6 +118,8 @@ def fixed_world() -> list[tuple[str, Any]]:
         ("pairings", make_pairing("pr-1", "u-1", date(2025, 1, 1))),
         ("activities", make_activity("a-1")),
         ("records", make_record("r-1", DAY, minutes=120)),
+        ("qualifications", make_qualification("q-1")),
+        ("supporters", Supporter(id="s-1", name="林爱心", kind=SupporterKind.CARING_PERSON)),
         ("wishes", make_collected_wish("w-1")),
         ("demands", Demand(id="d-1", community="凤山社区", content="上门理发", ordered_on=date(2026, 3, 1))),
         ("plans", make_plan("pl-1", "b-1", 2026, date(2026, 3, 1))),
@@ -127,6 +140,22 @@ def make_member(member_id: str, branch_id: str, *, left_on: date | None = None) 
         joined_on=date(2020, 1, 1),
         left_on=left_on,
         skills=frozenset({"急救"}),
+    )
+
+
+def make_qualification(qualification_id: str, *, member_id: str = "m-1") -> Qualification:
+    """A 急救 qualification of ``member_id`` earned at the training ``a-1`` (valid 2026-03-05 … 2029-03-04).
+
+    >>> make_qualification("q-9").is_valid_on(date(2029, 3, 4))
+    True
+    """
+    return Qualification(
+        id=qualification_id,
+        member_id=member_id,
+        name="急救",
+        earned_on=DAY,
+        expires_on=date(2029, 3, 4),
+        activity_id="a-1",
     )
 
 
@@ -265,7 +294,10 @@ def make_sample(repo: str, entity_id: str) -> Any:
     'pending'
     """
     makers: dict[str, Callable[[str], Any]] = {
-        "branches": lambda i: Branch(id=i, name="财务处党支部"),
+        "organisations": lambda i: Organisation(
+            id=i, name="市民政局机关党委", kind=OrganisationKind.ORGAN_PARTY_COMMITTEE, parent_id="o-1"
+        ),
+        "branches": lambda i: Branch(id=i, name="财务处党支部", organisation_id="o-2"),
         "members": lambda i: make_member(i, "b-1"),
         "teams": lambda i: Team(
             id=i, branch_id="b-1", name="邻里守望服务队", member_ids=frozenset({"m-1", "m-2"})
@@ -282,6 +314,10 @@ def make_sample(repo: str, entity_id: str) -> Any:
         "pairings": lambda i: make_pairing(i, "bf-1", date(2026, 1, 1), date(2026, 12, 31)),
         "activities": make_activity,
         "records": lambda i: make_pending(i, DAY),
+        "qualifications": make_qualification,
+        "supporters": lambda i: Supporter(
+            id=i, name="凤山慈善会", kind=SupporterKind.SOCIAL_ORGANISATION, contact="13912344859"
+        ),
         "wishes": lambda i: make_claimed_wish(i, ("m-1", "m-2")),
         "demands": lambda i: Demand(
             id=i, community="东园社区", content="修理水管", ordered_on=date(2026, 3, 2)
@@ -298,6 +334,7 @@ ORGANISER: Final = "m-2"
 #: A change of one plain field per repository, for the update tests; for the ledger, the one change a
 #: stored record takes (``ledger.append_only``): a PENDING record's decision.
 CHANGES: Final[dict[str, dict[str, Any]]] = {
+    "organisations": {"name": "市民政局党组"},
     "branches": {"name": "改名后的党支部"},
     "members": {"name": "王伟伟"},
     "teams": {"name": "红马甲志愿服务队"},
@@ -306,6 +343,8 @@ CHANGES: Final[dict[str, dict[str, Any]]] = {
     "pairings": {"measures": "每月走访一次"},
     "activities": {"summary": "已开展，效果良好"},
     "records": {"status": RecordStatus.CONFIRMED, "decided_by": ORGANISER, "decided_on": date(2026, 3, 6)},
+    "qualifications": {"expires_on": date(2030, 3, 4)},
+    "supporters": {"name": "凤山社区慈善会"},
     "wishes": {"evidence": "残疾证"},
     "demands": {"content": "疏通下水道"},
     "plans": {"submitted_on": date(2026, 4, 1)},
@@ -329,8 +368,12 @@ def make_dangling(repo: str, field: str, entity_id: str) -> Any:
     >>> make_dangling("wishes", "claims[].member_id", "w-9").claims[0].member_id
     'zz-missing'
     """
-    if field.startswith("claims["):
+    if field == "claims[].member_id":
         return make_claimed_wish(entity_id, (MISSING,))
+    if field == "claims[].supporter_id":
+        wish = make_claimed_wish(entity_id, ("m-1",))
+        claim = attrs.evolve(wish.claims[0], member_id=None, supporter_id=MISSING)
+        return attrs.evolve(wish, claims=(claim,))
     base = make_sample(repo, entity_id)
     if repo == "records" and field == "reverses":
         return attrs.evolve(base, reverses=MISSING, minutes=-base.minutes)
@@ -365,6 +408,7 @@ def round_trip_entities(repo: str) -> st.SearchStrategy[Any]:
         )
         return plain | reversal
     strategies: dict[str, st.SearchStrategy[Any]] = {
+        "organisations": vcst.organisations(id=fresh, parent_id=("o-1", "o-2")),
         "branches": vcst.branches(id=fresh),
         "members": vcst.members(branch_id=_SEEDED_BRANCHES, id=fresh),
         "teams": vcst.teams(branch_id=_SEEDED_BRANCHES, id=fresh, member_ids=_SEEDED_MEMBERS),
@@ -374,6 +418,8 @@ def round_trip_entities(repo: str) -> st.SearchStrategy[Any]:
             id=fresh, target_ids=("u-1", "bf-1"), branch_ids=_SEEDED_BRANCHES, member_ids=_SEEDED_MEMBERS
         ),
         "activities": vcst.activities(id=fresh, branch_id=_SEEDED_BRANCHES, team_id="t-1", pairing_id="pr-1"),
+        "qualifications": vcst.qualifications(id=fresh, member_id=_SEEDED_MEMBERS, activity_id="a-1"),
+        "supporters": vcst.supporters(id=fresh),
         "wishes": vcst.wishes(id=fresh, beneficiary_id="bf-1", member_ids=_SEEDED_MEMBERS),
         "demands": vcst.demands(id=fresh, member_id=_SEEDED_MEMBERS, team_id="t-1", activity_id="a-1"),
         "plans": vcst.branch_plans(id=fresh, branch_id=_SEEDED_BRANCHES),
@@ -384,6 +430,7 @@ def round_trip_entities(repo: str) -> st.SearchStrategy[Any]:
 
 #: The ids the state machine draws from: small pools, so duplicates and dangling references happen.
 POOLS: Final[dict[str, tuple[str, ...]]] = {
+    "organisations": ("o-1", "o-2", "o-3"),
     "branches": ("b-1", "b-2", "b-3"),
     "members": ("m-1", "m-2", "m-3", "m-4", "m-5"),
     "teams": ("t-1", "t-2", "t-3"),
@@ -392,6 +439,8 @@ POOLS: Final[dict[str, tuple[str, ...]]] = {
     "pairings": ("pr-1", "pr-2", "pr-3", "pr-4", "pr-5", "pr-6"),
     "activities": ("a-1", "a-2", "a-3", "a-4"),
     "records": ("r-1", "r-2", "r-3", "r-4", "r-5", "r-6"),
+    "qualifications": ("q-1", "q-2", "q-3"),
+    "supporters": ("s-1", "s-2"),
     "wishes": ("w-1", "w-2", "w-3", "w-4", "w-5", "w-6"),
     "demands": ("d-1", "d-2", "d-3"),
     "plans": ("pl-1", "pl-2"),
@@ -465,6 +514,7 @@ def pool_entities(repo: str, pools: dict[str, tuple[str, ...]] = POOLS) -> st.Se
     """
     years = st.sampled_from(YEARS)
     strategies: dict[str, st.SearchStrategy[Any]] = {
+        "organisations": vcst.organisations(id=pools["organisations"], parent_id=REFS["organisations"]),
         "branches": vcst.branches(id=pools["branches"]),
         "members": vcst.members(branch_id=REFS["branches"], id=pools["members"]),
         "teams": vcst.teams(branch_id=REFS["branches"], id=pools["teams"], member_ids=REFS["members"]),
@@ -480,6 +530,10 @@ def pool_entities(repo: str, pools: dict[str, tuple[str, ...]] = POOLS) -> st.Se
         ),
         "activities": _pool_activities(pools),
         "records": _pool_records(pools),
+        "qualifications": vcst.qualifications(
+            id=pools["qualifications"], member_id=REFS["members"], activity_id=REFS["activities"]
+        ),
+        "supporters": vcst.supporters(id=pools["supporters"]),
         "wishes": vcst.wishes(
             id=pools["wishes"],
             beneficiary_id=REFS["beneficiaries"],

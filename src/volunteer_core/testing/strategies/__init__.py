@@ -23,7 +23,8 @@ The strategies live in one module per topic, as the entities do in :mod:`volunte
 :mod:`~volunteer_core.testing.strategies.values`, :mod:`~volunteer_core.testing.strategies.people`,
 :mod:`~volunteer_core.testing.strategies.pairing`, :mod:`~volunteer_core.testing.strategies.activity`,
 :mod:`~volunteer_core.testing.strategies.wish`, :mod:`~volunteer_core.testing.strategies.demand`,
-:mod:`~volunteer_core.testing.strategies.plan` and :mod:`~volunteer_core.testing.strategies.dataset`;
+:mod:`~volunteer_core.testing.strategies.plan`, :mod:`~volunteer_core.testing.strategies.organisation`
+and :mod:`~volunteer_core.testing.strategies.dataset`;
 every name is importable from here.
 """
 
@@ -36,6 +37,12 @@ from volunteer_core.testing.strategies.activity import (
 )
 from volunteer_core.testing.strategies.dataset import Dataset, datasets
 from volunteer_core.testing.strategies.demand import demands
+from volunteer_core.testing.strategies.organisation import (
+    QUALIFICATIONS,
+    organisations,
+    qualifications,
+    supporters,
+)
 from volunteer_core.testing.strategies.pairing import duplicate_pairings, pairing_lists, pairings
 from volunteer_core.testing.strategies.people import (
     MEMBER_INVALID,
@@ -65,6 +72,7 @@ __all__ = [
     "DATE_MAX",
     "DATE_MIN",
     "MEMBER_INVALID",
+    "QUALIFICATIONS",
     "WISH_INVALID",
     "Dataset",
     "activities",
@@ -83,13 +91,16 @@ __all__ = [
     "ids",
     "members",
     "mobiles",
+    "organisations",
     "pairing_lists",
     "pairings",
     "partner_units",
     "person_names",
     "plan_items",
+    "qualifications",
     "reversals",
     "service_records",
+    "supporters",
     "teams",
     "wishes",
     "with_reversals",

@@ -1,0 +1,54 @@
+"""Organisations above the branch (机关工委 → 机关党委 / 党委 → 单位 …): a tree of any depth.
+
+A :class:`~volunteer_core.Branch` hangs in it by ``organisation_id``; results are reported up it level by
+level (004 逐级上报, 001 「报直属机关党委」) and ``policy.max_pairing_targets_per_unit`` counts pairing
+targets per organisation of kind 单位 (001 §(一)).
+
+>>> root = Organisation(id="o1", name="市直机关工委", kind="work_committee")
+>>> unit = Organisation(id="o2", name="市民政局", kind="unit", parent_id="o1")
+>>> unit.kind.label_zh, unit.parent_id, root.parent_id is None
+('单位', 'o1', True)
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model import _fields as f
+from volunteer_core.model.enums import OrganisationKind
+
+__all__ = ["Organisation"]
+
+
+@attrs.frozen(kw_only=True)
+class Organisation:
+    """A node of the organisation tree: a 机关工委, 机关党委, 党委, 党总支, 单位, 街道, 社区 ….
+
+    ``parent_id`` names the node above (``None`` for a root). A node is never its own parent; the
+    storages refuse a dangling parent (``input.reference @ parent_id``) and an update that would close a
+    cycle (``input.cycle @ parent_id``).
+
+    >>> Organisation(id="o1", name="市直机关工委", kind="work_committee", parent_id="o1")
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.cycle @ parent_id: ...
+    """
+
+    id: str = attrs.field(validator=f.identifier)
+    name: str = attrs.field(validator=f.name_text)
+    kind: OrganisationKind = attrs.field(
+        converter=f.to_organisation_kind, validator=f.member_of(OrganisationKind)
+    )
+    parent_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
+    version: int = attrs.field(default=0, validator=f.version)
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise InvalidInput(
+                "parent_id",
+                self.parent_id,
+                code="input.cycle",
+                message_en=f"organisation {self.id} cannot be its own parent",
+                message_zh=f"组织 {self.id} 不能是自己的上级",
+            )
