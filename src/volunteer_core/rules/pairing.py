@@ -1,6 +1,7 @@
-"""Pairing rules: ``pairing.duplicate`` (000 §五.3) and ``pairing.single_target`` (001 §(一)).
+"""Pairing rules: ``pairing.duplicate`` (000 §五.3) and ``pairing.single_target`` (001 §(一), per branch
+and per 单位).
 
-Both are sort-and-sweep passes: O(n log n) in the number of pairings, never pairwise.
+All are sort-and-sweep passes: O(n log n) in the number of pairings, never pairwise.
 
 >>> from datetime import date
 >>> from volunteer_core import Pairing, DateRange
@@ -13,6 +14,7 @@ Both are sort-and-sweep passes: O(n log n) in the number of pairings, never pair
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,12 +23,15 @@ from typing import TYPE_CHECKING
 
 from volunteer_core._catalogue import Violation, register, violation
 from volunteer_core._defaults import resolve_policy
+from volunteer_core.model.enums import OrganisationKind
+from volunteer_core.model.organisation import Organisation
 from volunteer_core.model.pairing import Pairing
+from volunteer_core.model.people import Branch
 
 if TYPE_CHECKING:
     from volunteer_core.policy import Policy
 
-__all__ = ["check_pairings", "check_single_target", "find_duplicate_pairings"]
+__all__ = ["check_pairings", "check_single_target", "find_duplicate_pairings", "units_of_branches"]
 
 _FOREVER = date.max
 
@@ -108,18 +113,57 @@ def _duplicate(target_id: str, group: list[Pairing]) -> Violation:
 
 
 @register("pairing.single_target")
-def check_single_target(pairings: Iterable[Pairing], policy: Policy | None = None) -> list[Violation]:
-    """A branch holds at most ``policy.max_pairing_targets_per_branch`` concurrent pairings.
+def check_single_target(
+    pairings: Iterable[Pairing],
+    policy: Policy | None = None,
+    *,
+    branches: Iterable[Branch] = (),
+    organisations: Iterable[Organisation] = (),
+) -> list[Violation]:
+    """At most ``policy.max_pairing_targets_per_branch`` concurrent pairings per branch, and at most
+    ``policy.max_pairing_targets_per_unit`` concurrent pairing targets per 单位 (001 §(一)).
 
-    One violation per branch that ever exceeds the limit; ``subject_id`` is the first pairing of the
-    group (the earliest start), ``details["pairing_ids"]`` the pairings concurrent when the limit was
-    first exceeded.
+    **Per branch.** One violation per branch that ever exceeds the limit; ``subject_id`` is the first
+    pairing of the group (the earliest start), ``details["pairing_ids"]`` the pairings concurrent when the
+    limit was first exceeded.
+
+    **Per unit.** A branch's unit is the nearest organisation of kind ``UNIT`` found walking ``parent_id``
+    up from ``branch.organisation_id`` (the branch's own organisation included); a branch with no unit
+    above it (or not among ``branches``) is not judged per unit. The branches of one unit together hold
+    at most the limit of *distinct* targets on any day: "concurrent" means overlapping periods, closed
+    intervals (the same day counts), and two pairings of one target count once. A joint pairing counts
+    for every unit of its branches (once for a unit two of its branches share). The pairings of a unit
+    are grouped as chains of overlapping periods; one violation per unit and group where some day holds
+    more targets than the limit: ``subject_id`` is the first of ``details["pairing_ids"]`` — the pairings
+    active on a day over the limit, in order of start — with ``details["unit_id"]``,
+    ``details["target_ids"]`` (their targets) and ``details["limit"]``. Sort and sweep: O(n log n).
+
+    >>> from datetime import date
+    >>> from volunteer_core import Branch, DateRange, Organisation, Pairing, policies
+    >>> tree = [Organisation(id="o1", name="市民政局", kind="unit"),
+    ...         Organisation(id="o2", name="局机关党委", kind="organ_party_committee", parent_id="o1")]
+    >>> branches = [Branch(id="b1", name="一支部", organisation_id="o2"),
+    ...             Branch(id="b2", name="二支部", organisation_id="o1")]
+    >>> one = Pairing(id="p1", branch_ids={"b1"}, target_id="u1", mode="solo", period=DateRange(date(2026, 1, 1)))
+    >>> two = Pairing(id="p2", branch_ids={"b2"}, target_id="u2", mode="solo",
+    ...               period=DateRange(date(2026, 3, 1), date(2026, 3, 31)))
+    >>> [(v.details["unit_id"], v.details["target_ids"]) for v in check_single_target(
+    ...     [one, two], policies.MCA_LEIFENG, branches=branches, organisations=tree)]
+    [('o1', ['u1', 'u2'])]
     """
-    limit = resolve_policy(policy).max_pairing_targets_per_branch
-    if limit is None:
-        return []
+    resolved = resolve_policy(policy)
+    latest = _by_start(pairings)
+    found: list[Violation] = []
+    if resolved.max_pairing_targets_per_branch is not None:
+        found.extend(_per_branch(latest, resolved.max_pairing_targets_per_branch))
+    if resolved.max_pairing_targets_per_unit is not None:
+        found.extend(_per_unit(latest, resolved.max_pairing_targets_per_unit, branches, organisations))
+    return found
+
+
+def _per_branch(ordered_pairings: list[Pairing], limit: int) -> list[Violation]:
     by_branch: dict[str, list[Pairing]] = defaultdict(list)
-    for pairing in _by_start(pairings):
+    for pairing in ordered_pairings:
         for branch_id in pairing.branch_ids:
             by_branch[branch_id].append(pairing)
     found: list[Violation] = []
@@ -148,13 +192,177 @@ def check_single_target(pairings: Iterable[Pairing], policy: Policy | None = Non
     return found
 
 
-def check_pairings(pairings: Iterable[Pairing], policy: Policy | None = None) -> list[Violation]:
+def units_of_branches(
+    branches: Iterable[Branch], organisations: Iterable[Organisation]
+) -> dict[str, Organisation]:
+    """Branch id → its unit: the nearest organisation of kind ``UNIT`` walking ``parent_id`` up from the
+    branch's ``organisation_id`` (that organisation included). Branches without one are left out; a
+    dangling parent ends the walk, and so does a cycle (never looped). O(branches + organisations).
+
+    >>> from volunteer_core import Branch, Organisation
+    >>> tree = [Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+    ...         Organisation(id="o2", name="市民政局", kind="unit", parent_id="o1"),
+    ...         Organisation(id="o3", name="局机关党委", kind="organ_party_committee", parent_id="o2")]
+    >>> units = units_of_branches([Branch(id="b1", name="一支部", organisation_id="o3"),
+    ...                            Branch(id="b2", name="二支部", organisation_id="o1")], tree)
+    >>> {b: u.id for b, u in units.items()}
+    {'b1': 'o2'}
+    """
+    by_id = {o.id: o for o in organisations}
+    unit_of: dict[str, Organisation | None] = {}  # organisation id → its nearest unit (memo)
+
+    def resolve(start: str) -> Organisation | None:
+        path: list[str] = []
+        seen: set[str] = set()
+        node_id: str | None = start
+        unit: Organisation | None = None
+        while node_id is not None and node_id not in seen:
+            if node_id in unit_of:
+                unit = unit_of[node_id]
+                break
+            node = by_id.get(node_id)
+            if node is None:
+                break
+            seen.add(node_id)
+            path.append(node_id)
+            if node.kind is OrganisationKind.UNIT:
+                unit = node
+                break
+            node_id = node.parent_id
+        for walked in path:
+            # Each node on the path below the unit found has that unit; the unit is its own.
+            unit_of[walked] = unit
+        return unit
+
+    found: dict[str, Organisation] = {}
+    for branch in branches:
+        if branch.organisation_id is None:
+            continue
+        unit = resolve(branch.organisation_id)
+        if unit is not None:
+            found[branch.id] = unit
+    return found
+
+
+def _per_unit(
+    ordered_pairings: list[Pairing],
+    limit: int,
+    branches: Iterable[Branch],
+    organisations: Iterable[Organisation],
+) -> list[Violation]:
+    unit_of_branch = units_of_branches(branches, organisations)
+    if not unit_of_branch:
+        return []
+    units: dict[str, Organisation] = {}
+    by_unit: dict[str, list[Pairing]] = defaultdict(list)
+    for pairing in ordered_pairings:  # in order of start, so each unit's list is too
+        mine = {unit_of_branch[b].id: unit_of_branch[b] for b in pairing.branch_ids if b in unit_of_branch}
+        for unit_id, unit in mine.items():
+            units[unit_id] = unit
+            by_unit[unit_id].append(pairing)
+    found: list[Violation] = []
+    for unit_id in sorted(by_unit):
+        for group in _chains(by_unit[unit_id]):
+            over = _over_limit(group, limit)
+            if over:
+                found.append(_unit_violation(units[unit_id], over, limit))
+    return found
+
+
+def _chains(ordered: list[Pairing]) -> Iterable[list[Pairing]]:
+    """Groups of pairings (in order of start) whose closed periods chain into each other."""
+    group: list[Pairing] = []
+    reach = date.min
+    for pairing in ordered:
+        if group and pairing.period.start <= reach:
+            group.append(pairing)
+            reach = max(reach, _end(pairing))
+            continue
+        if group:
+            yield group
+        group, reach = [pairing], _end(pairing)
+    if group:
+        yield group
+
+
+def _over_limit(group: list[Pairing], limit: int) -> list[Pairing]:
+    """The pairings of ``group`` active on some day when more than ``limit`` distinct targets are.
+
+    A sweep over day ordinals: a pairing starts counting on its first day and stops the day after its
+    last (an open end never stops). The days over the limit form disjoint segments, found in order;
+    each pairing is then tested against them by bisection.
+    """
+    events: list[tuple[int, int, str]] = []  # (day, +1 start / -1 stop, target)
+    for pairing in group:
+        events.append((pairing.period.start.toordinal(), 1, pairing.target_id))
+        if pairing.period.end is not None:
+            events.append((pairing.period.end.toordinal() + 1, -1, pairing.target_id))
+    events.sort()
+    held: dict[str, int] = defaultdict(int)
+    segments: list[tuple[int, int]] = []  # closed [first day, last day] ordinals over the limit
+    forever = date.max.toordinal() + 1
+    index = 0
+    while index < len(events):
+        day = events[index][0]
+        while index < len(events) and events[index][0] == day:
+            _, step, target = events[index]
+            held[target] += step
+            if not held[target]:
+                del held[target]
+            index += 1
+        if len(held) > limit:
+            last = events[index][0] - 1 if index < len(events) else forever
+            if segments and segments[-1][1] == day - 1:
+                segments[-1] = (segments[-1][0], last)
+            else:
+                segments.append((day, last))
+    if not segments:
+        return []
+    starts = [first for first, _ in segments]
+    over: list[Pairing] = []
+    for pairing in group:
+        first = pairing.period.start.toordinal()
+        last = forever if pairing.period.end is None else pairing.period.end.toordinal()
+        at = bisect.bisect_right(starts, last) - 1  # the last segment starting on or before its end
+        if at >= 0 and segments[at][1] >= first:
+            over.append(pairing)
+    return over
+
+
+def _unit_violation(unit: Organisation, over: list[Pairing], limit: int) -> Violation:
+    ids = [p.id for p in over]
+    targets = sorted({p.target_id for p in over})
+    return violation(
+        "pairing.single_target",
+        ids[0],
+        en=f"the branches of unit {unit.name} ({unit.id}) hold {len(targets)} concurrent pairing targets "
+        f"(at most {limit}): {', '.join(targets)} — pairings {', '.join(ids)}",
+        zh=f"单位 {unit.name}（{unit.id}）所属支部同时有 {len(targets)} 个结对对象（最多 {limit} 个）："
+        f"{'、'.join(targets)}（结对 {'、'.join(ids)}）",
+        unit_id=unit.id,
+        target_ids=targets,
+        pairing_ids=ids,
+        limit=limit,
+    )
+
+
+def check_pairings(
+    pairings: Iterable[Pairing],
+    policy: Policy | None = None,
+    *,
+    branches: Iterable[Branch] = (),
+    organisations: Iterable[Organisation] = (),
+) -> list[Violation]:
     """``pairing.duplicate`` and ``pairing.single_target`` together, each citing the policy's own
-    document (``Policy.cite``).
+    document (``Policy.cite``). ``branches`` and ``organisations`` place the branches in the tree, for
+    the limit per unit (``policy.max_pairing_targets_per_unit``); without them no unit is judged.
 
     >>> check_pairings([])
     []
     """
     items = list(pairings)
-    found = [*find_duplicate_pairings(items, policy), *check_single_target(items, policy)]
+    found = [
+        *find_duplicate_pairings(items, policy),
+        *check_single_target(items, policy, branches=branches, organisations=organisations),
+    ]
     return found if policy is None else policy.cite(found)
