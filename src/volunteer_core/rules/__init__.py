@@ -43,6 +43,7 @@ from volunteer_core.rules.member import (
     check_skill,
 )
 from volunteer_core.rules.pairing import check_pairings, check_single_target, find_duplicate_pairings
+from volunteer_core.rules.readiness import check_insured, check_qualified, earned_qualifications
 from volunteer_core.rules.timebank import (
     STAR_LABELS_ZH,
     check_duration,
@@ -89,11 +90,13 @@ __all__ = [
     "check_duration",
     "check_festival_window",
     "check_idempotent_request",
+    "check_insured",
     "check_ledger_entry",
     "check_ledger_update",
     "check_monthly_community",
     "check_pairings",
     "check_plan_due",
+    "check_qualified",
     "check_record_status",
     "check_report_due",
     "check_report_premature",
@@ -107,6 +110,7 @@ __all__ = [
     "check_value_cap",
     "check_value_required",
     "check_year_locked",
+    "earned_qualifications",
     "find_duplicate_pairings",
     "member_star_level",
     "star_level",

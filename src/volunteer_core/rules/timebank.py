@@ -25,8 +25,10 @@ from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.enums import RecordStatus
 from volunteer_core.model.people import Member
+from volunteer_core.model.qualification import Qualification
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.rules.ledger import check_record_status
+from volunteer_core.rules.readiness import check_insured, check_qualified
 
 __all__ = [
     "STAR_LABELS_ZH",
@@ -266,21 +268,32 @@ def check_sessions_per_day(
 
 
 def validate_record(
-    record: ServiceRecord, policy: Policy = DEFAULT, *, activity: Activity | None = None
+    record: ServiceRecord,
+    policy: Policy = DEFAULT,
+    *,
+    activity: Activity | None = None,
+    member: Member | None = None,
+    qualifications: Iterable[Qualification] | None = None,
 ) -> list[Violation]:
     """Every single-record rule: ``record.status`` (PENDING / REJECTED count nowhere, WARNING),
-    ``record.timeliness`` (WARNING), and with ``activity`` (the record's own) ``record.activity_date``
-    and ``record.duration`` (ERROR); each cites the policy's own document (``Policy.cite``).
+    ``record.timeliness`` (WARNING), with ``activity`` (the record's own) ``record.activity_date``
+    and ``record.duration`` (ERROR); with ``member`` (the record's own) ``member.uninsured`` on the
+    record's date, and with ``activity`` too ``member.untrained`` given the member's ``qualifications``
+    (none given: the member holds none). Each cites the policy's own document (``Policy.cite``).
+    Reversals and adjustments correct the ledger and a rejected record counts for nothing: the member is
+    not judged for them.
 
     >>> from datetime import date
-    >>> from volunteer_core import Activity, ServiceRecord
+    >>> from volunteer_core import Activity, Member, ServiceRecord
     >>> r = ServiceRecord(id="r1", member_id="m1", activity_id="a1", branch_id="b1", kind="pairing",
     ...                   on=date(2026, 3, 5), minutes=60, status="pending")
     >>> [v.code for v in validate_record(r)]
     ['record.status']
-    >>> a = Activity(id="a1", kind="pairing", branch_id="b1", on=date(2026, 3, 4), title="探访")
-    >>> [v.code for v in validate_record(r, activity=a)]
-    ['record.status', 'record.activity_date']
+    >>> a = Activity(id="a1", kind="pairing", branch_id="b1", on=date(2026, 3, 4), title="探访",
+    ...              requires={"急救"})
+    >>> m = Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1))
+    >>> [v.code for v in validate_record(r, activity=a, member=m)]
+    ['record.status', 'record.activity_date', 'member.untrained']
     """
     if not isinstance(record, ServiceRecord):
         raise InvalidInput(
@@ -294,7 +307,27 @@ def validate_record(
     if activity is not None:
         found.extend(check_activity_date(record, activity))
         found.extend(check_duration(record, activity))
+    if member is not None:
+        _own_member(record, member)
+    if member is not None and _is_original(record) and record.status is not RecordStatus.REJECTED:
+        found.extend(check_insured(member, record.on, policy))
+        if activity is not None:
+            found.extend(check_qualified(member, activity, qualifications or (), record.on, policy))
     return policy.cite(found)
+
+
+def _own_member(record: ServiceRecord, member: Member) -> None:
+    if not isinstance(member, Member):
+        raise InvalidInput(
+            "member", member, code="input.type", message_en="must be a Member", message_zh="须为志愿者"
+        )
+    if member.id != record.member_id:
+        raise InvalidInput(
+            "member",
+            member.id,
+            message_en=f"record {record.id} is member {record.member_id}'s, not {member.id}'s",
+            message_zh=f"记录 {record.id} 属于志愿者 {record.member_id}，而非 {member.id}",
+        )
 
 
 def star_level(confirmed_minutes: int, policy: Policy = DEFAULT) -> int:

@@ -10,6 +10,7 @@ fits; it raises ``ConcurrencyConflict`` only when the retries run out. Structura
 One module per area, every name re-exported here: :mod:`~volunteer_core.services.registers` (master
 data), :mod:`~volunteer_core.services.wishes`, :mod:`~volunteer_core.services.pairings`,
 :mod:`~volunteer_core.services.ledger` (the time bank), :mod:`~volunteer_core.services.dispatch`,
+:mod:`~volunteer_core.services.qualifications` (members' qualifications; readiness to serve),
 :mod:`~volunteer_core.services.evaluation` and :mod:`~volunteer_core.services.erasure` (a person's data
 erased, the records kept).
 
@@ -53,6 +54,7 @@ from volunteer_core.services.ledger import (
     reverse_service,
 )
 from volunteer_core.services.pairings import end_pairing, register_pairing
+from volunteer_core.services.qualifications import expire_qualification, grant_qualification
 from volunteer_core.services.registers import add_entities
 from volunteer_core.services.wishes import (
     cancel_wish,
@@ -84,7 +86,9 @@ __all__ = [
     "end_pairing",
     "evaluate_in_transaction",
     "evaluate_year",
+    "expire_qualification",
     "fulfil_wish",
+    "grant_qualification",
     "lock_year",
     "order_demand",
     "publish_wish",

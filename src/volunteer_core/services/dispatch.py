@@ -26,6 +26,7 @@ from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.services._unit import DEFAULT_RETRIES, today, transaction
 from volunteer_core.services.ledger import RecordRequest, enter_record
+from volunteer_core.services.qualifications import Readiness
 
 __all__ = [
     "accept_demand",
@@ -53,28 +54,47 @@ def assign_demand(
     member_id: str | None = None,
     team_id: str | None = None,
     on: date,
+    policy: Policy = DEFAULT,
     retries: int = DEFAULT_RETRIES,
 ) -> Demand:
-    """派单 to a stored member or team."""
+    """派单 to a stored member or team. Under ``policy.require_insurance`` a member whose insurance does
+    not cover ``on`` is not assigned (``RuleViolation`` ``member.uninsured``, 003 §四.5); a team is
+    assigned as it is — each of its members is judged on accepting (:func:`accept_demand`)."""
 
     def work() -> Demand:
+        ready = Readiness(uow, policy)
         if member_id is not None:
-            uow.members.get(member_id)
+            ready.member(member_id)
         if team_id is not None:
             uow.teams.get(team_id)
-        return uow.demands.update(uow.demands.get(demand_id).assign(on, member_id=member_id, team_id=team_id))
+        assigned = uow.demands.get(demand_id).assign(on, member_id=member_id, team_id=team_id)
+        if member_id is not None:
+            ready.refuse(member_id, None, on)
+        return uow.demands.update(assigned)
 
     return transaction(uow, work, retries)
 
 
 def accept_demand(
-    uow: UnitOfWork, demand_id: str, *, member_id: str, on: date, retries: int = DEFAULT_RETRIES
+    uow: UnitOfWork,
+    demand_id: str,
+    *,
+    member_id: str,
+    on: date,
+    policy: Policy = DEFAULT,
+    retries: int = DEFAULT_RETRIES,
 ) -> Demand:
-    """接单 by the assigned member, or by a member of the assigned team."""
+    """接单 by the assigned member, or by a member of the assigned team. Refused with ``RuleViolation``:
+    a member not in the assigned team (``demand.transition``); under ``policy.require_insurance`` a member
+    uninsured on ``on`` (``member.uninsured``); when the demand names its activity (``activity_id``) and
+    that activity ``requires`` qualifications, a member without each of them valid on ``on``
+    (``member.untrained``, under ``policy.require_training``). A demand without its activity yet is
+    judged for training when it is completed (:func:`complete_demand` records through the ledger)."""
 
     def work() -> Demand:
         demand = uow.demands.get(demand_id)
-        uow.members.get(member_id)
+        ready = Readiness(uow, policy)
+        ready.member(member_id)
         if demand.team_id is not None and member_id not in uow.teams.get(demand.team_id).member_ids:
             raise RuleViolation(
                 violation(
@@ -85,7 +105,10 @@ def accept_demand(
                     status=demand.status.value,
                 )
             )
-        return uow.demands.update(demand.accept(member_id, on))
+        accepted = demand.accept(member_id, on)
+        activity = None if demand.activity_id is None else uow.activities.get(demand.activity_id)
+        ready.refuse(member_id, activity, on)
+        return uow.demands.update(accepted)
 
     return transaction(uow, work, retries)
 
@@ -119,7 +142,9 @@ def complete_demand(
     """完成: the accepted member's service is recorded through the ledger, the demand becomes DONE — one
     transaction. The record is checked like :func:`~volunteer_core.services.record_service`'s: ``on``
     outside the activity's date or span ``on … until`` is refused (``RuleViolation``
-    ``record.activity_date``), and the demand stays ACCEPTED."""
+    ``record.activity_date``), so is a member uninsured on ``on`` (``member.uninsured``) or without a
+    qualification the activity requires, valid on ``on`` (``member.untrained``) — and the demand stays
+    ACCEPTED. A training that grants qualifications earns them, as a recorded one does."""
     entered = recorded_on or today()
 
     def work() -> Demand:

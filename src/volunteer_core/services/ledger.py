@@ -24,16 +24,23 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-import attrs
-
 from volunteer_core._catalogue import violation
 from volunteer_core.errors import InvalidInput, RuleViolation
-from volunteer_core.model import Activity, RecordStatus, ServiceRecord, check_identifier
+from volunteer_core.model import Activity, Qualification, RecordStatus, ServiceRecord
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
-from volunteer_core.rules.ledger import check_idempotent_request, check_reversal, check_year_locked
-from volunteer_core.rules.timebank import check_activity_date, check_duration, check_sessions_per_day
-from volunteer_core.services._unit import DEFAULT_RETRIES, cached, new_id, today, transaction
+from volunteer_core.rules.ledger import check_reversal
+from volunteer_core.services._entry import (
+    RecordRequest,
+    enter_record,
+    new_record,
+    refuse_entry,
+    refuse_locked,
+    repeated,
+    year_records,
+)
+from volunteer_core.services._unit import DEFAULT_RETRIES, new_id, today, transaction
+from volunteer_core.services.qualifications import Readiness
 
 __all__ = [
     "RecordRequest",
@@ -47,146 +54,6 @@ __all__ = [
     "report_service",
     "reverse_service",
 ]
-
-
-def _key(_request: object, _attribute: attrs.Attribute[str | None], key: str | None) -> None:
-    """An idempotency key is an identifier: text of at most ``MAX_ID_LENGTH`` characters, nothing hidden."""
-    if key is not None:
-        check_identifier("idempotency_key", key)
-
-
-@attrs.frozen(kw_only=True)
-class RecordRequest:
-    """One item of :func:`record_services` (a mapping with these keys works too). ``idempotency_key``,
-    when given, is checked like an id (:func:`volunteer_core.model.check_identifier`: at most
-    :data:`~volunteer_core.model.MAX_ID_LENGTH` characters, no control character).
-
-    >>> RecordRequest(member_id="m1", activity_id="a1", minutes=60, idempotency_key="k" * 129)
-    Traceback (most recent call last):
-    ...
-    volunteer_core.errors.InvalidInput: input.too_large @ idempotency_key: ...
-    """
-
-    member_id: str
-    activity_id: str
-    minutes: int
-    on: date | None = None
-    idempotency_key: str | None = attrs.field(default=None, validator=_key)
-    record_id: str | None = None
-    recorded_on: date | None = None
-
-
-def _refuse_locked(
-    uow: UnitOfWork, record: ServiceRecord, locked: dict[tuple[str, int], bool] | None = None
-) -> None:
-    """Refuse a record of a locked (branch, year) (``ledger.year_locked``); ``locked`` caches
-    ``locks.is_locked`` for a batch."""
-    key = (record.branch_id, record.on.year)
-    if cached(locked, key, lambda: uow.locks.is_locked(*key)):
-        raise RuleViolation(check_year_locked(record, locked={key})[0])
-
-
-def _new_record(
-    activity: Activity, request: RecordRequest, recorded_on: date, status: RecordStatus
-) -> ServiceRecord:
-    """The ledger entry ``request`` asks for (not yet checked against the ledger)."""
-    on = activity.on if request.on is None else request.on
-    return ServiceRecord(
-        id=request.record_id or new_id("rec"),
-        member_id=request.member_id,
-        activity_id=activity.id,
-        branch_id=activity.branch_id,
-        kind=activity.kind,
-        on=on,
-        minutes=request.minutes,
-        recorded_on=max(request.recorded_on or recorded_on, on),
-        status=status,
-    )
-
-
-def _repeated(
-    first: ServiceRecord, activity: Activity, request: RecordRequest, recorded_on: date
-) -> ServiceRecord:
-    """``first``, stored with ``request``'s idempotency key, when ``request`` asks for the same entry
-    (member, activity, minutes, date, kind); else ``RuleViolation`` ``ledger.idempotency_conflict``."""
-    key = request.idempotency_key
-    assert key is not None
-    again = _new_record(activity, request, recorded_on, first.status)
-    conflict = check_idempotent_request(first, again, key=key)
-    if conflict:
-        raise RuleViolation(conflict[0])
-    return first
-
-
-def _year_records(
-    uow: UnitOfWork, record: ServiceRecord, member_years: dict[tuple[str, int], list[ServiceRecord]] | None
-) -> list[ServiceRecord]:
-    """The records of ``record``'s member in its year, from ``member_years`` (a batch's cache, filled on a
-    miss) or the repository."""
-    key = (record.member_id, record.on.year)
-    return cached(member_years, key, lambda: uow.records.for_member(*key))
-
-
-def _refuse_entry(
-    record: ServiceRecord, activity: Activity, existing: list[ServiceRecord], policy: Policy
-) -> None:
-    """Refuse a record outside its activity's date or span (``record.activity_date``), beyond the
-    activity's length (``record.duration``) or past the sessions a day (``record.sessions_per_day``)
-    given the member's ``existing`` records of the year."""
-    for refused in (
-        check_activity_date(record, activity),
-        check_duration(record, activity),
-        check_sessions_per_day(record, existing, policy),
-    ):
-        if refused:
-            raise RuleViolation(refused[0])
-
-
-def enter_record(
-    uow: UnitOfWork,
-    activity: Activity,
-    request: RecordRequest,
-    recorded_on: date,
-    *,
-    status: RecordStatus = RecordStatus.CONFIRMED,
-    policy: Policy = DEFAULT,
-    member_years: dict[tuple[str, int], list[ServiceRecord]] | None = None,
-) -> ServiceRecord:
-    """Build, check and store one ledger entry inside the transaction the caller has opened (idempotent
-    by key): refused in a locked year (``ledger.year_locked``), outside the activity's date or span
-    (``record.activity_date``), beyond the activity's length (``record.duration``) or past the sessions
-    a day (``record.sessions_per_day``). ``member_years``
-    caches ``records.for_member`` for a batch (one query per member and year, kept up to date with the
-    batch's own entries). The building block of :func:`record_service`, :func:`report_service` and
-    :func:`~volunteer_core.services.dispatch.complete_demand`; it neither commits nor retries.
-
-    >>> from volunteer_core import Activity, Branch, Member
-    >>> from volunteer_core.services import add_entities
-    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
-    >>> uow = InMemoryUnitOfWork()
-    >>> _ = add_entities(uow, [Branch(id="b1", name="一支部"),
-    ...     Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1)),
-    ...     Activity(id="a1", kind="community_service", branch_id="b1", on=date(2026, 3, 1), title="清扫")])
-    >>> with uow:
-    ...     request = RecordRequest(member_id="m1", activity_id="a1", minutes=60)
-    ...     record = enter_record(uow, uow.activities.get("a1"), request, date(2026, 3, 2))
-    ...     uow.commit()
-    >>> record.on, record.recorded_on, record.status.value
-    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 2), 'confirmed')
-    """
-    if request.idempotency_key is not None:
-        first = uow.records.by_idempotency_key(request.idempotency_key)
-        if first is not None:
-            return _repeated(first, activity, request, recorded_on)
-    uow.members.get(request.member_id)
-    record = _new_record(activity, request, recorded_on, status)
-    _refuse_locked(uow, record)
-    existing = _year_records(uow, record, member_years)
-    _refuse_entry(record, activity, existing, policy)
-    stored = uow.records.add(record, idempotency_key=request.idempotency_key)
-    if member_years is not None:
-        existing.append(stored)
-    return stored
 
 
 def _enter_one(
@@ -232,7 +99,12 @@ def record_service(
     ``on … until`` (``record.activity_date``: the August record of a March activity), more minutes than
     the activity's ``duration_minutes`` (``record.duration``), more than
     ``policy.max_sessions_per_day`` sessions of the member at the activity that day
-    (``record.sessions_per_day``).
+    (``record.sessions_per_day``), a member whose insurance does not cover ``on`` under
+    ``policy.require_insurance`` (``member.uninsured``), a member without every qualification the
+    activity ``requires``, valid on ``on``, under ``policy.require_training`` (``member.untrained``).
+    A training that ``grants`` qualifications earns them to the member in the same transaction
+    (valid ``grants_valid_months`` from ``on``); reversing the record later does not take them back
+    (:func:`~volunteer_core.services.expire_qualification` does).
     """
     request = RecordRequest(
         member_id=member_id,
@@ -260,7 +132,8 @@ def report_service(
 ) -> ServiceRecord:
     """A member reports their own service (自主申报, 补录): a PENDING entry that counts toward nothing
     until the organiser confirms it (:func:`confirm_service`) or rejects it (:func:`reject_service`).
-    The same checks as :func:`record_service`; a pending record takes a session of the day.
+    The same checks as :func:`record_service` (insurance and training included); a pending record takes
+    a session of the day, and earns a training's qualifications only once confirmed.
 
     >>> from datetime import date
     >>> from volunteer_core import Activity, Branch, Member
@@ -288,14 +161,23 @@ def report_service(
 
 
 def confirm_service(
-    uow: UnitOfWork, record_id: str, *, by: str, on: date, retries: int = DEFAULT_RETRIES
+    uow: UnitOfWork,
+    record_id: str,
+    *,
+    by: str,
+    on: date,
+    policy: Policy = DEFAULT,
+    retries: int = DEFAULT_RETRIES,
 ) -> ServiceRecord:
     """确认: the organiser ``by`` confirms a PENDING record on ``on``; from then on its minutes count.
 
     Refused with ``RuleViolation``: a record that is not PENDING or ``by`` the member themself
-    (``record.transition``), a record in a locked year (``ledger.year_locked``).
+    (``record.transition``), a record in a locked year (``ledger.year_locked``), and — confirming gives
+    credit, judged at the record's own date — a member uninsured that day (``member.uninsured``) or
+    without a qualification its activity requires, valid that day (``member.untrained``). Confirming a
+    training that ``grants`` qualifications earns them, in the same transaction.
     """
-    return _decide(uow, record_id, lambda r: r.confirm(by=by, on=on), retries)
+    return _decide(uow, record_id, lambda r: r.confirm(by=by, on=on), retries, policy)
 
 
 def reject_service(
@@ -303,16 +185,31 @@ def reject_service(
 ) -> ServiceRecord:
     """不予确认: the organiser ``by`` rejects a PENDING record on ``on`` with a ``reason`` (required); it
     never counts. Refused like :func:`confirm_service`."""
-    return _decide(uow, record_id, lambda r: r.reject(by=by, on=on, reason=reason), retries)
+    return _decide(uow, record_id, lambda r: r.reject(by=by, on=on, reason=reason), retries, None)
 
 
 def _decide(
-    uow: UnitOfWork, record_id: str, step: Callable[[ServiceRecord], ServiceRecord], retries: int
+    uow: UnitOfWork,
+    record_id: str,
+    step: Callable[[ServiceRecord], ServiceRecord],
+    retries: int,
+    policy: Policy | None,
 ) -> ServiceRecord:
+    """Decide a pending record; ``policy``: it is confirmed (the member's readiness judged, a training's
+    qualifications earned), ``None``: rejected."""
+
     def work() -> ServiceRecord:
         record = uow.records.get(record_id)
-        _refuse_locked(uow, record)
-        return uow.records.update(step(record))
+        refuse_locked(uow, record)
+        decided = step(record)
+        if policy is None:
+            return uow.records.update(decided)
+        ready = Readiness(uow, policy)
+        activity = uow.activities.get(decided.activity_id)
+        ready.refuse(decided.member_id, activity, decided.on)
+        stored = uow.records.update(decided)
+        ready.store(ready.earn(stored, activity))
+        return stored
 
     return transaction(uow, work, retries)
 
@@ -344,10 +241,11 @@ def _record_batch(
     :func:`enter_record` does — the same checks in the same order, the same errors, the same idempotency (a
     key repeated in the batch returns the batch's first record) — but with the reads prefetched in bulk
     (activities, idempotency keys, members, the members' records of the year; ``locks.is_locked`` once
-    per branch and year) and the entries stored by one ``records.add_many``: a handful of statements
-    per batch instead of several per record. When a request is refused, the entries before it are
-    added first, so that an earlier entry the storage refuses (a duplicate ``record_id``) raises first,
-    as one by one."""
+    per branch and year; a member's qualifications once, when an activity requires some) and the entries
+    stored by one ``records.add_many``: a handful of statements per batch instead of several per record.
+    A training's qualifications earned by an entry count for the entries after it, and are stored after
+    the entries. When a request is refused, the entries before it are added first, so that an earlier
+    entry the storage refuses (a duplicate ``record_id``) raises first, as one by one."""
     if not all(_plain(request) for request in batch):  # odd input: exactly the one-by-one path
         return _record_each(uow, batch, recorded_on, policy)
     activities = uow.activities.get_many(r.activity_id for r in batch)
@@ -355,6 +253,8 @@ def _record_batch(
     by_key = uow.records.by_idempotency_keys(keys) if keys else {}
     fresh = [r for r in batch if r.idempotency_key is None or r.idempotency_key not in by_key]
     members = uow.members.get_many(r.member_id for r in fresh)
+    ready = Readiness(uow, policy)
+    ready.know(members)
     in_year: dict[int, dict[str, None]] = {}
     for request in fresh:
         activity = activities.get(request.activity_id)
@@ -370,6 +270,7 @@ def _record_batch(
     entries: list[tuple[ServiceRecord, str | None]] = []
     in_batch: dict[str, int] = {}  # idempotency key → its entry
     done: list[ServiceRecord | int] = []  # a record stored before, or the index of an entry
+    earned: list[Qualification] = []
     for request in batch:
         try:
             activity = activities.get(request.activity_id) or uow.activities.get(request.activity_id)
@@ -377,18 +278,19 @@ def _record_batch(
             if key is not None:
                 first = by_key.get(key)
                 if first is not None:
-                    done.append(_repeated(first, activity, request, recorded_on))
+                    done.append(repeated(first, activity, request, recorded_on))
                     continue
                 if key in in_batch:
-                    _repeated(entries[in_batch[key]][0], activity, request, recorded_on)
+                    repeated(entries[in_batch[key]][0], activity, request, recorded_on)
                     done.append(in_batch[key])
                     continue
             if request.member_id not in members:
                 uow.members.get(request.member_id)  # NotFound, as enter_record raises it
-            record = _new_record(activity, request, recorded_on, RecordStatus.CONFIRMED)
-            _refuse_locked(uow, record, locked)
-            existing = _year_records(uow, record, member_years)
-            _refuse_entry(record, activity, existing, policy)
+            record = new_record(activity, request, recorded_on, RecordStatus.CONFIRMED)
+            refuse_locked(uow, record, locked)
+            existing = year_records(uow, record, member_years)
+            refuse_entry(record, activity, existing, policy)
+            ready.refuse(record.member_id, activity, record.on)
         except Exception:
             if entries:
                 uow.records.add_many(entries)  # an earlier entry the storage refuses comes first
@@ -398,7 +300,9 @@ def _record_batch(
             in_batch[key] = len(entries)
         done.append(len(entries))
         entries.append((record, key))
+        earned.extend(ready.earn(record, activity))
     stored = uow.records.add_many(entries) if entries else []
+    ready.store(earned)
     return [stored[d] if isinstance(d, int) else d for d in done]
 
 
@@ -417,13 +321,22 @@ def _record_each(
     """One batch of :func:`record_services`, request by request through :func:`enter_record`."""
     activities: dict[str, Activity] = {}
     member_years: dict[tuple[str, int], list[ServiceRecord]] = {}
+    ready = Readiness(uow, policy)
     done: list[ServiceRecord] = []
     for request in batch:
         activity = activities.get(request.activity_id)
         if activity is None:
             activity = activities[request.activity_id] = uow.activities.get(request.activity_id)
         done.append(
-            enter_record(uow, activity, request, recorded_on, policy=policy, member_years=member_years)
+            enter_record(
+                uow,
+                activity,
+                request,
+                recorded_on,
+                policy=policy,
+                member_years=member_years,
+                readiness=ready,
+            )
         )
     return done
 
@@ -486,7 +399,7 @@ def reverse_service(
             raise RuleViolation(refused[0])
         _refuse_unconfirmed(original, "reversed", "冲销")
         reversal = original.reversal(id=reversal_id or new_id("rev"), recorded_on=max(on, original.on))
-        _refuse_locked(uow, reversal)
+        refuse_locked(uow, reversal)
         return uow.records.add(reversal)
 
     return transaction(uow, work, retries)
@@ -531,7 +444,7 @@ def adjust_service(
             recorded_on=on,
             adjusts=original.id,
         )
-        _refuse_locked(uow, adjustment)
+        refuse_locked(uow, adjustment)
         return uow.records.add(adjustment)
 
     return transaction(uow, work, retries)
