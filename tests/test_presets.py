@@ -77,6 +77,7 @@ _PUTIAN_III = ("三、構筑", "四,、加強組織領導")
 _PUTIAN_IV = ("四,、加強組織領導", "中共莆田市委黨校")
 _MEILIE_1 = ("1.关爱空巢老人志愿服务", "2.关爱留守儿童志愿服务")
 _MEILIE_5 = ("5.开展大型便民利民志愿服务", "6.开展网络文明传播志愿服务")
+_MEILIE_IV_5 = ("5.提供工作保障", "6.开展表彰活动")
 _LOUDI_III = ("三、活动时间、方式及“微心愿”内容", "四、主要工作及责任分工")
 _REPORTS = ("branch.report_due", "branch.report_premature")
 _COVERAGE = ("coverage.organised", "coverage.registered", "coverage.trained", "coverage.participating")
@@ -116,21 +117,23 @@ MEILIE_STATED = [
         "利用3·5学雷锋日、12·5国际志愿者日等重要节点",
         *_MEILIE_5,
     ),
+    Stated("member.uninsured", "003 §四.5", "为志愿者办理人身意外伤害综合保险", *_MEILIE_IV_5),
 ]
 LOUDI_STATED = [
     Stated("wish.value_cap", "004 §三", "经济价值300元以内的物资“微需求”", *_LOUDI_III),
     Stated("activity.festival_window", "004 §三", "结合中秋节、重阳节等时节", *_LOUDI_III),
 ]
 #: DEFAULT: the 300-yuan cap, 六个一, 1–2 branch activities, no duplicate pairings, the Fujian deadlines
-#: (and 002's reports), every seed's festivals — not 001's rules, not 四覆盖.
+#: (and 002's reports), every seed's festivals — not 001's rules, not 四覆盖, not 003's insurance.
 DEFAULT_STATED = [
     *(s for s in FUJIAN_STATED),
     *(s for s in PUTIAN_STATED if s.code not in _COVERAGE),
-    *MEILIE_STATED,
+    *(s for s in MEILIE_STATED if s.code != "member.uninsured"),
     *LOUDI_STATED,
 ]
 
-NATIONAL_RULES = frozenset({"record.timeliness", "record.timeliness_unknown"})
+#: the national layer: timely recording (2020 measures) and training before service (2024 opinions §四.3)
+NATIONAL_RULES = frozenset({"record.timeliness", "record.timeliness_unknown", "member.untrained"})
 
 _SIX_ONES: dict[str, dict[str, Any]] = {
     "member.annual_hours": {"min_annual_minutes": 1200, "prorate_annual_minutes": True},
@@ -145,6 +148,7 @@ _SIX_ONES: dict[str, dict[str, Any]] = {
 }
 _HALF_YEARS: dict[str, dict[str, Any]] = {code: {"report_due": ((6, 30), (12, 31))} for code in _REPORTS}
 _NATIONAL_SETTINGS: dict[str, dict[str, Any]] = {
+    "member.untrained": {"require_training": True},
     "record.timeliness": {"record_within_working_days": 10},
     "record.timeliness_unknown": {"beyond_official_calendar": "warn"},
 }
@@ -200,7 +204,11 @@ EXPECTED: dict[str, Expected] = {
     "MEILIE_2017": Expected(
         seeds=frozenset({"003"}),
         stated=tuple(MEILIE_STATED),
-        settings={**_window(calendar.MEILIE_FESTIVALS), **_NATIONAL_SETTINGS},
+        settings={
+            **_window(calendar.MEILIE_FESTIVALS),
+            "member.uninsured": {"require_insurance": True},
+            **_NATIONAL_SETTINGS,
+        },
     ),
     "LOUDI_2018": Expected(
         seeds=frozenset({"004"}),
@@ -320,6 +328,7 @@ def test_national_switches_every_seed_rule_off() -> None:
         "retention_years",
     }
     assert "Art 11" in NATIONAL.sources["record.timeliness"]
+    assert NATIONAL.sources["member.untrained"] == "中办国办《关于健全新时代志愿服务体系的意见》2024 §四.3"
     assert "Art 15" in NATIONAL.sources["certificates"]
     assert NATIONAL.sources["star_thresholds_hours"] == NATIONAL_STARS.source
 
@@ -328,8 +337,13 @@ def test_default_is_the_union_the_library_is_known_by() -> None:
     seeds = [FUJIAN_GOV_2022, MCA_LEIFENG, PUTIAN_2022, MEILIE_2017, LOUDI_2018]
     union = set().union(*(p.rules_on() for p in seeds))
     assert set(DEFAULT.rules_on()) <= union
-    # what the library is not known by: 001's one target and summaries, 002's 四覆盖
-    assert union - set(DEFAULT.rules_on()) == {"pairing.single_target", "activity.summary", *_COVERAGE}
+    # what the library is not known by: 001's one target and summaries, 002's 四覆盖, 003's insurance
+    assert union - set(DEFAULT.rules_on()) == {
+        "pairing.single_target",
+        "activity.summary",
+        *_COVERAGE,
+        "member.uninsured",
+    }
     for code in DEFAULT.rules_on():
         by_seeds = set().union(*(parts(p.sources[code]) for p in [NATIONAL, *seeds] if code in p.rules_on()))
         assert parts(DEFAULT.sources[code]) <= by_seeds, code
@@ -347,6 +361,9 @@ def test_the_cap_and_the_duplicate_ban_are_only_where_their_text_is() -> None:
         "FUJIAN_GOV_2022",
     ]
     assert sorted(n for n, p in PRESETS.items() if p.require_coverage) == ["PUTIAN_2022"]
+    # only 003 insures its volunteers (§四.5); every preset keeps the national training before service
+    assert sorted(n for n, p in PRESETS.items() if p.require_insurance) == ["MEILIE_2017"]
+    assert all(p.require_training for p in PRESETS.values())
 
 
 def test_a_report_judged_under_putian_cites_002() -> None:
@@ -402,6 +419,8 @@ OFF: dict[str, Any] = {
     "plan_due": None,
     "report_due": None,
     "require_coverage": False,
+    "require_insurance": False,
+    "require_training": False,
     "beyond_official_calendar": "raise",
 }
 ON: dict[str, Any] = {
@@ -422,6 +441,8 @@ ON: dict[str, Any] = {
     "plan_due": (3, 9),
     "report_due": ((6, 30), (12, 31)),
     "require_coverage": True,
+    "require_insurance": True,
+    "require_training": True,
     "beyond_official_calendar": "warn",
 }
 
