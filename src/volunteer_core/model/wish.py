@@ -1,5 +1,21 @@
 """Micro-wishes (微心愿) and their claims, with the lifecycle of 004 §四 as pure transitions.
 
+The lifecycle::
+
+    COLLECTED ─screen─▶ SCREENED ─publish─▶ PUBLISHED ─claim─▶ CLAIMED ─fulfil─▶ FULFILLED
+        │  └─screen(False)─▶ REJECTED          ▲  └─withdraw_claim (the last live claim)─┘
+        │                                      │
+        └──────── refer (COLLECTED, SCREENED, PUBLISHED) ──▶ REFERRED ─resolve_referral─▶ FULFILLED
+                                                                  └─(not fulfilled, reason)─▶ CANCELLED
+
+    cancel: COLLECTED, SCREENED, PUBLISHED or CLAIMED ──▶ CANCELLED (a REFERRED wish is closed by
+    resolve_referral instead). REJECTED, FULFILLED and CANCELLED are final.
+
+A claim names a member or a :class:`~volunteer_core.Supporter` (004 §四: 社区志愿者、爱心人士、社会慈善志愿机构);
+the value, the cap and "one live claim per claimant" treat both alike. A wish members cannot meet — over the
+cap, or beyond their means — is referred (转介, 004 §四 「协调有关部门或社会爱心组织合力推动、逐步实施」) to a
+department or an organisation, which fulfils it or closes it with a reason.
+
 Each transition returns a new :class:`Wish` or raises :class:`~volunteer_core.errors.RuleViolation`
 carrying the :class:`~volunteer_core.rules.Violation` (``wish.transition``, ``wish.claim_total``,
 ``wish.value_cap``, …).
@@ -8,10 +24,17 @@ carrying the :class:`~volunteer_core.rules.Violation` (``wish.transition``, ``wi
 >>> w = Wish(id="w1", beneficiary_id="p1", kind="material", content="一台电饭煲",
 ...          collected_on=date(2026, 5, 1), value="300.00")
 >>> w = w.screen(True, date(2026, 5, 3)).publish(date(2026, 5, 5))
->>> w = w.claim("m1", date(2026, 5, 6), pledged="100").claim("m2", date(2026, 5, 6))
->>> w.status.value, str(w.pledged_total), str(w.remaining)
-('claimed', '300.00', '0.00')
+>>> w = w.claim(supporter_id="s1", on=date(2026, 5, 6), pledged="150").claim("m1", date(2026, 5, 6))
+>>> w.status.value, str(w.pledged_total), str(w.remaining), [c.claimant for c in w.claims]
+('claimed', '300.00', '0.00', [('supporter', 's1'), ('member', 'm1')])
 >>> w.fulfil(date(2026, 5, 20)).status.value
+'fulfilled'
+>>> chair = Wish(id="w2", beneficiary_id="p1", kind="material", content="电动轮椅",
+...              collected_on=date(2026, 5, 1), value="2800.00")
+>>> chair = chair.refer(to="区残联", on=date(2026, 5, 3), reason="超过300元，党员力所不及")
+>>> chair.status.value, chair.referred_to
+('referred', '区残联')
+>>> chair.resolve_referral(on=date(2026, 6, 1), fulfilled=True, outcome="已配发").status.value
 'fulfilled'
 """
 
@@ -26,6 +49,7 @@ from volunteer_core import _catalogue
 from volunteer_core._defaults import resolve_policy
 from volunteer_core.errors import InvalidInput, RuleViolation
 from volunteer_core.model import _fields as f
+from volunteer_core.model._claim import Claim, claimant_label, claimant_of
 from volunteer_core.model.enums import WishKind, WishStatus
 from volunteer_core.money import Yuan
 
@@ -33,65 +57,6 @@ if TYPE_CHECKING:
     from volunteer_core.policy import Policy
 
 __all__ = ["Claim", "Wish"]
-
-
-@attrs.frozen(kw_only=True)
-class Claim:
-    """A pledge (认领) to fulfil a wish, or part of it (``pledged`` yuan), by a member or by a
-    :class:`~volunteer_core.Supporter` (004 §四: 社区志愿者、爱心人士、社会慈善志愿机构): exactly one of
-    ``member_id`` and ``supporter_id`` is given. Live while not withdrawn.
-
-    >>> from datetime import date
-    >>> Claim(member_id="m1", claimed_on=date(2026, 5, 6), pledged="100").is_live
-    True
-    >>> Claim(supporter_id="s1", claimed_on=date(2026, 5, 6)).claimant
-    ('supporter', 's1')
-    >>> Claim(member_id="m1", supporter_id="s1", claimed_on=date(2026, 5, 6))
-    Traceback (most recent call last):
-    ...
-    volunteer_core.errors.InvalidInput: input.invalid @ supporter_id: ...
-    """
-
-    member_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
-    claimed_on: date = attrs.field(validator=f.a_date)
-    pledged: Yuan | None = attrs.field(default=None, converter=f.to_optional_yuan, validator=f.optional_yuan)
-    fulfilled_on: date | None = attrs.field(default=None, validator=f.optional_date)
-    withdrawn_on: date | None = attrs.field(default=None, validator=f.optional_date)
-    supporter_id: str | None = attrs.field(default=None, validator=f.optional_identifier)
-
-    def __attrs_post_init__(self) -> None:
-        if (self.member_id is None) == (self.supporter_id is None):
-            both = self.member_id is not None
-            raise InvalidInput(
-                "supporter_id" if both else "member_id",
-                self.supporter_id if both else None,
-                code="input.invalid" if both else "input.required",
-                message_en="a claim names a member or a supporter, "
-                + ("not both" if both else "and names neither"),
-                message_zh="认领须且只能指明一名党员或一位社会认领人",
-            )
-        if self.pledged is not None and not self.pledged:
-            raise InvalidInput(
-                "pledged",
-                str(self.pledged),
-                message_en="a pledge must be more than 0",
-                message_zh="认领金额须大于0",
-            )
-        f.check_order("withdrawn_on", self.claimed_on, self.withdrawn_on, "claimed_on")
-        f.check_order("fulfilled_on", self.claimed_on, self.fulfilled_on, "claimed_on")
-
-    @property
-    def is_live(self) -> bool:
-        """True while the claim has not been withdrawn."""
-        return self.withdrawn_on is None
-
-    @property
-    def claimant(self) -> tuple[str, str]:
-        """Who claims: ``("member", id)`` or ``("supporter", id)``."""
-        if self.member_id is not None:
-            return ("member", self.member_id)
-        assert self.supporter_id is not None
-        return ("supporter", self.supporter_id)
 
 
 def _refuse(wish: Wish, code: str, en: str, zh: str, **details: Any) -> RuleViolation:
@@ -112,7 +77,9 @@ class Wish:
     :func:`volunteer_core.validate_wish` and enforced by :meth:`screen` and :meth:`publish`. One
     invariant holds at construction: a CLAIMED or FULFILLED wish's live pledges never exceed its value (an
     ``InvalidInput`` with code ``wish.claim_total`` and path ``claims``), so that no stored or
-    deserialised wish promises more than it is worth.
+    deserialised wish promises more than it is worth. And a referral is whole: ``referred_to`` (not blank)
+    and ``referred_on`` are given together or not at all, a REFERRED wish has both and no live claim, and
+    a ``referral_outcome`` belongs to a referred wish (``InvalidInput`` naming the field).
 
     >>> from datetime import date
     >>> Wish(id="w1", beneficiary_id="p1", kind="material", content="书包", collected_on=date(2026, 5, 1),
@@ -168,6 +135,34 @@ class Wish:
                     message_en=f"the live pledges total {total}, more than the value {self.value}",
                     message_zh=f"有效认领总额 {total} 元超过心愿价值 {self.value} 元",
                 )
+        self._check_referral()
+
+    def _check_referral(self) -> None:
+        named = bool(self.referred_to.strip())
+        referred = self.status is WishStatus.REFERRED
+        if (referred or self.referred_on is not None) and not named:
+            raise InvalidInput(
+                "referred_to",
+                self.referred_to,
+                code="input.required",
+                message_en="a referred wish names the department or organisation it was referred to",
+                message_zh="转介的心愿须写明转介部门",
+            )
+        if (referred or named or self.referral_outcome) and self.referred_on is None:
+            raise InvalidInput(
+                "referred_on",
+                None,
+                code="input.required",
+                message_en="a referred wish carries the date of its referral",
+                message_zh="转介的心愿须有转介日期",
+            )
+        if referred and any(c.is_live for c in self.claims):
+            raise InvalidInput(
+                "claims",
+                len(self.live_claims),
+                message_en="a referred wish holds no live claim",
+                message_zh="已转介的心愿不能有有效认领",
+            )
 
     # -- derived values -------------------------------------------------------------------------
 
@@ -203,7 +198,10 @@ class Wish:
                 move=move,
             )
 
-    def _not_before(self, on: date, earlier: date | None, what: str, what_zh: str) -> None:
+    def _not_before(self, on: object, earlier: date | None, what: str, what_zh: str) -> date:
+        """``on`` itself, when it is a date not before ``earlier`` (``wish.transition`` otherwise)."""
+        if on is None:
+            raise InvalidInput("on", None, code="input.required", message_en="required", message_zh="必填")
         if type(on) is not date:
             raise InvalidInput(
                 "on", on, code="input.type", message_en="must be a date", message_zh="须为日期"
@@ -216,6 +214,7 @@ class Wish:
                 f"日期 {on} 早于{what_zh}日期 {earlier}",
                 on=on.isoformat(),
             )
+        return on
 
     def _errors(self, policy: Policy | None) -> None:
         for found in _catalogue.validate(self, resolve_policy(policy)):
@@ -255,12 +254,21 @@ class Wish:
         return attrs.evolve(self, status=WishStatus.PUBLISHED, published_on=on)
 
     def claim(
-        self, member_id: str, on: date, pledged: Yuan | str | int | None = None, policy: Policy | None = None
+        self,
+        member_id: str | None = None,
+        on: date | None = None,
+        pledged: Yuan | str | int | None = None,
+        policy: Policy | None = None,
+        *,
+        supporter_id: str | None = None,
     ) -> Wish:
-        """认领: a member pledges ``pledged`` yuan (default: all that remains) toward the wish.
+        """认领: a member — or a supporter (``supporter_id=``) — pledges ``pledged`` yuan (default: all that
+        remains) toward the wish. Exactly one of ``member_id`` and ``supporter_id`` is given
+        (``InvalidInput`` otherwise); ``claim(member_id, on, pledged, policy)`` keeps its positional order.
 
-        One-to-one, many-to-one (several members share one wish) and one-to-many (one member claims
-        several wishes) are allowed. A member holds at most one live claim per wish; the live pledges never
+        One-to-one, many-to-one (several claimants share one wish) and one-to-many (one claimant claims
+        several wishes) are allowed, members and supporters alike. A claimant holds at most one live claim
+        per wish (a member and a supporter with the same id are two claimants); the live pledges never
         exceed the value nor the policy's cap (``wish.claim_total``, ``wish.value_cap``). A wish without a
         value takes any number of claims without amounts.
 
@@ -272,20 +280,21 @@ class Wish:
         Traceback (most recent call last):
         ...
         volunteer_core.errors.RuleViolation: wish.claim_total: ...
+        >>> w = w.claim(supporter_id="s1", on=date(2026, 5, 2), pledged="150").claim("m1", date(2026, 5, 2))
+        >>> [(c.claimant, str(c.pledged)) for c in w.claims]
+        [(('supporter', 's1'), '150.00'), (('member', 'm1'), '150.00')]
         """
+        claimant = claimant_of(member_id, supporter_id)
         self._require((WishStatus.PUBLISHED, WishStatus.CLAIMED), "claim", "认领")
-        self._not_before(on, self.published_on, "publication", "发布")
-        if not isinstance(member_id, str) or not member_id.strip():
-            raise InvalidInput(
-                "member_id", member_id, code="input.required", message_en="required", message_zh="必填"
-            )
-        if any(c.member_id == member_id for c in self.live_claims):
+        on = self._not_before(on, self.published_on, "publication", "发布")
+        if any(c.claimant == claimant for c in self.live_claims):
+            en, zh = claimant_label(claimant)
             raise _refuse(
                 self,
                 "wish.claim_total",
-                f"member {member_id} already holds a live claim on this wish",
-                f"党员 {member_id} 已认领该心愿",
-                member_id=member_id,
+                f"{en} already holds a live claim on this wish",
+                f"{zh} 已认领该心愿",
+                **{f"{claimant[0]}_id": claimant[1]},
             )
         amount = None if pledged is None else f.yuan("pledged", pledged)
         if self.value is None:
@@ -297,47 +306,70 @@ class Wish:
                     message_zh="该心愿没有标价，认领时不填金额",
                 )
         else:
-            remaining = self.remaining
-            assert remaining is not None
-            if amount is None:
-                amount = remaining
-            if not amount or amount > remaining:
-                raise _refuse(
-                    self,
-                    "wish.claim_total",
-                    f"pledge {amount} exceeds what remains ({remaining} of {self.value})",
-                    f"认领金额 {amount} 元超过剩余 {remaining} 元（心愿价值 {self.value} 元）",
-                    pledged=str(amount),
-                    remaining=str(remaining),
-                )
-            cap = resolve_policy(policy).wish_value_cap
-            total = self.pledged_total + amount
-            if cap is not None and total > cap:  # the cap bounds every wish that costs money (004 §三)
-                raise _refuse(
-                    self,
-                    "wish.value_cap",
-                    f"pledged total {total} would exceed the cap {cap}",
-                    f"认领总额 {total} 元将超过上限 {cap} 元",
-                    pledged_total=str(total),
-                    cap=str(cap),
-                )
-        claim = Claim(member_id=member_id, claimed_on=on, pledged=amount)
+            amount = self._pledge(amount, policy)
+        claim = Claim(member_id=member_id, supporter_id=supporter_id, claimed_on=on, pledged=amount)
         return attrs.evolve(self, status=WishStatus.CLAIMED, claims=(*self.claims, claim))
 
-    def withdraw_claim(self, member_id: str, on: date) -> Wish:
-        """Withdraw a member's live claim; the wish returns to PUBLISHED when no live claim is left."""
+    def _pledge(self, amount: Yuan | None, policy: Policy | None) -> Yuan:
+        """The amount a claim on a wish with a value pledges: all that remains by default, never more than
+        what remains (``wish.claim_total``) nor a total above the cap (``wish.value_cap``)."""
+        remaining = self.remaining
+        assert remaining is not None
+        if amount is None:
+            amount = remaining
+        if not amount or amount > remaining:
+            raise _refuse(
+                self,
+                "wish.claim_total",
+                f"pledge {amount} exceeds what remains ({remaining} of {self.value})",
+                f"认领金额 {amount} 元超过剩余 {remaining} 元（心愿价值 {self.value} 元）",
+                pledged=str(amount),
+                remaining=str(remaining),
+            )
+        cap = resolve_policy(policy).wish_value_cap
+        total = self.pledged_total + amount
+        if cap is not None and total > cap:  # the cap bounds every wish that costs money (004 §三)
+            raise _refuse(
+                self,
+                "wish.value_cap",
+                f"pledged total {total} would exceed the cap {cap}",
+                f"认领总额 {total} 元将超过上限 {cap} 元",
+                pledged_total=str(total),
+                cap=str(cap),
+            )
+        return amount
+
+    def withdraw_claim(
+        self, member_id: str | None = None, on: date | None = None, *, supporter_id: str | None = None
+    ) -> Wish:
+        """Withdraw the live claim of a member — or of a supporter (``supporter_id=``); the wish returns to
+        PUBLISHED when no live claim is left.
+
+        >>> from datetime import date
+        >>> w = Wish(id="w1", beneficiary_id="p1", kind="service", content="理发上门",
+        ...          collected_on=date(2026, 5, 1), status="published", published_on=date(2026, 5, 1))
+        >>> w = w.claim(supporter_id="s1", on=date(2026, 5, 2))
+        >>> w.withdraw_claim(supporter_id="s1", on=date(2026, 5, 3)).status.value
+        'published'
+        >>> w.withdraw_claim("s1", date(2026, 5, 3))
+        Traceback (most recent call last):
+        ...
+        volunteer_core.errors.RuleViolation: wish.transition: ...
+        """
+        claimant = claimant_of(member_id, supporter_id)
         self._require((WishStatus.CLAIMED,), "withdraw a claim from", "撤回认领")
-        index = next((i for i, c in enumerate(self.claims) if c.is_live and c.member_id == member_id), None)
+        index = next((i for i, c in enumerate(self.claims) if c.is_live and c.claimant == claimant), None)
         if index is None:
+            en, zh = claimant_label(claimant)
             raise _refuse(
                 self,
                 "wish.transition",
-                f"member {member_id} holds no live claim on this wish",
-                f"党员 {member_id} 未认领该心愿",
-                member_id=member_id,
+                f"{en} holds no live claim on this wish",
+                f"{zh} 未认领该心愿",
+                **{f"{claimant[0]}_id": claimant[1]},
             )
         claim = self.claims[index]
-        self._not_before(on, claim.claimed_on, "claim", "认领")
+        on = self._not_before(on, claim.claimed_on, "claim", "认领")
         claims = list(self.claims)
         claims[index] = attrs.evolve(claim, withdrawn_on=on)
         status = WishStatus.CLAIMED if any(c.is_live for c in claims) else WishStatus.PUBLISHED
@@ -369,7 +401,19 @@ class Wish:
         return attrs.evolve(self, status=WishStatus.FULFILLED, fulfilled_on=on, claims=claims)
 
     def cancel(self, on: date, reason: str) -> Wish:
-        """Cancel from COLLECTED, SCREENED, PUBLISHED or CLAIMED (live claims end with the wish)."""
+        """Cancel from COLLECTED, SCREENED, PUBLISHED or CLAIMED (live claims end with the wish).
+
+        A REFERRED wish is not cancelled here (``wish.transition``): its referral is closed by
+        :meth:`resolve_referral` with ``fulfilled=False`` and the reason, which records the outcome.
+        """
+        if self.status is WishStatus.REFERRED:
+            raise _refuse(
+                self,
+                "wish.transition",
+                "a REFERRED wish is closed by resolve_referral(fulfilled=False, outcome=...), not cancelled",
+                "已转介的心愿不能直接取消，请办结转介（未落实须说明原因）",
+                move="cancel",
+            )
         self._require(
             (WishStatus.COLLECTED, WishStatus.SCREENED, WishStatus.PUBLISHED, WishStatus.CLAIMED),
             "cancel",
@@ -386,3 +430,101 @@ class Wish:
             attrs.evolve(c, withdrawn_on=max(on, c.claimed_on)) if c.is_live else c for c in self.claims
         )
         return attrs.evolve(self, status=WishStatus.CANCELLED, cancelled_on=on, reason=reason, claims=claims)
+
+    # -- referral (转介) -------------------------------------------------------------------------
+
+    def refer(self, *, to: str, on: date, reason: str) -> Wish:
+        """转介: hand a wish members cannot meet — over the cap, or beyond their means — to a department or
+        an organisation (``to``), saying why (``reason``) → REFERRED.
+
+        From COLLECTED (a screening outcome: a wish over the cap may be referred instead of rejected, and
+        ``screened_on`` becomes ``on``), SCREENED, or PUBLISHED (without a live claim: a wish with one is
+        CLAIMED). Refused with ``wish.transition``: another status, a blank ``to`` or ``reason`` (a referral
+        names the department and why), ``on`` before the last step; with ``wish.content_required``: a wish
+        whose content is blank. ``to`` or ``reason`` that is not a string is ``InvalidInput``.
+
+        >>> from datetime import date
+        >>> w = Wish(id="w1", beneficiary_id="p1", kind="material", content="电动轮椅",
+        ...          collected_on=date(2026, 5, 1), value="2800")
+        >>> w.refer(to="区残联", on=date(2026, 5, 2), reason="").status
+        Traceback (most recent call last):
+        ...
+        volunteer_core.errors.RuleViolation: wish.transition: ...
+        >>> r = w.refer(to="区残联", on=date(2026, 5, 2), reason="超过300元")
+        >>> r.status.value, r.screened_on, r.reason
+        ('referred', datetime.date(2026, 5, 2), '超过300元')
+        """
+        for name, text in (("to", to), ("reason", reason)):
+            if not isinstance(text, str):
+                raise InvalidInput(
+                    name, text, code="input.type", message_en="must be a string", message_zh="须为字符串"
+                )
+        self._require((WishStatus.COLLECTED, WishStatus.SCREENED, WishStatus.PUBLISHED), "refer", "转介")
+        on = self._not_before(
+            on, self.published_on or self.screened_on or self.collected_on, "last step", "上一环节"
+        )
+        if not to.strip() or not reason.strip():
+            raise _refuse(
+                self,
+                "wish.transition",
+                "a referral names the department and why",
+                "转介须写明转介部门及原因",
+                move="refer",
+            )
+        if not self.content.strip():
+            raise _refuse(self, "wish.content_required", "the wish's content is blank", "心愿内容为空")
+        screened_on = on if self.status is WishStatus.COLLECTED else self.screened_on
+        return attrs.evolve(
+            self,
+            status=WishStatus.REFERRED,
+            screened_on=screened_on,
+            referred_to=to,
+            referred_on=on,
+            reason=reason,
+        )
+
+    def resolve_referral(self, *, on: date, fulfilled: bool, outcome: str = "") -> Wish:
+        """办结转介: the department reports back. Only from REFERRED. ``fulfilled=True`` → FULFILLED
+        (``fulfilled_on = on``); ``fulfilled=False`` → CANCELLED (``cancelled_on = on``) and ``outcome``,
+        the reason it was closed unmet, is required. ``referral_outcome`` records ``outcome``.
+
+        Refused with ``wish.transition``: another status, ``on`` before the referral, a blank ``outcome``
+        when not fulfilled. ``fulfilled`` that is not a bool, or ``outcome`` not a string, is
+        ``InvalidInput``.
+
+        >>> from datetime import date
+        >>> w = Wish(id="w1", beneficiary_id="p1", kind="policy", content="申请廉租房",
+        ...          collected_on=date(2026, 5, 1)).refer(to="区住建局", on=date(2026, 5, 2), reason="政策类")
+        >>> w.resolve_referral(on=date(2026, 7, 1), fulfilled=False)
+        Traceback (most recent call last):
+        ...
+        volunteer_core.errors.RuleViolation: wish.transition: ...
+        >>> closed = w.resolve_referral(on=date(2026, 7, 1), fulfilled=False, outcome="不符合申请条件")
+        >>> closed.status.value, closed.cancelled_on, closed.referral_outcome
+        ('cancelled', datetime.date(2026, 7, 1), '不符合申请条件')
+        """
+        if not isinstance(fulfilled, bool):
+            raise InvalidInput(
+                "fulfilled",
+                fulfilled,
+                code="input.type",
+                message_en="must be a bool",
+                message_zh="须为是或否",
+            )
+        if not isinstance(outcome, str):
+            raise InvalidInput(
+                "outcome", outcome, code="input.type", message_en="must be a string", message_zh="须为字符串"
+            )
+        self._require((WishStatus.REFERRED,), "resolve the referral of", "办结转介")
+        on = self._not_before(on, self.referred_on, "referral", "转介")
+        if fulfilled:
+            return attrs.evolve(self, status=WishStatus.FULFILLED, fulfilled_on=on, referral_outcome=outcome)
+        if not outcome.strip():
+            raise _refuse(
+                self,
+                "wish.transition",
+                "a referral closed unmet says why (outcome=)",
+                "转介未落实须说明原因",
+                move="resolve_referral",
+            )
+        return attrs.evolve(self, status=WishStatus.CANCELLED, cancelled_on=on, referral_outcome=outcome)

@@ -19,7 +19,7 @@ need — relabelling it 精神文化 does not lift the cap):
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from volunteer_core._catalogue import Violation, register, validator, violation
 from volunteer_core._defaults import resolve_policy
@@ -91,7 +91,17 @@ def check_content_required(wish: Wish, policy: Policy | None = None) -> list[Vio
 
 @register("wish.claim_total")
 def check_claim_total(wish: Wish, policy: Policy | None = None) -> list[Violation]:
-    """Live pledges sum to at most the value; one live claim per member."""
+    """Live pledges sum to at most the value; one live claim per claimant — per member and per supporter (a
+    member and a supporter with the same id are two claimants).
+
+    >>> from datetime import date
+    >>> from volunteer_core import Claim
+    >>> twice = [Claim(supporter_id="s1", claimed_on=date(2026, 5, 2)) for _ in range(2)]
+    >>> w = Wish(id="w1", beneficiary_id="p1", kind="service", content="理发上门",
+    ...          collected_on=date(2026, 5, 1), claims=[*twice, Claim(member_id="s1", claimed_on=date(2026, 5, 2))])
+    >>> [v.details for v in check_claim_total(w)]
+    [{'supporter_ids': ['s1']}]
+    """
     found: list[Violation] = []
     if wish.value is not None and wish.pledged_total > wish.value:
         found.append(
@@ -104,17 +114,20 @@ def check_claim_total(wish: Wish, policy: Policy | None = None) -> list[Violatio
                 value=str(wish.value),
             )
         )
-    repeated = sorted(m for m, n in Counter(c.member_id for c in wish.live_claims).items() if n > 1)
-    if repeated:
-        found.append(
-            violation(
-                "wish.claim_total",
-                wish.id,
-                en=f"members holding more than one live claim: {', '.join(repeated)}",
-                zh=f"以下党员重复认领：{'、'.join(repeated)}",
-                member_ids=repeated,
+    counts = Counter(c.claimant for c in wish.live_claims)
+    for kind, en, zh in (("member", "members", "党员"), ("supporter", "supporters", "社会认领人")):
+        repeated = sorted(ident for (who, ident), n in counts.items() if who == kind and n > 1)
+        if repeated:
+            details: dict[str, Any] = {f"{kind}_ids": repeated}
+            found.append(
+                violation(
+                    "wish.claim_total",
+                    wish.id,
+                    en=f"{en} holding more than one live claim: {', '.join(repeated)}",
+                    zh=f"以下{zh}重复认领：{'、'.join(repeated)}",
+                    **details,
+                )
             )
-        )
     return found
 
 
