@@ -12,13 +12,15 @@ targets per organisation of kind 单位 (001 §(一)).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model import _fields as f
 from volunteer_core.model.enums import OrganisationKind
 
-__all__ = ["Organisation"]
+__all__ = ["Organisation", "check_no_cycle"]
 
 
 @attrs.frozen(kw_only=True)
@@ -52,3 +54,40 @@ class Organisation:
                 message_en=f"organisation {self.id} cannot be its own parent",
                 message_zh=f"组织 {self.id} 不能是自己的上级",
             )
+
+
+def check_no_cycle(organisation: Organisation, parent_of: Callable[[str], str | None]) -> None:
+    """Refuse ``organisation`` when its ``parent_id`` lies in its own subtree: ``InvalidInput`` (code
+    ``input.cycle``, path ``parent_id``, value the parent) naming the cycle it would close.
+
+    ``parent_of(id)`` is the stored parent of an organisation (``None``: a root, or none stored). The walk
+    goes up from the new parent; it stops at a root, and — should the stored tree already hold a cycle —
+    at a node it has seen. Both storages call it on ``organisations.update`` (an ``add`` cannot close a
+    cycle: nothing stored names a new id).
+
+    >>> parents = {"o-b": "o-a", "o-c": "o-b"}
+    >>> check_no_cycle(Organisation(id="o-b", name="机关党委", kind="organ_party_committee",
+    ...                             parent_id="o-a"), parents.get)
+    >>> check_no_cycle(Organisation(id="o-a", name="机关工委", kind="work_committee", parent_id="o-c"),
+    ...                parents.get)
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.cycle @ parent_id: ... o-a → o-c → o-b → o-a ...
+    """
+    chain = [organisation.id]
+    seen: set[str] = set()
+    node = organisation.parent_id
+    while node is not None and node not in seen:
+        chain.append(node)
+        if node == organisation.id:
+            cycle = " → ".join(chain)
+            raise InvalidInput(
+                "parent_id",
+                organisation.parent_id,
+                code="input.cycle",
+                message_en=f"organisation {organisation.id} cannot be placed under {organisation.parent_id}, "
+                f"which lies below it: that closes the cycle {cycle}",
+                message_zh=f"组织 {organisation.id} 不能设于其下级 {organisation.parent_id} 之下，否则形成循环 {cycle}",
+            )
+        seen.add(node)
+        node = parent_of(node)

@@ -31,20 +31,27 @@ from volunteer_core.aggregates import AGGREGATES, AGGREGATES_BY_NAME, Aggregate
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, StorageError
 from volunteer_core.model import (
     Activity,
+    Branch,
     BranchPlan,
     HalfYearReport,
     Member,
+    Organisation,
     Pairing,
+    Qualification,
     ServiceRecord,
     Wish,
     WishStatus,
 )
+from volunteer_core.model.organisation import check_no_cycle
 from volunteer_core.ports import (
     ActivityRepository,
+    BranchRepository,
     LockRepository,
     MemberRepository,
+    OrganisationRepository,
     PairingRepository,
     PlanRepository,
+    QualificationRepository,
     RecordRepository,
     ReportRepository,
     UnitOfWork,
@@ -251,6 +258,10 @@ class _Repo(Generic[T]):
         """Uniqueness beyond the id (none by default), on add and on update — as a database's UNIQUE
         constraint checks every write."""
 
+    def _check_update(self, entity: Any) -> None:
+        """The aggregate's own refusal of an update, after its references (none by default; the tree's
+        cycles for organisations)."""
+
     def update(self, entity: T) -> T:
         key = entity.id  # type: ignore[attr-defined]
         tx = self._tx
@@ -265,6 +276,7 @@ class _Repo(Generic[T]):
             )
         self._check_unique(entity)
         self._check_references(entity)
+        self._check_update(entity)
         new = attrs.evolve(entity, version=entity.version + 1)  # type: ignore[misc, attr-defined]
         tx.put(self.table, key, new, fresh=False)
         return new
@@ -274,6 +286,47 @@ class _Repo(Generic[T]):
 
     def _find(self, index: str, value: Hashable) -> builtins.list[T]:
         return sorted(self._tx.select(self.table, index, value), key=lambda e: e.id)
+
+
+class _Organisations(_Repo[Organisation], OrganisationRepository):
+    """The tree: ``children`` by the index of parents, ``subtree`` one lookup of children per node (each
+    a tracked read, so a concurrent move into or out of the subtree conflicts), cycles refused."""
+
+    def _check_update(self, entity: Organisation) -> None:
+        tx = self._tx
+
+        def parent_of(organisation_id: str) -> str | None:
+            stored = tx.get(self.table, organisation_id)
+            return None if stored is None else stored.parent_id
+
+        check_no_cycle(entity, parent_of)
+
+    def children(self, parent_id: str | None) -> list[Organisation]:
+        return self._find("parent", parent_id)
+
+    def subtree(self, organisation_id: str) -> list[Organisation]:
+        found: list[Organisation] = []
+        stack = [self.get(organisation_id)]
+        seen: set[str] = set()
+        while stack:
+            node = stack.pop()
+            if node.id in seen:  # a cycle a storage failed to refuse: never loop
+                continue
+            seen.add(node.id)
+            found.append(node)
+            stack.extend(reversed(self.children(node.id)))
+        return found
+
+
+class _Branches(_Repo[Branch], BranchRepository):
+    def in_organisations(self, organisation_ids: Iterable[str]) -> list[Branch]:
+        found = {b.id: b for o in set(organisation_ids) for b in self._find("organisation", o)}
+        return [found[key] for key in sorted(found)]
+
+
+class _Qualifications(_Repo[Qualification], QualificationRepository):
+    def for_member(self, member_id: str) -> list[Qualification]:
+        return self._find("member", member_id)
 
 
 class _Members(_Repo[Member], MemberRepository):
@@ -395,10 +448,13 @@ class _Reports(_Repo[HalfYearReport], ReportRepository):
 
 #: The repositories with queries of their own; every other aggregate gets the plain one.
 _WITH_QUERIES: dict[str, type[_Repo[Any]]] = {
+    "organisations": _Organisations,
+    "branches": _Branches,
     "members": _Members,
     "pairings": _Pairings,
     "activities": _Activities,
     "records": _Records,
+    "qualifications": _Qualifications,
     "wishes": _Wishes,
     "plans": _Plans,
     "reports": _Reports,

@@ -32,6 +32,7 @@ from volunteer_core.storage.sql._repository import (
     Wishes,
 )
 from volunteer_core.storage.sql._transaction import Transaction
+from volunteer_core.storage.sql._tree import Branches, Organisations, Qualifications
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -80,10 +81,13 @@ class _Locks(LockRepository):
 
 #: The repositories with queries of their own; every other aggregate gets the plain one.
 _WITH_QUERIES: dict[str, type[Repo[Any]]] = {
+    "organisations": Organisations,
+    "branches": Branches,
     "members": Members,
     "pairings": Pairings,
     "activities": Activities,
     "records": Records,
+    "qualifications": Qualifications,
     "wishes": Wishes,
     "plans": Plans,
     "reports": Reports,
