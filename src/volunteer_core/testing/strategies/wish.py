@@ -1,8 +1,11 @@
-"""Strategies for wishes (微心愿) and claims (认领), wishes reached through the real transitions.
+"""Strategies for wishes (微心愿) and claims (认领), wishes reached through the real transitions — claims
+by members and, when asked (``supporter_ids=``), by supporters; referrals (转介) and their outcomes.
 
 >>> from hypothesis import find
 >>> find(wishes(status=WishStatus.SCREENED), lambda w: True).status.value
 'screened'
+>>> find(wishes(status=WishStatus.REFERRED), lambda w: True).referred_to != ""
+True
 """
 
 from __future__ import annotations
@@ -37,28 +40,53 @@ _EVIDENCE: Final = ("", "低保证", "残疾证", "特困供养证明", "村委�
 
 _FINAL_FOR_INVALID: Final = (WishStatus.COLLECTED, WishStatus.REJECTED, WishStatus.CANCELLED)
 
+#: Who a referral goes to, why, and what they report back.
+_DEPARTMENTS: Final = ("城厢区民政局", "区残疾人联合会", "凤山街道办事处", "区慈善总会", "区住房和城乡建设局")
+_REFERRAL_REASONS: Final = ("超过300元，党员力所不及", "需政策扶持", "需专业机构上门服务")
+_OUTCOMES: Final = ("已由民政部门落实", "不符合救助条件", "对象已搬离", "已纳入临时救助")
+
+#: A claimant: ``("member", id)`` or ``("supporter", id)``, as :attr:`Claim.claimant` says.
+_Claimant = tuple[str, str]
+
 
 def claims(
-    *, member_id: str | Sequence[str] | None = None, min_on: date = DATE_MIN, max_on: date = DATE_MAX
+    *,
+    member_id: str | Sequence[str] | None = None,
+    supporter_ids: Sequence[str] | None = None,
+    min_on: date = DATE_MIN,
+    max_on: date = DATE_MAX,
 ) -> st.SearchStrategy[Claim]:
-    """Standalone claims (认领): live, withdrawn or fulfilled, with or without a pledged amount.
-    Claims attached to wishes come from :func:`wishes`, through the real ``Wish.claim``.
+    """Standalone claims (认领): live, withdrawn or fulfilled, with or without a pledged amount, by a
+    member — or, when ``supporter_ids`` is given, by a member or one of those supporters. Claims attached
+    to wishes come from :func:`wishes`, through the real ``Wish.claim``.
 
     >>> from hypothesis import find
     >>> find(claims(member_id="m-1"), lambda c: c.is_live).member_id
     'm-1'
+    >>> find(claims(supporter_ids=["s-1"]), lambda c: c.supporter_id is not None).claimant
+    ('supporter', 's-1')
     """
     check_bounds(min_on, max_on, "min_on", "max_on")
-    return _claim(choice("member_id", member_id, ids("m")), min_on, max_on)
+    members = choice("member_id", member_id, ids("m")).map(lambda m: ("member", m))
+    if supporter_ids is not None:
+        if not supporter_ids:
+            raise ValueError("supporter_ids must not be empty")
+        pool = sorted(set(supporter_ids))
+        return _claim(members | st.sampled_from(pool).map(lambda s: ("supporter", s)), min_on, max_on)
+    return _claim(members, min_on, max_on)
 
 
 @st.composite
-def _claim(draw: st.DrawFn, member_strategy: st.SearchStrategy[str], min_on: date, max_on: date) -> Claim:
+def _claim(
+    draw: st.DrawFn, claimant_strategy: st.SearchStrategy[_Claimant], min_on: date, max_on: date
+) -> Claim:
     claimed = draw(st.dates(min_on, max_on))
     state = draw(st.sampled_from(("live", "withdrawn", "fulfilled")))
     later = draw(st.dates(claimed, max(claimed, max_on)))
+    kind, ident = draw(claimant_strategy)
     return Claim(
-        member_id=draw(member_strategy),
+        member_id=ident if kind == "member" else None,
+        supporter_id=ident if kind == "supporter" else None,
         claimed_on=claimed,
         pledged=draw(st.none() | yuan(1, 30_000)),
         withdrawn_on=later if state == "withdrawn" else None,
@@ -73,6 +101,8 @@ def wishes(
     kind: WishKind | Iterable[WishKind] | None = None,
     beneficiary_id: str | Sequence[str] | None = None,
     member_ids: Sequence[str] | None = None,
+    supporter_ids: Sequence[str] | None = None,
+    referrals: bool = False,
     max_claims: int = 3,
     min_date: date = DATE_MIN,
     max_date: date = DATE_MAX,
@@ -81,7 +111,11 @@ def wishes(
 ) -> st.SearchStrategy[Wish]:
     """Wishes (微心愿) in any lifecycle state, reached through the real transitions of
     :class:`volunteer_core.Wish`: ``screen``, ``publish``, ``claim`` (one-to-one or many-to-one, at most
-    ``max_claims`` live claims, members from ``member_ids``), ``withdraw_claim``, ``fulfil``, ``cancel``.
+    ``max_claims`` live claims, members from ``member_ids`` and — only when ``supporter_ids`` is given —
+    supporters from ``supporter_ids``), ``withdraw_claim``, ``fulfil``, ``cancel``, ``refer`` (a REFERRED
+    wish, referred from COLLECTED, SCREENED or PUBLISHED). With ``referrals=True`` a FULFILLED or
+    CANCELLED wish may also be one whose referral was resolved (``resolve_referral``: no live claim then);
+    by default they are reached through claims and ``cancel`` only.
 
     By default ``validate_wish`` finds nothing wrong (material wishes carry 0.01 … the policy's cap; a
     wish of another kind no value, or one within the cap too — the cap bounds every wish that costs money).
@@ -98,6 +132,12 @@ def wishes(
     >>> from volunteer_core import validate_wish
     >>> [v.code for v in validate_wish(find(wishes(invalid="wish.value_cap"), lambda w: True))]
     ['wish.value_cap']
+    >>> w = find(wishes(status=WishStatus.CLAIMED, supporter_ids=["s-1"]), lambda w: len(w.live_claims) > 1)
+    >>> ("supporter", "s-1") in {c.claimant for c in w.live_claims}
+    True
+    >>> w = find(wishes(status=WishStatus.CANCELLED, referrals=True), lambda w: w.referred_on is not None)
+    >>> w.referral_outcome != "", w.referred_to != ""
+    (True, True)
     """
     check_invalid(invalid, WISH_INVALID)
     policy = DEFAULT if policy is None else policy
@@ -129,8 +169,10 @@ def wishes(
         raise ValueError("this policy has no value cap to break")
     if max_claims < 1:
         raise ValueError("max_claims must be >= 1")
-    if member_ids is not None and not member_ids:
+    if member_ids is not None and not member_ids and not supporter_ids:
         raise ValueError("member_ids must not be empty")
+    if supporter_ids is not None and not supporter_ids:
+        raise ValueError("supporter_ids must not be empty")
     check_bounds(min_date, max_date, "min_date", "max_date")
     return _wish(
         statuses,
@@ -138,6 +180,8 @@ def wishes(
         kinds,
         choice("beneficiary_id", beneficiary_id, ids("bf")),
         None if member_ids is None else sorted(set(member_ids)),
+        [] if supporter_ids is None else sorted(set(supporter_ids)),
+        referrals,
         max_claims,
         min_date,
         max_date,
@@ -180,6 +224,8 @@ def _wish(
     kinds: st.SearchStrategy[WishKind],
     beneficiary_strategy: st.SearchStrategy[str],
     member_pool: list[str] | None,
+    supporter_pool: list[str],
+    referrals: bool,
     max_claims: int,
     min_date: date,
     max_date: date,
@@ -203,14 +249,57 @@ def _wish(
     )
     if member_pool is None:
         member_pool = draw(st.lists(ids("m"), min_size=1, max_size=max_claims + 2, unique=True))
+    pool = [("member", m) for m in member_pool] + [("supporter", s) for s in supporter_pool]
     clock = _Clock(draw, collected, max_date)
+    resolved = (
+        referrals
+        and invalid is None
+        and target in (WishStatus.FULFILLED, WishStatus.CANCELLED)
+        and draw(st.booleans())
+    )
+    if target is WishStatus.REFERRED or resolved:
+        wish = _refer(draw, wish, clock, pool, max_claims, policy)
+        if target is WishStatus.REFERRED:
+            return wish
+        fulfilled = target is WishStatus.FULFILLED
+        outcome = (
+            draw(st.sampled_from(_OUTCOMES)) if not fulfilled else draw(st.sampled_from(("", *_OUTCOMES)))
+        )
+        return wish.resolve_referral(on=clock.next(), fulfilled=fulfilled, outcome=outcome)
     if target is WishStatus.CANCELLED:
         sources = [WishStatus.COLLECTED]
         if invalid is None:
             sources += [WishStatus.SCREENED, WishStatus.PUBLISHED, WishStatus.CLAIMED]
-        wish = _reach(draw, wish, draw(st.sampled_from(sources)), clock, member_pool, max_claims, policy)
+        wish = _reach(draw, wish, draw(st.sampled_from(sources)), clock, pool, max_claims, policy)
         return wish.cancel(clock.next(), draw(st.sampled_from(REASONS)))
-    return _reach(draw, wish, target, clock, member_pool, max_claims, policy)
+    return _reach(draw, wish, target, clock, pool, max_claims, policy)
+
+
+def _refer(
+    draw: st.DrawFn, wish: Wish, clock: _Clock, pool: list[_Claimant], max_claims: int, policy: Policy
+) -> Wish:
+    """Refer a COLLECTED wish from COLLECTED, SCREENED or PUBLISHED (claims taken and withdrawn on the way)."""
+    source = draw(st.sampled_from((WishStatus.COLLECTED, WishStatus.SCREENED, WishStatus.PUBLISHED)))
+    wish = _reach(draw, wish, source, clock, pool, max_claims, policy)
+    return wish.refer(
+        to=draw(st.sampled_from(_DEPARTMENTS)),
+        on=clock.next(),
+        reason=draw(st.sampled_from(_REFERRAL_REASONS)),
+    )
+
+
+def _claim_by(wish: Wish, claimant: _Claimant, on: date, pledged: Yuan | None, policy: Policy) -> Wish:
+    kind, ident = claimant
+    if kind == "member":
+        return wish.claim(ident, on, pledged, policy)
+    return wish.claim(supporter_id=ident, on=on, pledged=pledged, policy=policy)
+
+
+def _withdraw_by(wish: Wish, claimant: _Claimant, on: date) -> Wish:
+    kind, ident = claimant
+    if kind == "member":
+        return wish.withdraw_claim(ident, on)
+    return wish.withdraw_claim(supporter_id=ident, on=on)
 
 
 def _reach(
@@ -218,11 +307,11 @@ def _reach(
     wish: Wish,
     target: WishStatus,
     clock: _Clock,
-    member_pool: list[str],
+    pool: list[_Claimant],
     max_claims: int,
     policy: Policy,
 ) -> Wish:
-    """Move a COLLECTED wish to ``target`` (not CANCELLED) through the real transitions."""
+    """Move a COLLECTED wish to ``target`` (not CANCELLED nor REFERRED) through the real transitions."""
     if target is WishStatus.COLLECTED:
         return wish
     if target is WishStatus.REJECTED:
@@ -233,18 +322,18 @@ def _reach(
     wish = wish.publish(clock.next(), policy=policy)
     # claims taken and withdrawn again: PUBLISHED → CLAIMED → PUBLISHED
     for _ in range(draw(st.integers(0, 2 if target is WishStatus.PUBLISHED else 1))):
-        member = draw(st.sampled_from(member_pool))
-        wish = wish.claim(member, clock.next(), pledged=_partial(draw, wish), policy=policy)
-        wish = wish.withdraw_claim(member, clock.next())
+        claimant = draw(st.sampled_from(pool))
+        wish = _claim_by(wish, claimant, clock.next(), _partial(draw, wish), policy)
+        wish = _withdraw_by(wish, claimant, clock.next())
     if target is WishStatus.PUBLISHED:
         return wish
     full = wish.kind is WishKind.MATERIAL if target is WishStatus.FULFILLED else draw(st.booleans())
-    most = min(max_claims, len(member_pool))
+    most = min(max_claims, len(pool))
     if wish.value is not None:
         most = min(most, wish.value.fen)  # every claim pledges at least one fen
     count = draw(st.integers(1, most))
-    claimants = draw(st.permutations(member_pool))[:count]
-    for index, member in enumerate(claimants):
+    claimants = draw(st.permutations(pool))[:count]
+    for index, claimant in enumerate(claimants):
         remaining = wish.remaining
         pledged: Yuan | None = None
         if remaining is not None:
@@ -256,11 +345,11 @@ def _reach(
                 if upper < 1:
                     break
                 pledged = Yuan.from_fen(draw(st.integers(1, upper)))
-        wish = wish.claim(member, clock.next(), pledged=pledged, policy=policy)
+        wish = _claim_by(wish, claimant, clock.next(), pledged, policy)
     if target is WishStatus.CLAIMED:
-        live = [c.member_id for c in wish.live_claims]
-        for member in live[: draw(st.integers(0, len(live) - 1))]:
-            wish = wish.withdraw_claim(member, clock.next())
+        live = [c.claimant for c in wish.live_claims]
+        for claimant in live[: draw(st.integers(0, len(live) - 1))]:
+            wish = _withdraw_by(wish, claimant, clock.next())
         return wish
     return wish.fulfil(clock.next())
 
