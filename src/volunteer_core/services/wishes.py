@@ -1,4 +1,5 @@
-"""Wishes (微心愿): 征集 → 甄别 → 发布 → 认领 → 落实, or cancelled on the way.
+"""Wishes (微心愿): 征集 → 甄别 → 发布 → 认领 (by members or supporters) → 落实, or cancelled on the way;
+a wish members cannot meet is referred (转介) to a department, which fulfils it or closes it with a reason.
 
 >>> from datetime import date
 >>> from volunteer_core import Beneficiary, Wish
@@ -13,6 +14,9 @@
 >>> w = publish_wish(uow, "w1", on=date(2026, 5, 3))
 >>> w.status.value, w.version
 ('published', 2)
+>>> w = refer_wish(uow, "w1", to="城厢区民政局", on=date(2026, 5, 4), reason="党员力所不及")
+>>> resolve_referral(uow, "w1", on=date(2026, 6, 1), fulfilled=True, outcome="已落实").status.value
+'fulfilled'
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ __all__ = [
     "collect_wish",
     "fulfil_wish",
     "publish_wish",
+    "refer_wish",
+    "resolve_referral",
     "screen_wish",
     "withdraw_claim",
 ]
@@ -82,31 +88,69 @@ def publish_wish(
     return _wish_step(uow, wish_id, lambda w: w.publish(on, policy=policy), retries)
 
 
+def _claimant_exists(uow: UnitOfWork, member_id: str | None, supporter_id: str | None) -> None:
+    """``NotFound`` when the member or supporter named is not stored (``Wish.claim`` judges the rest)."""
+    if member_id is not None and supporter_id is None:
+        uow.members.get(member_id)
+    elif supporter_id is not None and member_id is None:
+        uow.supporters.get(supporter_id)
+
+
 def claim_wish(
     uow: UnitOfWork,
     wish_id: str,
-    member_id: str,
+    member_id: str | None = None,
     *,
+    supporter_id: str | None = None,
     on: date,
     pledged: Yuan | str | int | None = None,
     policy: Policy = DEFAULT,
     retries: int = DEFAULT_RETRIES,
 ) -> Wish:
-    """认领: a stored member pledges toward a published wish. Safe under concurrency: claims that race
-    are serialised by the wish's version, so the pledges never exceed the value."""
+    """认领: a stored member — or a stored supporter (``supporter_id=``: 社区志愿者、爱心人士、社会组织) —
+    pledges toward a published wish (:meth:`Wish.claim <volunteer_core.Wish.claim>`: exactly one claimant,
+    the value, the cap and one live claim per claimant, members and supporters alike). ``NotFound`` for an
+    unknown wish, member or supporter. Safe under concurrency: claims that race are serialised by the
+    wish's version, so the pledges never exceed the value.
+
+    >>> from datetime import date
+    >>> from volunteer_core import Beneficiary, Supporter
+    >>> from volunteer_core.services import add_entities
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> uow = InMemoryUnitOfWork()
+    >>> _ = add_entities(uow, [Beneficiary(id="p1", name="王五", category="elderly", community="凤山社区"),
+    ...                        Supporter(id="s1", name="林爱心", kind="caring_person")])
+    >>> _ = collect_wish(uow, Wish(id="w1", beneficiary_id="p1", kind="material", content="电饭煲",
+    ...                            collected_on=date(2026, 5, 1), value="300"))
+    >>> _ = screen_wish(uow, "w1", approved=True, on=date(2026, 5, 2))
+    >>> _ = publish_wish(uow, "w1", on=date(2026, 5, 3))
+    >>> w = claim_wish(uow, "w1", supporter_id="s1", on=date(2026, 5, 4), pledged="150")
+    >>> w.claims[0].claimant, str(w.remaining)
+    (('supporter', 's1'), '150.00')
+    """
 
     def work() -> Wish:
-        uow.members.get(member_id)
-        return uow.wishes.update(uow.wishes.get(wish_id).claim(member_id, on, pledged, policy))
+        _claimant_exists(uow, member_id, supporter_id)
+        wish = uow.wishes.get(wish_id)
+        return uow.wishes.update(wish.claim(member_id, on, pledged, policy, supporter_id=supporter_id))
 
     return transaction(uow, work, retries)
 
 
 def withdraw_claim(
-    uow: UnitOfWork, wish_id: str, member_id: str, *, on: date, retries: int = DEFAULT_RETRIES
+    uow: UnitOfWork,
+    wish_id: str,
+    member_id: str | None = None,
+    *,
+    supporter_id: str | None = None,
+    on: date,
+    retries: int = DEFAULT_RETRIES,
 ) -> Wish:
-    """撤回认领; the wish returns to PUBLISHED when no live claim is left."""
-    return _wish_step(uow, wish_id, lambda w: w.withdraw_claim(member_id, on), retries)
+    """撤回认领 of a member — or of a supporter (``supporter_id=``); the wish returns to PUBLISHED when no
+    live claim is left."""
+    return _wish_step(
+        uow, wish_id, lambda w: w.withdraw_claim(member_id, on, supporter_id=supporter_id), retries
+    )
 
 
 def fulfil_wish(uow: UnitOfWork, wish_id: str, *, on: date, retries: int = DEFAULT_RETRIES) -> Wish:
@@ -117,5 +161,34 @@ def fulfil_wish(uow: UnitOfWork, wish_id: str, *, on: date, retries: int = DEFAU
 def cancel_wish(
     uow: UnitOfWork, wish_id: str, *, on: date, reason: str, retries: int = DEFAULT_RETRIES
 ) -> Wish:
-    """Cancel a wish that is not final."""
+    """Cancel a COLLECTED, SCREENED, PUBLISHED or CLAIMED wish (a REFERRED one is closed by
+    :func:`resolve_referral`)."""
     return _wish_step(uow, wish_id, lambda w: w.cancel(on, reason), retries)
+
+
+def refer_wish(
+    uow: UnitOfWork, wish_id: str, *, to: str, on: date, reason: str, retries: int = DEFAULT_RETRIES
+) -> Wish:
+    """转介: hand a wish members cannot meet (over the cap, or beyond their means) to the department or
+    organisation ``to``, saying why — from COLLECTED, SCREENED or PUBLISHED (:meth:`Wish.refer
+    <volunteer_core.Wish.refer>`; each refusal is a ``RuleViolation`` with its rule code)."""
+    return _wish_step(uow, wish_id, lambda w: w.refer(to=to, on=on, reason=reason), retries)
+
+
+def resolve_referral(
+    uow: UnitOfWork,
+    wish_id: str,
+    *,
+    on: date,
+    fulfilled: bool,
+    outcome: str = "",
+    retries: int = DEFAULT_RETRIES,
+) -> Wish:
+    """办结转介: the department fulfilled the referred wish (→ FULFILLED), or closed it unmet with the reason
+    ``outcome`` (→ CANCELLED) (:meth:`Wish.resolve_referral <volunteer_core.Wish.resolve_referral>`)."""
+    return _wish_step(
+        uow,
+        wish_id,
+        lambda w: w.resolve_referral(on=on, fulfilled=fulfilled, outcome=outcome),
+        retries,
+    )
