@@ -62,9 +62,18 @@ def storage(kind: str) -> contextlib.AbstractContextManager[str]:
 
 
 def load_master_data(uow: UnitOfWork, world: SyntheticYear) -> None:
-    """Branches, members, teams, beneficiaries, units, pairings, activities, plans, reports (not timed)."""
+    """The organisation tree, branches, members, teams, beneficiaries, units, pairings, activities, plans,
+    reports (not timed)."""
     services.add_entities(
-        uow, [*world.branches, *world.members, *world.teams, *world.beneficiaries, *world.units]
+        uow,
+        [
+            *world.organisations,
+            *world.branches,
+            *world.members,
+            *world.teams,
+            *world.beneficiaries,
+            *world.units,
+        ],
     )
     stored: set[str] = set()
     for pairing in world.pairings:

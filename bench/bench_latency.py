@@ -256,6 +256,8 @@ def record_pairs(world: SyntheticYear) -> Iterator[tuple[str, Activity]]:
     locks would turn into conflicts that a real load spreads wider)."""
     own: dict[str, list[Activity]] = {}
     for activity in world.activities:
+        if activity.requires:  # 先培训再上岗: only members trained for it may serve (member.untrained)
+            continue
         own.setdefault(activity.branch_id, []).append(activity)
     most = max(len(activities) for activities in own.values())
     rng = random.Random(7)

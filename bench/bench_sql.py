@@ -35,7 +35,7 @@ from peers import sql_peer
 
 from volunteer_core import services
 from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
-from volunteer_core.storage.sql._mapping import SPECS
+from volunteer_core.storage.sql._mapping import SPECS  # no public bulk loader: see load()
 from volunteer_core.synthetic import SyntheticYear, generate_year
 from volunteer_core.testing.postgres import temporary_postgres
 
@@ -61,9 +61,13 @@ def _bulk(conn: sa.Connection, repository: str, entities: Iterable[Any]) -> int:
 
 
 def load(engine: sa.Engine, world: SyntheticYear) -> int:
-    """Store the world's year (not timed); return the number of records."""
+    """Store the world's year (not timed); return the number of records.
+
+    Bulk INSERTs of the storage's own rows (``storage.sql._mapping.SPECS``, private): the package has no
+    public bulk loader — its public way in is the use-cases, too slow to load 100k members here."""
     with engine.begin() as conn:
         for repository, entities in (
+            ("organisations", world.organisations),  # parents first: the tree is in dependency order
             ("branches", world.branches),
             ("members", world.members),
             ("teams", world.teams),

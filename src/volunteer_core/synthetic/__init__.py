@@ -5,16 +5,27 @@ kinds a real organ has (community service most months, some missed), a few rever
 few genuine duplicates and one joint pairing of two branches (支部联合, its activities entered under the
 first and attended by both), 同过节 and 办实事 activities held for the branch's pairing, caring actions
 co-organised with the next branch, team campaigns of two days, wishes in every state, plan tables and
-half-year reports (some late, some missing). Everything is deterministic for a seed; records are produced lazily so that a very large
-year can be streamed.
+half-year reports (some late, some missing). Everything is deterministic for a seed; records are
+produced lazily so that a very large year can be streamed.
 
-This module needs only the standard library and volunteer_core itself (no hypothesis).
+Issue 17 adds, each drawn from its own random stream so that what existed before stays as it was: the
+organisation tree above the branches (1 机关工委 → 2 机关党委 → the branches, spread evenly), three
+supporters (one of each kind) claiming wishes beside the members, two wishes over the cap referred
+(转介) — one resolved, one open —, members' insurance (most to the year's end, a few lapsing mid-year:
+they serve no more after it), and one first-aid training (急救, valid 36 months) followed by a duty that
+requires it, attended only by members who took the training.
+
+This package needs only the standard library and volunteer_core itself (no hypothesis).
 
 >>> world = generate_year(2026, members=40, branches=3, seed=7)
 >>> len(world.members), len(world.branches), world.records_per_member > 0
 (40, 3, True)
 >>> sum(1 for _ in world.iter_records()) == sum(1 for _ in world.iter_records())
 True
+>>> [(o.name, o.parent_id) for o in world.organisations]
+[('莆田市直机关工委', None), ('市民政局机关党委', 'o-wc'), ('市卫健委机关党委', 'o-wc')]
+>>> [b.organisation_id for b in world.branches]
+['o-pc1', 'o-pc1', 'o-pc2']
 """
 
 from __future__ import annotations
@@ -33,75 +44,46 @@ from volunteer_core.model import (
     Activity,
     ActivityKind,
     Beneficiary,
-    BeneficiaryCategory,
     Branch,
     BranchPlan,
     HalfYearReport,
     Member,
+    Organisation,
     Pairing,
     PairingMode,
     PartnerUnit,
     PlanItem,
     PlanLine,
+    Qualification,
     ServiceRecord,
+    Supporter,
     Team,
     UnitKind,
     Wish,
-    WishKind,
-    WishStatus,
 )
-from volunteer_core.model.wish import Claim
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.member import organising_branches
+from volunteer_core.rules.readiness import earned_qualifications
+from volunteer_core.synthetic._people import (
+    BRANCH_NAMES,
+    COMMUNITIES,
+    SKILLS,
+    UNITS,
+    beneficiary,
+    organisation_tree,
+    supporters,
+)
+from volunteer_core.synthetic._people import name as person_name
+from volunteer_core.synthetic._records import member_records
+from volunteer_core.synthetic._wishes import replay_wish, wishes
 
 if TYPE_CHECKING:
     from volunteer_core import services
 
-__all__ = ["LoadSummary", "SyntheticYear", "generate_year", "record_request"]
+__all__ = ["FIRST_AID", "LoadSummary", "SyntheticYear", "generate_year", "record_request"]
 
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
-)
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩凯鹏辉玲婷雪琳晨阳"
-_SKILLS = ("急救", "理发", "家电维修", "法律咨询", "心理疏导", "书法", "摄影", "驾驶", "计算机", "医疗保健")
-_BRANCH_NAMES = (
-    "办公室党支部",
-    "政策法规处党支部",
-    "社会事务处党支部",
-    "财务审计处党支部",
-    "信息中心党支部",
-    "机关服务中心党支部",
-    "人事处党支部",
-    "规划发展处党支部",
-)
-_COMMUNITIES = ("凤山社区", "龙桥社区", "文献社区", "东岩社区", "梅峰社区", "霞林社区")
-_UNITS = (
-    ("城厢区社会福利院", UnitKind.WELFARE_HOME),
-    ("荔城区敬老院", UnitKind.NURSING_HOME),
-    ("莆田市特殊教育学校", UnitKind.SPECIAL_SCHOOL),
-    ("阳光幸福家园", UnitKind.HAPPY_HOME),
-    ("凤山社区", UnitKind.COMMUNITY),
-    ("东峤镇珠川村", UnitKind.VILLAGE),
-    ("务工人员子女学校", UnitKind.MIGRANT_CHILDREN_SCHOOL),
-)
-_WISHES = (
-    (WishKind.MATERIAL, "一台电饭煲", "180.00"),
-    (WishKind.MATERIAL, "冬季棉被两床", "260.00"),
-    (WishKind.MATERIAL, "书包和文具", "120.00"),
-    (WishKind.MATERIAL, "助听器一副", "300.00"),
-    (WishKind.MATERIAL, "轮椅一台", "450.00"),  # over the cap: screened out
-    (WishKind.SERVICE, "每周陪伴聊天", None),
-    (WishKind.CULTURAL, "学习使用智能手机", None),
-    (WishKind.SERVICE, "修理漏水的水管", None),
-)
-
-
-def _id_number(rng: random.Random, born: date) -> str:
-    """A syntactically valid GB 11643 number (region 350302, 城厢区) with the right check digit."""
-    body = f"350302{born:%Y%m%d}{rng.randrange(100, 1000)}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
-    return body + check
+#: The qualification the synthetic year trains for and then requires (先培训再上岗).
+FIRST_AID = "急救"
 
 
 @attrs.frozen(kw_only=True)
@@ -120,6 +102,8 @@ class SyntheticYear:
     wishes: tuple[Wish, ...]
     plans: tuple[BranchPlan, ...]
     reports: tuple[HalfYearReport, ...]
+    organisations: tuple[Organisation, ...] = ()
+    supporters: tuple[Supporter, ...] = ()
     records_per_member: int = 40
 
     def iter_records(self) -> Iterator[ServiceRecord]:
@@ -133,23 +117,49 @@ class SyntheticYear:
             for branch_id in sorted(organising_branches(activity, pairing)):
                 by_branch.setdefault(branch_id, []).append(activity)
         for index, member in enumerate(self.members):
-            yield from _member_records(self, index, member, by_branch.get(member.branch_id, []))
+            yield from member_records(self, index, member, by_branch.get(member.branch_id, []))
 
     def records(self) -> list[ServiceRecord]:
         """The whole ledger as a list (small years only)."""
         return list(self.iter_records())
 
+    def qualifications(self) -> list[Qualification]:
+        """What the year's training records earn (:func:`~volunteer_core.rules.readiness.
+        earned_qualifications`): what :meth:`load_into` stores through the ledger's use-cases.
+
+        >>> world = generate_year(2026, members=12, branches=2, seed=3)
+        >>> sorted({(q.name, q.expires_on.year - q.earned_on.year) for q in world.qualifications()})
+        [('急救', 3)]
+        """
+        activities = {a.id: a for a in self.activities if a.grants}
+        return [
+            q
+            for r in self.iter_records()
+            if r.activity_id in activities
+            for q in earned_qualifications(r, activities[r.activity_id])
+        ]
+
     def load_into(self, uow: UnitOfWork, *, batch_size: int = 1000) -> LoadSummary:
         """Build the year in ``uow`` through the use-cases (never by writing tables directly): master
-        data with ``add_entities``, pairings with ``register_pairing`` (a genuine duplicate is refused
+        data with ``add_entities`` (the organisation tree first), pairings with ``register_pairing`` (a genuine duplicate is refused
         and counted), wishes replayed step by step (collect, screen, publish, claim, withdraw, fulfil,
-        cancel), records with ``record_services`` in batches and reversals with ``reverse_service``.
+        cancel; claims by members and supporters; referral and its resolution), records with
+        ``record_services`` in batches — a training's record earning its qualification, which a later
+        record on an activity requiring it needs — and reversals with ``reverse_service``.
         """
         from volunteer_core import services
 
         services.add_entities(
             uow,
-            [*self.branches, *self.members, *self.teams, *self.beneficiaries, *self.units],
+            [
+                *self.organisations,
+                *self.branches,
+                *self.members,
+                *self.teams,
+                *self.beneficiaries,
+                *self.units,
+                *self.supporters,
+            ],
             batch_size=batch_size,
         )
         refused: list[str] = []
@@ -171,7 +181,7 @@ class SyntheticYear:
         )
         services.add_entities(uow, [*self.plans, *self.reports], batch_size=batch_size)
         for wish in self.wishes:
-            _replay_wish(uow, wish)
+            replay_wish(uow, wish)
         reversals: list[ServiceRecord] = []
 
         def ordinary() -> Iterator[services.RecordRequest]:
@@ -215,97 +225,9 @@ class LoadSummary:
     refused_pairings: tuple[str, ...]
 
 
-def _replay_wish(uow: UnitOfWork, wish: Wish) -> None:
-    """Reach ``wish``'s state in ``uow`` through the wish use-cases, step by step."""
-    from volunteer_core import services
-
-    services.collect_wish(
-        uow,
-        attrs.evolve(
-            wish,
-            status=WishStatus.COLLECTED,
-            claims=(),
-            screened_on=None,
-            published_on=None,
-            fulfilled_on=None,
-            cancelled_on=None,
-            reason="",
-        ),
-    )
-    if wish.screened_on is not None:
-        approved = wish.status is not WishStatus.REJECTED
-        services.screen_wish(uow, wish.id, approved=approved, on=wish.screened_on, reason=wish.reason)
-    if wish.published_on is not None:
-        services.publish_wish(uow, wish.id, on=wish.published_on)
-    steps: list[tuple[date, int, Claim]] = []
-    for claim in wish.claims:
-        steps.append((claim.claimed_on, 0, claim))
-        if claim.withdrawn_on is not None and wish.status is not WishStatus.CANCELLED:
-            steps.append((claim.withdrawn_on, 1, claim))
-    for on, step, claim in sorted(steps, key=lambda s: (s[0], s[1])):
-        if step == 0:
-            services.claim_wish(uow, wish.id, claim.member_id, on=on, pledged=claim.pledged)
-        else:
-            services.withdraw_claim(uow, wish.id, claim.member_id, on=on)
-    if wish.fulfilled_on is not None:
-        services.fulfil_wish(uow, wish.id, on=wish.fulfilled_on)
-    if wish.cancelled_on is not None:
-        services.cancel_wish(uow, wish.id, on=wish.cancelled_on, reason=wish.reason)
-
-
-def _member_records(
-    world: SyntheticYear, index: int, member: Member, own: list[Activity]
-) -> Iterator[ServiceRecord]:
-    rng = random.Random(world.seed * 1_000_003 + index)
-    diligence = rng.random() ** 0.5  # some members serve a lot, some very little
-    serial = 0
-    for activity in own:
-        if not member.is_member_on(activity.on) or not member.is_member_on(activity.last_day):
-            continue
-        kind = activity.kind
-        if kind is ActivityKind.COMMUNITY_SERVICE:
-            chance = 0.65 + 0.34 * diligence
-        elif kind is ActivityKind.PAIRING:
-            chance = 0.45 + 0.5 * diligence
-        elif kind is ActivityKind.CARING_ACTION:
-            chance = 0.5 + 0.45 * diligence
-        elif kind is ActivityKind.TEAM_CAMPAIGN:
-            chance = 0.6
-        else:
-            chance = 0.3 + 0.3 * diligence
-        if rng.random() >= chance:
-            continue
-        sessions = 2 if kind is ActivityKind.COMMUNITY_SERVICE and rng.random() < 0.6 else 1
-        day = activity.on if activity.until is None else activity.on + timedelta(days=rng.randrange(2))
-        for _ in range(sessions):
-            serial += 1
-            minutes = rng.choice((60, 90, 120, 120, 150, 180, 240))
-            late = rng.random() < 0.1
-            record = ServiceRecord(
-                id=f"r{world.year}-{index}-{serial}",
-                member_id=member.id,
-                activity_id=activity.id,
-                branch_id=activity.branch_id,
-                kind=kind,
-                on=day,
-                minutes=minutes,
-                recorded_on=day + timedelta(days=rng.randrange(20, 40) if late else rng.randrange(0, 5)),
-            )
-            yield record
-            if rng.random() < 0.01:  # an entry made in error, reversed a few days later
-                serial += 1
-                yield record.reversal(
-                    id=f"r{world.year}-{index}-{serial}",
-                    recorded_on=(record.recorded_on or record.on) + timedelta(days=3),
-                )
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2))))
-
-
 def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, seed: int = 1) -> SyntheticYear:
-    """Build a realistic year for one organ: ``members`` volunteers in ``branches`` branches.
+    """Build a realistic year for one organ: ``members`` volunteers in ``branches`` branches, under a
+    机关工委 and its two 机关党委.
 
     Args:
         year: the calendar year (1951–2099).
@@ -314,14 +236,20 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
         seed: the random seed; the same arguments always give the same year.
     """
     rng = random.Random(seed)
+    # What issue 17 added is drawn from this second stream: the first one draws what it drew before.
+    extra = random.Random(seed * 1_000_033 + 17)
+    organisations, place = organisation_tree(branches)
     branch_list = tuple(
         Branch(
             id=f"b{i + 1:04d}",
-            name=_BRANCH_NAMES[i % len(_BRANCH_NAMES)] + (f"（{i // 8 + 1}）" if i >= 8 else ""),
+            name=BRANCH_NAMES[i % len(BRANCH_NAMES)] + (f"（{i // 8 + 1}）" if i >= 8 else ""),
+            organisation_id=place(i),
         )
         for i in range(branches)
     )
     start = date(year, 1, 1)
+    # 人身意外伤害保险 (003): every member covered to the year's end but one in forty, lapsing mid-year
+    lapsing = set(extra.sample(range(members), min(members, max(1, members // 40))))
     member_list: list[Member] = []
     for i in range(members):
         branch = branch_list[i % branches]
@@ -333,17 +261,18 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
         elif roll < 0.07:  # left mid-year
             month = rng.randrange(3, 12)
             left = last_day(year, month) if rng.random() < 0.5 else date(year, month, 10)
-        skills = frozenset(rng.sample(_SKILLS, rng.choice((0, 1, 1, 2, 2, 3))))
+        skills = frozenset(rng.sample(SKILLS, rng.choice((0, 1, 1, 2, 2, 3))))
         member_list.append(
             Member(
                 id=f"m{i + 1:06d}",
-                name=_name(rng),
+                name=person_name(rng),
                 branch_id=branch.id,
                 joined_on=joined,
                 left_on=left,
                 skills=skills,
                 phone=f"13{rng.randrange(5, 10)}{rng.randrange(10**8):08d}",
-                community=rng.choice(_COMMUNITIES),
+                community=rng.choice(COMMUNITIES),
+                insured_until=last_day(year, extra.randrange(4, 10)) if i in lapsing else date(year, 12, 31),
             )
         )
 
@@ -363,12 +292,12 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
     team_of = {t.branch_id: t.id for t in teams}
 
     units = tuple(
-        PartnerUnit(id=f"u{i + 1:03d}", name=name, kind=kind) for i, (name, kind) in enumerate(_UNITS)
+        PartnerUnit(id=f"u{i + 1:03d}", name=unit, kind=kind) for i, (unit, kind) in enumerate(UNITS)
     )
     joint_unit = PartnerUnit(id="u-joint", name="霞林社区", kind=UnitKind.COMMUNITY)  # 支部联合's target
     if branches >= 2:
         units = (*units, joint_unit)
-    beneficiaries = tuple(_beneficiary(rng, i, year) for i in range(max(8, branches * 2)))
+    beneficiaries = tuple(beneficiary(rng, i, year) for i in range(max(8, branches * 2)))
 
     activities: list[Activity] = []
     festival_days = [f.on for f in calendar.festivals(year) if f.key in calendar.FUJIAN_FESTIVALS]
@@ -496,7 +425,10 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
                 measures="另行结对",
             )
         )
-    wishes = _wishes(rng, year, beneficiaries, member_list)
+    # last, so that every member's records of the activities above are drawn as before
+    activities.extend(_first_aid(year, branch_list))
+    helpers = supporters(extra)
+    wish_list = wishes(rng, year, beneficiaries, member_list, helpers, extra=extra)
     plans = tuple(
         BranchPlan(
             id=f"plan{b.id}",
@@ -534,79 +466,40 @@ def generate_year(year: int = 2026, *, members: int = 200, branches: int = 6, se
         units=units,
         pairings=tuple(pairings),
         activities=tuple(activities),
-        wishes=wishes,
+        wishes=wish_list,
         plans=plans,
         reports=reports,
+        organisations=organisations,
+        supporters=helpers,
     )
 
 
-def _beneficiary(rng: random.Random, i: int, year: int) -> Beneficiary:
-    category = (
-        BeneficiaryCategory.ELDERLY,
-        BeneficiaryCategory.CHILD,
-        BeneficiaryCategory.DISABLED,
-        BeneficiaryCategory.HARDSHIP,
-        BeneficiaryCategory.SPECIAL,
-    )[i % 5]
-    age = {BeneficiaryCategory.ELDERLY: 78, BeneficiaryCategory.CHILD: 9}.get(category, 45) + rng.randrange(
-        0, 8
-    )
-    born = date(year - age, rng.randrange(1, 13), rng.randrange(1, 29))
-    community = _COMMUNITIES[i % len(_COMMUNITIES)]
-    return Beneficiary(
-        id=f"ben{i + 1:04d}",
-        name=_name(rng),
-        category=category,
-        community=community,
-        id_number=_id_number(rng, born),
-        phone=f"159{rng.randrange(10**8):08d}",
-        address=f"福建省莆田市城厢区{community}{rng.randrange(1, 30)}号楼{rng.randrange(101, 699)}室",
-    )
-
-
-def _wishes(
-    rng: random.Random, year: int, beneficiaries: tuple[Beneficiary, ...], members: list[Member]
-) -> tuple[Wish, ...]:
-    """Wishes in every state, reached through the real transitions."""
-    out: list[Wish] = []
-    for i, (kind, content, value) in enumerate(_WISHES * 3):
-        ben = beneficiaries[i % len(beneficiaries)]
-        day = date(year, 5, 1) + timedelta(days=i)
-        wish = Wish(
-            id=f"w{i + 1:04d}",
-            beneficiary_id=ben.id,
-            kind=kind,
-            content=content,
-            collected_on=day,
-            value=value,
-        )
-        stage = i % 8
-        if value is not None and int(value.split(".")[0]) > 300:
-            wish = wish.screen(False, day + timedelta(days=2), reason="超过300元上限")
-        elif stage == 0:
-            pass  # still COLLECTED
-        elif stage == 1:
-            wish = wish.cancel(day + timedelta(days=1), reason="服务对象已搬离")
-        elif stage == 2:
-            wish = wish.screen(True, day + timedelta(days=2))
-        else:
-            wish = wish.screen(True, day + timedelta(days=2)).publish(day + timedelta(days=5))
-            claimers = rng.sample(members, 3)
-            stage -= 1
-            if stage >= 3:
-                if wish.value is not None and stage >= 5:  # many-to-one: two members share the wish
-                    half = wish.value.fen // 2
-                    wish = wish.claim(claimers[0].id, day + timedelta(days=6), pledged=_yuan(half))
-                    wish = wish.claim(claimers[1].id, day + timedelta(days=7))
-                else:
-                    wish = wish.claim(claimers[0].id, day + timedelta(days=6))
-            if stage == 4:
-                wish = wish.withdraw_claim(claimers[0].id, day + timedelta(days=8))
-            if stage == 6 or (stage == 5 and i % 2):
-                wish = wish.fulfil(day + timedelta(days=20))
-        out.append(wish)
-    return tuple(out)
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
+def _first_aid(year: int, branches: tuple[Branch, ...]) -> list[Activity]:
+    """A first-aid training of every branch (led by the first, co-organised by the others) granting
+    急救 for 36 months, then a duty that requires it: only members trained before it serve on it."""
+    if not branches:
+        return []
+    lead, others = branches[0].id, frozenset(b.id for b in branches[1:])
+    return [
+        Activity(
+            id="a-firstaid-training",
+            kind=ActivityKind.TRAINING,
+            branch_id=lead,
+            branch_ids=others,
+            on=date(year, 3, 18),
+            title="应急救护技能培训",
+            grants=frozenset({FIRST_AID}),
+            grants_valid_months=36,
+            summary="红十字会讲师授课，考核合格",
+        ),
+        Activity(
+            id="a-firstaid-duty",
+            kind=ActivityKind.OTHER,
+            branch_id=lead,
+            branch_ids=others,
+            on=date(year, 10, 25),
+            title="城市马拉松医疗急救保障",
+            requires=frozenset({FIRST_AID}),
+            summary="赛道沿线急救保障",
+        ),
+    ]
