@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import TextIO
 from volunteer_core import policies, services
 from volunteer_core._catalogue import RULES
 from volunteer_core.compliance import YearReport
+from volunteer_core.demo._rollup import hours, pad, render_organisations
 from volunteer_core.demo._timebank import show_timebank
 from volunteer_core.model.enums import Severity
 from volunteer_core.policy import Policy
@@ -28,31 +28,23 @@ from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryUnitOfWork
 from volunteer_core.synthetic import SyntheticYear, generate_year
 
-__all__ = ["render_summary", "run"]
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """Pad to a display width (CJK characters take two columns)."""
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    fill = " " * max(0, width - shown)
-    return fill + text if right else text + fill
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes // 60}.{minutes % 60 * 10 // 60}"
+__all__ = ["render_organisations", "render_summary", "run"]
 
 
 def render_summary(world: SyntheticYear, report: YearReport, *, limit: int = 15) -> str:
-    """The compliance summary as text (Chinese labels, English in brackets)."""
+    """The compliance summary as text (Chinese labels, English in brackets): the branches, then — when
+    the report rolls up an organisation tree — the roll-up (工委 → 机关党委 → 支部), the violations by rule,
+    the wishes by state and the first violations."""
     lines = [
         f"{report.year}年度党员志愿服务合规汇总（Compliance summary {report.year}, policy {report.policy.name}）",
         "",
-        f"支部 {len(world.branches)} 个、党员 {len(report.members)} 名、服务记录 {report.records_read} 条、"
-        f"结对 {len(world.pairings)} 个、微心愿 {len(world.wishes)} 个",
+        f"组织 {len(world.organisations)} 个、支部 {len(world.branches)} 个、党员 {len(report.members)} 名、"
+        f"服务记录 {report.records_read} 条、结对 {len(world.pairings)} 个、微心愿 {len(world.wishes)} 个、"
+        f"社会认领人 {len(world.supporters)} 个",
         "",
-        _pad("支部 branch", 22)
+        pad("支部 branch", 22)
         + "".join(
-            _pad(h, w, right=True)
+            pad(h, w, right=True)
             for h, w in (("党员", 6), ("达标", 6), ("达标率", 8), ("时长(小时)", 12), ("问题", 6))
         ),
     ]
@@ -62,8 +54,11 @@ def render_summary(world: SyntheticYear, report: YearReport, *, limit: int = 15)
         rate = f"{branch.compliant_members * 100 // branch.members}%" if branch.members else "-"
         name = branch.name or branch.branch_id
         cells = [(str(branch.members), 6), (str(branch.compliant_members), 6), (rate, 8)]
-        cells += [(_hours(branch.net_minutes), 12), (str(problems), 6)]
-        lines.append(_pad(name, 22) + "".join(_pad(c, w, right=True) for c, w in cells))
+        cells += [(hours(branch.net_minutes), 12), (str(problems), 6)]
+        lines.append(pad(name, 22) + "".join(pad(c, w, right=True) for c, w in cells))
+    rollup = render_organisations(report.organisations, report.branches)
+    if rollup:
+        lines += ["", *rollup.splitlines()]
     total = len(report.members)
     lines += [
         "",
@@ -74,7 +69,7 @@ def render_summary(world: SyntheticYear, report: YearReport, *, limit: int = 15)
     counts = Counter((v.code, v.severity) for v in report.violations)
     for (code, severity), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0])):
         level = "错误" if severity is Severity.ERROR else "提醒"
-        lines.append(f"  {code:<28}{_pad(RULES[code].title_zh, 36)}{level} {n:>4}")
+        lines.append(f"  {code:<28}{pad(RULES[code].title_zh, 36)}{level} {n:>4}")
     wish_states = Counter(w.status for w in world.wishes)
     lines += [
         "",
@@ -139,6 +134,9 @@ def _write_forms(stream: TextIO, uow: UnitOfWork, directory: Path, year: int) ->
 
     fmt = "xlsx" if importlib.util.find_spec("openpyxl") is not None else "csv"
     written = forms.export_all(uow, directory, year=year, fmt=fmt, on=date(year, 12, 31))
+    summary = directory / f"{year}-organisation_summary.{fmt}"
+    if "organisation_summary" in forms.KINDS and summary not in written:  # 汇总表 (逐级上报)
+        written.append(forms.export("organisation_summary", uow, summary, year=year, on=date(year, 12, 31)))
     stream.write(f"\n已写入 {directory}（written）：{directory / 'volunteer.db'}\n")
     for path in written:
         stream.write(f"  {path}\n")
