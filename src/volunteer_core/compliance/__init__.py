@@ -31,10 +31,17 @@ from volunteer_core.compliance._member import (
     valid_as_of,
     valid_year,
 )
-from volunteer_core.compliance._organisations import OrganisationTotals, OrganisationYear
+from volunteer_core.compliance._organisations import (
+    ORGANISATION_COLUMNS,
+    OrganisationTotals,
+    OrganisationYear,
+    valid_branch_ids,
+)
+from volunteer_core.compliance._rollup import roll_up_organisations
 from volunteer_core.compliance._year import BranchYear, YearReport, evaluate_year, evaluate_year_totals
 
 __all__ = [
+    "ORGANISATION_COLUMNS",
     "RECORD_COLUMNS",
     "BranchYear",
     "MemberTotals",
@@ -48,6 +55,8 @@ __all__ = [
     "evaluate_year_totals",
     "full_months",
     "member_year_totals",
+    "roll_up_organisations",
     "valid_as_of",
+    "valid_branch_ids",
     "valid_year",
 ]

@@ -11,18 +11,40 @@ The private half of :mod:`volunteer_core.compliance` (its names are re-exported 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from volunteer_core.errors import InvalidInput
 from volunteer_core.model.enums import OrganisationKind
 
-__all__ = ["OrganisationTotals", "OrganisationYear"]
+__all__ = ["ORGANISATION_COLUMNS", "OrganisationTotals", "OrganisationYear", "valid_branch_ids"]
+
+#: The keys of :meth:`OrganisationYear.to_record`, in order (the columns of
+#: ``YearReport.organisations_dataframe()``).
+ORGANISATION_COLUMNS: tuple[str, ...] = (
+    "organisation_id",
+    "name",
+    "kind",
+    "parent_id",
+    "depth",
+    "path",
+    *(
+        f"{prefix}_{name}"
+        for prefix in ("node", "subtree")
+        for name in ("branches", "members", "compliant_members", "net_minutes", "violations")
+    ),
+)
 
 
-def _frozen_counts(value: Mapping[str, int]) -> Mapping[str, int]:
+def frozen_counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    """Counts by rule code as a read-only mapping, codes sorted.
+
+    >>> dict(frozen_counts({"member.skill": 1, "branch.team": 2}))
+    {'branch.team': 2, 'member.skill': 1}
+    """
     return MappingProxyType(dict(sorted(value.items())))
 
 
@@ -36,7 +58,7 @@ class OrganisationTotals:
     members: int = 0
     compliant_members: int = 0
     net_minutes: int = 0
-    violations_by_rule: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen_counts)
+    violations_by_rule: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts)
 
     @property
     def compliance_rate(self) -> float | None:
@@ -101,3 +123,41 @@ class OrganisationYear:
             record[f"{prefix}_net_minutes"] = totals.net_minutes
             record[f"{prefix}_violations"] = totals.violations
         return record
+
+
+def valid_branch_ids(branch_ids: object) -> frozenset[str]:
+    """The ``branch_ids`` of ``UnitOfWork.member_year_totals`` as a set; one string (a slip for
+    ``[branch_id]``), anything not a collection, or an id that is not a string raises ``InvalidInput``
+    (code ``input.type``, path ``branch_ids``).
+
+    >>> sorted(valid_branch_ids(["b2", "b1", "b2"]))
+    ['b1', 'b2']
+    >>> valid_branch_ids("b1")
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.type @ branch_ids: ...
+    """
+    found: frozenset[object] | None = None
+    if not isinstance(branch_ids, str | bytes) and isinstance(branch_ids, Iterable):
+        try:
+            found = frozenset(branch_ids)
+        except TypeError:  # an unhashable item
+            found = None
+    if found is None:
+        raise InvalidInput(
+            "branch_ids",
+            branch_ids if isinstance(branch_ids, str) else type(branch_ids).__name__,
+            code="input.type",
+            message_en="branch_ids must be a collection of branch ids (a list, a set), not one id",
+            message_zh="branch_ids 须为支部编号的集合（列表、集合），而非单个编号",
+        )
+    wrong = sorted({type(b).__name__ for b in found if not isinstance(b, str)})
+    if wrong:
+        raise InvalidInput(
+            "branch_ids",
+            wrong,
+            code="input.type",
+            message_en=f"every branch id must be a string, not {', '.join(wrong)}",
+            message_zh=f"支部编号须为字符串，而非 {'、'.join(wrong)}",
+        )
+    return frozenset(b for b in found if isinstance(b, str))

@@ -23,10 +23,12 @@ from volunteer_core.compliance._member import (
     valid_as_of,
     valid_year,
 )
-from volunteer_core.compliance._organisations import OrganisationYear
+from volunteer_core.compliance._organisations import OrganisationTotals, OrganisationYear, frozen_counts
+from volunteer_core.compliance._rollup import ViolationCounts, pairing_violation_branch, roll_up_organisations
 from volunteer_core.dual_registration import MemberRegistrations, RegisteredCommunities
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
+from volunteer_core.model.organisation import Organisation
 from volunteer_core.model.pairing import Pairing
 from volunteer_core.model.people import Branch, Member, Team
 from volunteer_core.model.plan import BranchPlan, HalfYearReport
@@ -46,7 +48,18 @@ from volunteer_core.rules.pairing import check_pairings
 
 @attrs.frozen(kw_only=True)
 class BranchYear:
-    """A branch's year: its members' results summed, and the branch's own violations."""
+    """A branch's year: its members' results summed, and the branch's own violations.
+
+    ``violations`` are the branch's own (``branch.*``, ``coverage.*``); ``violations_by_rule`` counts,
+    by rule code, every violation of the report that counts for the branch — its members', its teams',
+    the activities it leads, its pairings' and its own (:mod:`the roll-up's attribution
+    <volunteer_core.compliance._rollup>`).
+
+    >>> b = BranchYear(branch_id="b1", name="一支部", members=4, compliant_members=3, net_minutes=600,
+    ...                teams=1, violations=(), violations_by_rule={"member.annual_hours": 1})
+    >>> b.compliance_rate, b.totals.violations
+    (0.75, 1)
+    """
 
     branch_id: str
     name: str | None
@@ -55,11 +68,23 @@ class BranchYear:
     net_minutes: int
     teams: int
     violations: tuple[Violation, ...]
+    violations_by_rule: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts)
 
     @property
     def compliance_rate(self) -> float | None:
         """Share of compliant members (a ratio for display; None without members)."""
         return self.compliant_members / self.members if self.members else None
+
+    @property
+    def totals(self) -> OrganisationTotals:
+        """The branch as one branch's :class:`OrganisationTotals` (what the roll-up sums)."""
+        return OrganisationTotals(
+            branches=1,
+            members=self.members,
+            compliant_members=self.compliant_members,
+            net_minutes=self.net_minutes,
+            violations_by_rule=self.violations_by_rule,
+        )
 
 
 def _no_coverage() -> Mapping[str, BranchCoverage]:
@@ -137,9 +162,32 @@ class YearReport:
 
         return coverage_frame(self.coverage_records())
 
+    def organisation_records(self) -> list[dict[str, Any]]:
+        """The roll-up (逐级上报): one flat dict per organisation node, top-down (:meth:`OrganisationYear.
+        to_record <volunteer_core.compliance.OrganisationYear.to_record>`: identity, ``depth``, ``path``,
+        the node's and the subtree's totals); empty when the report has no organisations.
+
+        >>> from datetime import date
+        >>> from volunteer_core import Branch, Member, Organisation, evaluate_year
+        >>> report = evaluate_year(2026, members=[Member(id="m1", name="甲", branch_id="b1",
+        ...     joined_on=date(2020, 1, 1))], records=[], branches=[Branch(id="b1", name="一支部",
+        ...     organisation_id="o1")], organisations=[Organisation(id="o1", name="工委", kind="work_committee")])
+        >>> [(r["name"], r["depth"], r["node_members"], r["subtree_compliant_members"])
+        ...  for r in report.organisation_records()]
+        [('工委', 0, 1, 0)]
+        """
+        return [o.to_record() for o in self.organisations.values()]
+
+    def organisations_dataframe(self) -> Any:
+        """:meth:`organisation_records` as a ``pandas.DataFrame`` (one row per node, with its depth and
+        path; the columns of :data:`~volunteer_core.compliance.ORGANISATION_COLUMNS`). Needs pandas."""
+        from volunteer_core.notebook.html import organisations_frame
+
+        return organisations_frame(self.organisation_records())
+
     def _repr_html_(self) -> str:
-        """The report as HTML (notebooks): headline numbers, branches, violations by rule, 四覆盖 when
-        judged, members."""
+        """The report as HTML (notebooks): headline numbers, the organisation roll-up when there is one,
+        branches, violations by rule, 四覆盖 when judged, members."""
         from volunteer_core.notebook.html import year_report_html
 
         return year_report_html(self)
@@ -172,6 +220,8 @@ def evaluate_year(
     policy: Policy = DEFAULT,
     as_of: date | None = None,
     registrations: Iterable[CommunityRegistration] = (),
+    organisations: Iterable[Organisation] = (),
+    judged_activities: Iterable[Activity] | None = None,
 ) -> YearReport:
     """Judge a whole year in one pass over ``records``.
 
@@ -191,7 +241,17 @@ def evaluate_year(
     activities count when linked to one of the branch's pairings), and a confirmed record dated outside
     its activity's date or span is a ``record.activity_date`` ERROR in its member's year, counted in
     the minutes and the participation only. A record whose activity is not given is judged by its own
-    fields.
+    fields. ``judged_activities``, when given, are the activities judged (``activity.*``, and the team
+    campaigns) instead of ``activities`` — a report of part of the organ judges its own activities while
+    every activity its members' records refer to is known.
+
+    With ``organisations`` (the tree, or a subtree of it) and ``branches`` naming their
+    ``organisation_id``, ``YearReport.organisations`` rolls the branches up the tree
+    (:func:`~volunteer_core.compliance.roll_up_organisations`); each violation counts once, for the
+    branch it concerns — a member's for the member's branch, a team's for the team's, an activity's for
+    its lead branch, a pairing's for the branch its details name or else the first judged branch (in
+    sorted order) of its subject pairing (``BranchYear.violations_by_rule``). ``branches`` and
+    ``organisations`` also go to :func:`~volunteer_core.rules.pairing.check_pairings`.
 
     >>> from datetime import date
     >>> from volunteer_core import Member, evaluate_year
@@ -232,11 +292,12 @@ def evaluate_year(
         read=read,
         unmatched=unmatched,
         teams=teams,
-        activities=activities,
+        activities=activities if judged_activities is None else judged_activities,
         pairings=pairings,
         plans=plans,
         reports=reports,
         branches=branches,
+        organisations=organisations,
     )
 
 
@@ -253,6 +314,7 @@ def evaluate_year_totals(
     branches: Iterable[Branch] = (),
     policy: Policy = DEFAULT,
     as_of: date | None = None,
+    organisations: Iterable[Organisation] = (),
 ) -> YearReport:
     """:func:`evaluate_year` from per-member aggregates instead of records — the same report, for a
     storage that aggregates in the database (``GROUP BY``) instead of streaming every record.
@@ -263,7 +325,9 @@ def evaluate_year_totals(
     records. Not for
     ``policy.community_service_where_registered`` (双报到 needs each record's community: use
     :func:`evaluate_year`), which raises ``InvalidInput``. ``records_read`` sums ``totals.records``;
-    ``unmatched_records`` sums those of members not judged.
+    ``unmatched_records`` sums those of members not judged. ``activities`` here are only judged
+    (``activity.*``, team campaigns); ``organisations`` roll the branches up the tree as in
+    :func:`evaluate_year`.
 
     >>> from datetime import date
     >>> from volunteer_core import Member
@@ -310,6 +374,7 @@ def evaluate_year_totals(
         plans=plans,
         reports=reports,
         branches=branches,
+        organisations=organisations,
     )
 
 
@@ -328,12 +393,17 @@ def _report(
     plans: Iterable[BranchPlan],
     reports: Iterable[HalfYearReport],
     branches: Iterable[Branch],
+    organisations: Iterable[Organisation],
 ) -> YearReport:
     """The rules beyond the members' (teams, branches, deadlines, activities, pairings), and the report."""
     ended = as_of is None or as_of >= date(year, 12, 31)
     teams = list(teams)
+    organisations = list(organisations)
     known_branches = {b.id: b for b in branches}
     branch_ids = sorted({m.branch_id for m in judged} | set(known_branches))
+    counted = ViolationCounts()
+    for member_year in member_years.values():
+        counted.add(member_year.branch_id, member_year.violations)
 
     in_year = [a for a in activities if a.on.year == year and (as_of is None or a.on <= as_of)]
     evaluated_on = as_of or date(year, 12, 31)
@@ -346,7 +416,9 @@ def _report(
     for team in teams:
         found = check_team_campaign(team, campaigns.get(team.id, ()), year, policy)
         if found and ended:
-            team_violations.extend(policy.cite(found))
+            cited = policy.cite(found)
+            team_violations.extend(cited)
+            counted.add(team.branch_id, cited)
     teams_by_branch: dict[str, list[Team]] = {}
     for team in teams:
         teams_by_branch.setdefault(team.branch_id, []).append(team)
@@ -388,20 +460,25 @@ def _report(
                 as_of=as_of,
             )
             branch_violations[branch_id].extend(policy.cite(covered.violations))
-    activity_violations = policy.cite(
-        v for a in in_year for v in check_activity(a, policy, evaluated_on=evaluated_on)
-    )
+    activity_violations: list[Violation] = []
+    for activity in in_year:
+        cited = policy.cite(check_activity(activity, policy, evaluated_on=evaluated_on))
+        activity_violations.extend(cited)
+        counted.add(activity.branch_id, cited)
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    pairing_violations = policy.cite(
-        check_pairings(
-            (
-                p
-                for p in pairings
-                if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
-            ),
-            policy,
-        )
-    )
+    overlapping = {
+        p.id: p
+        for p in pairings
+        if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
+    }
+    pairing_violations = policy.cite(check_pairings(overlapping.values(), policy))
+    judged_branches = set(branch_ids)
+    for v in pairing_violations:
+        concerned = pairing_violation_branch(v, overlapping, judged_branches)
+        if concerned is not None:
+            counted.add(concerned, (v,))
+    for branch_id in branch_ids:
+        counted.add(branch_id, branch_violations[branch_id])
 
     by_branch: dict[str, list[MemberYear]] = {b: [] for b in branch_ids}
     for member_year in member_years.values():
@@ -418,6 +495,7 @@ def _report(
             net_minutes=sum(y.net_minutes for y in mine),
             teams=len(teams_by_branch.get(branch_id, ())),
             violations=tuple(branch_violations[branch_id]),
+            violations_by_rule=counted.of(branch_id),
         )
 
     everything = [
@@ -437,4 +515,11 @@ def _report(
         records_read=read,
         unmatched_records=unmatched,
         coverage=MappingProxyType(coverage),
+        organisations=MappingProxyType(
+            roll_up_organisations(
+                organisations,
+                branches=known_branches.values(),
+                branch_totals={b: y.totals for b, y in branch_years.items()},
+            )
+        ),
     )

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from volunteer_core._catalogue import Violation
-    from volunteer_core.compliance import MemberYear, YearReport
+    from volunteer_core.compliance import MemberYear, OrganisationYear, YearReport
     from volunteer_core.forms import ImportResult
     from volunteer_core.rules import BranchCoverage
 
@@ -31,6 +31,8 @@ __all__ = [
     "coverage_html",
     "import_result_html",
     "member_year_html",
+    "organisations_frame",
+    "organisations_html",
     "records_frame",
     "table",
     "violation_html",
@@ -184,8 +186,10 @@ def _covered(judged: int, missing: Sequence[str]) -> str:
     return f"{judged - len(missing)}/{judged}" + (f"（缺 missing: {shown}）" if missing else "")
 
 
-def coverage_html(coverages: Sequence[BranchCoverage], *, limit: int = LIMIT) -> str:
-    """四覆盖, one row per branch: members judged, whether it has a team, how many are registered,
+def coverage_html(
+    coverages: Sequence[BranchCoverage], *, limit: int = LIMIT, names: Mapping[str, str] | None = None
+) -> str:
+    """四覆盖, one row per branch (its name from ``names`` where known): members judged, whether it has a team, how many are registered,
     trained and serving out of its members (with the first missing ids), complete or not, pending.
 
     >>> from volunteer_core.rules import BranchCoverage
@@ -198,7 +202,7 @@ def coverage_html(coverages: Sequence[BranchCoverage], *, limit: int = LIMIT) ->
         return "<p>未评估四覆盖 / coverage not judged</p>"
     rows = (
         [
-            c.branch_id,
+            (names or {}).get(c.branch_id, c.branch_id),
             len(c.members),
             c.organised,
             _covered(len(c.members), c.unregistered),
@@ -226,10 +230,65 @@ def coverage_html(coverages: Sequence[BranchCoverage], *, limit: int = LIMIT) ->
     )
 
 
+def _rate(compliant: int, members: int) -> str:
+    return f"{compliant / members:.0%}" if members else "—"
+
+
+def organisations_html(organisations: Sequence[OrganisationYear]) -> str:
+    """The roll-up (逐级上报) as a table, one row per node top-down, each name indented by its depth:
+    branches, members, compliant members, rate, hours and violations of the subtree, then the node's own
+    branches' members.
+
+    >>> from volunteer_core.compliance import OrganisationTotals, OrganisationYear
+    >>> from volunteer_core.model import OrganisationKind
+    >>> t = OrganisationTotals(branches=2, members=10, compliant_members=7, net_minutes=600)
+    >>> root = OrganisationYear(organisation_id="o1", name="市直机关工委", kind=OrganisationKind.WORK_COMMITTEE,
+    ...     parent_id=None, depth=0, path=("o1",), branch_ids=(), child_ids=("o2",),
+    ...     node=OrganisationTotals(), subtree=t)
+    >>> child = OrganisationYear(organisation_id="o2", name="<局>机关党委",
+    ...     kind=OrganisationKind.ORGAN_PARTY_COMMITTEE,
+    ...     parent_id="o1", depth=1, path=("o1", "o2"), branch_ids=("b1", "b2"), child_ids=(), node=t, subtree=t)
+    >>> html = organisations_html([root, child])
+    >>> "<td>市直机关工委</td>" in html, "<td>\u3000\u3000&lt;局&gt;机关党委</td>" in html, "70%" in html
+    (True, True, True)
+    """
+    if not organisations:
+        return "<p>没有组织架构 / no organisation tree</p>"
+    rows = (
+        [
+            "\u3000\u3000" * o.depth + o.name,
+            _Both(o.kind.label_zh, o.kind.value),
+            o.subtree.branches,
+            o.subtree.members,
+            o.subtree.compliant_members,
+            _rate(o.subtree.compliant_members, o.subtree.members),
+            _hours(o.subtree.net_minutes),
+            o.subtree.violations,
+            o.node.members,
+        ]
+        for o in organisations
+    )
+    return table(
+        (
+            "组织 organisation",
+            "类别 kind",
+            "支部 branches",
+            "党员 members",
+            "达标 compliant",
+            "达标率 rate",
+            "时长 hours",
+            "问题 violations",
+            "直属支部党员 own branches' members",
+        ),
+        rows,
+    )
+
+
 def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
-    """A year: headline numbers, a table per branch, violations by rule, 四覆盖 (when the policy judges
-    it), the first members."""
+    """A year: headline numbers, the organisation roll-up (when the report has one), a table per branch
+    (names where known), violations by rule, 四覆盖 (when the policy judges it), the first members."""
     total = len(report.members)
+    names = {b.branch_id: b.name for b in report.branches.values() if b.name}
     compliant = report.compliant_members
     head = (
         f"<p><b>{report.year} 年度合规报告 / compliance {report.year}</b> · 政策 policy "
@@ -278,7 +337,7 @@ def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
         (
             [
                 f"{m.member_name}（{m.member_id}）",
-                m.branch_id,
+                names.get(m.branch_id, m.branch_id),
                 _hours(m.net_minutes),
                 _hours(m.required_minutes),
                 _text(m.months_missing),
@@ -294,12 +353,19 @@ def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
     by_code = _by_code(report.violations) if report.violations else "<p>没有发现问题 / no violations</p>"
     return (
         head
+        + (
+            "<h4>逐级汇总 / roll-up by organisation</h4>"
+            + organisations_html(list(report.organisations.values()))
+            if report.organisations
+            else ""
+        )
         + "<h4>支部 / branches</h4>"
         + branches
         + "<h4>问题分布 / violations by rule</h4>"
         + by_code
         + (
-            "<h4>四覆盖 / coverage</h4>" + coverage_html(list(report.coverage.values()), limit=limit)
+            "<h4>四覆盖 / coverage</h4>"
+            + coverage_html(list(report.coverage.values()), limit=limit, names=names)
             if report.coverage
             else ""
         )
@@ -327,6 +393,15 @@ def records_frame(records: list[dict[str, Any]]) -> Any:
     from volunteer_core.compliance import RECORD_COLUMNS
 
     return pandas.DataFrame.from_records([], columns=list(RECORD_COLUMNS))
+
+
+def organisations_frame(records: list[dict[str, Any]]) -> Any:
+    """``pandas.DataFrame`` of ``YearReport.organisation_records()``, one row per organisation node, the
+    columns of :data:`~volunteer_core.compliance.ORGANISATION_COLUMNS` (pandas on demand)."""
+    from volunteer_core.compliance import ORGANISATION_COLUMNS
+
+    pandas = _pandas("organisations_dataframe", "organisation_records")
+    return pandas.DataFrame.from_records(records, columns=list(ORGANISATION_COLUMNS))
 
 
 def coverage_frame(records: list[dict[str, Any]]) -> Any:
