@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from cli_support import YEAR, clear_locale, run
 
-from volunteer_core import Member, Team, Wish, forms
+from volunteer_core import Branch, Member, Organisation, Team, Wish, forms
 from volunteer_core.serialization import unstructure
 
 
@@ -125,3 +125,55 @@ def test_check_a_filled_annex_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, _, err = run(["check", str(path)], capsys)
     assert code == 2
     assert "姓名" in err
+
+
+def _tree_dataset() -> dict[str, Any]:
+    """工委 → 机关党委 → two branches of one member each (no records: neither compliant)."""
+    tree = [
+        Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+        Organisation(id="o2", name="市民政局机关党委", kind="organ_party_committee", parent_id="o1"),
+    ]
+    branches = [
+        Branch(id="b1", name="办公室党支部", organisation_id="o2"),
+        Branch(id="b2", name="信息中心党支部", organisation_id="o2"),
+    ]
+    members = [
+        Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1), skills={"急救"}),
+        Member(id="m2", name="李四", branch_id="b2", joined_on=date(2020, 1, 1), skills={"理发"}),
+    ]
+    return {
+        "organisations": [unstructure(o) for o in tree],
+        "branches": [unstructure(b) for b in branches],
+        "members": [unstructure(m) for m in members],
+    }
+
+
+def test_check_rolls_a_dataset_up_its_organisation_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps(_tree_dataset(), ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(["check", str(path), "--year", str(YEAR)], capsys)
+    assert code == 1
+    assert "组织汇总" in out
+    lines = out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("市直机关工委"))
+    assert lines[top + 1].startswith("  市民政局机关党委")
+    assert lines[top + 2].startswith("    办公室党支部")
+    assert lines[top + 3].startswith("    信息中心党支部")
+    assert lines[top].split()[1:3] == ["2", "2"]  # two branches, two members in the subtree
+    code, out, _ = run(["check", str(path), "--year", str(YEAR), "--format", "json"], capsys)
+    records = json.loads(out)["organisations"]
+    assert [(r["organisation_id"], r["depth"], r["subtree_members"]) for r in records] == [
+        ("o1", 0, 2),
+        ("o2", 1, 2),
+    ]
+
+
+def test_check_without_a_tree_shows_no_roll_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(dataset(), ensure_ascii=False), encoding="utf-8")
+    _, out, _ = run(["check", str(path), "--year", str(YEAR)], capsys)
+    assert "组织汇总" not in out
+    _, out, _ = run(["check", str(path), "--year", str(YEAR), "--format", "json"], capsys)
+    assert json.loads(out)["organisations"] == []

@@ -107,7 +107,11 @@ def _dataset_year(dataset: dict[str, list[Any]]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Check ``FILE``: a ``.json`` dataset through ``evaluate_year`` plus ``validate_wish`` for every wish,
-    or a ``.csv``/``.xlsx`` 附件1 as an import would; :data:`EXIT_VIOLATIONS` when something was found."""
+    or a ``.csv``/``.xlsx`` 附件1 as an import would; :data:`EXIT_VIOLATIONS` when something was found.
+
+    A dataset carrying ``organisations`` (and ``branches`` naming their ``organisation_id``) is rolled up
+    the tree: the text output shows the roll-up (工委 → 机关党委 → 支部: members, compliant, hours), the JSON
+    output lists one record per node under ``"organisations"`` (an empty list without a tree)."""
     lang = output_language(args)
     path = Path(args.file)
     if not path.is_file():
@@ -139,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
             plans=dataset["plans"],
             reports=dataset["reports"],
             branches=dataset["branches"],
+            organisations=dataset["organisations"],
             policy=policy,
             as_of=as_of,
         )
@@ -155,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
             "policy": policy.name,
             "violations": [unstructure(v) for v in violations],
             "counts": dict(Counter(v.code for v in violations)),
+            "organisations": [o.to_record() for o in report.organisations.values()],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=json_default) + "\n")
     else:
@@ -166,6 +172,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{report.records_read} records\n",
             )
         )
+        if report.organisations:
+            from volunteer_core.demo import render_organisations
+
+            sys.stdout.write(render_organisations(report.organisations, report.branches))
         print_violations(sys.stdout, violations, lang)
     return exit_for(violations, args.errors_only)
 
