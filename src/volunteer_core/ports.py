@@ -450,7 +450,9 @@ class UnitOfWork(abc.ABC):
     def rollback(self) -> None:
         """Discard every write not yet committed; harmless after a commit or when nothing is open."""
 
-    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+    def member_year_totals(
+        self, year: int, *, as_of: date | None = None, branch_ids: Iterable[str] | None = None
+    ) -> dict[str, MemberTotals]:
         """The per-member aggregates of the records dated in ``year`` — one
         :class:`~volunteer_core.compliance.MemberTotals` per member with at least one such record, keyed
         by member id (in any order) — exactly what :func:`volunteer_core.compliance.member_year_totals` gives
@@ -458,13 +460,25 @@ class UnitOfWork(abc.ABC):
         stored activity and pairing (who organises each activity, which days it covers) and the same
         ``as_of``. Read inside the open transaction.
 
+        With ``branch_ids`` (a collection of branch ids, not one id), only the members whose stored
+        ``branch_id`` is among them: the records of other members, and of member ids that name no stored
+        member, are left out (a database filters them in the query, never loading the others).
+
         :func:`volunteer_core.services.evaluate_year` calls it instead of streaming every record. This
-        default streams ``records.in_year(year)`` through that fold; a database overrides it with a
-        ``GROUP BY`` query (``storage.sql`` does) — the contract suite checks the two agree.
+        default streams ``records.in_year(year)`` through that fold (reading only the given branches'
+        members, by :meth:`MemberRepository.in_branch`); a database overrides it with a ``GROUP BY``
+        query (``storage.sql`` does) — the contract suite checks the two agree.
         """
-        branch_of = {m.id: m.branch_id for m in self.members.list()}
+        if branch_ids is None:
+            members = self.members.list()
+        else:
+            members = [
+                m for b in sorted(compliance.valid_branch_ids(branch_ids)) for m in self.members.in_branch(b)
+            ]
+        branch_of = {m.id: m.branch_id for m in members}
+        records = self.records.in_year(year)
         return compliance.member_year_totals(
-            self.records.in_year(year),
+            records if branch_ids is None else (r for r in records if r.member_id in branch_of),
             year,
             branch_of=branch_of,
             as_of=as_of,

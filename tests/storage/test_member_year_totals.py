@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from volunteer_core import (
     Activity,
@@ -277,5 +278,91 @@ def test_sql_totals_equal_the_fold(tmp_path: Path, dataset: vcst.Dataset) -> Non
         for as_of in (None, date(YEAR, 6, 30)):
             with uow:
                 assert uow.member_year_totals(YEAR, as_of=as_of) == _reference(uow, as_of)
+    finally:
+        engine.dispose()
+
+
+def _restricted(
+    full: dict[str, MemberTotals], uow: UnitOfWork, branch_ids: set[str]
+) -> dict[str, MemberTotals]:
+    """The full totals of the members of ``branch_ids`` (what ``branch_ids=`` must give)."""
+    members = {m.id for m in uow.members.list() if m.branch_id in branch_ids}
+    return {k: v for k, v in full.items() if k in members}
+
+
+@pytest.mark.parametrize("chunk", [None, 1])
+def test_totals_restricted_to_some_branches(
+    make_uow: Callable[[], UnitOfWork], monkeypatch: pytest.MonkeyPatch, chunk: int | None
+) -> None:
+    """``branch_ids``: only the members of those branches, on every storage (SQL: in the statements,
+    a chunk of branches at a time); an unknown branch adds nothing, no branch gives nothing."""
+    from volunteer_core.storage.sql import _totals
+
+    if chunk is not None:
+        monkeypatch.setattr(_totals, "BRANCH_CHUNK", chunk)
+    entities, records = _edges()
+    uow = make_uow()
+    _store(uow, entities, records)
+    with uow:
+        for as_of in (None, date(YEAR, 6, 30)):
+            full = uow.member_year_totals(YEAR, as_of=as_of)
+            for branch_ids in ({"b1"}, {"b2"}, {"b1", "b2", "zz"}, set()):
+                found = uow.member_year_totals(YEAR, as_of=as_of, branch_ids=branch_ids)
+                assert found == _restricted(full, uow, branch_ids)
+        assert set(uow.member_year_totals(YEAR, branch_ids=["b1"])) == {"m1", "m3"}  # m3 left: still read
+        assert set(uow.member_year_totals(YEAR, branch_ids=iter(["b2", "b2"]))) == {"m2"}
+        assert uow.member_year_totals(YEAR, branch_ids=["nul\x00id"]) == {}
+        for wrong in ("b1", [1]):
+            with pytest.raises(InvalidInput) as caught:
+                uow.member_year_totals(YEAR, branch_ids=wrong)  # type: ignore[arg-type]
+            assert (caught.value.path, caught.value.code) == ("branch_ids", "input.type")
+
+
+def test_restricted_sql_totals_never_read_the_other_members(sql_uow: SqlUnitOfWork) -> None:
+    """The restriction is in the SQL: each of the three statements of ``member_year_totals(branch_ids=…)``
+    keeps only the records of the branches' members (``members.branch_id IN …``)."""
+    import sqlalchemy as sa
+
+    entities, records = _edges()
+    _store(sql_uow, entities, records)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(sql_uow.engine, "before_cursor_execute", seen)
+    try:
+        with sql_uow:
+            found = sql_uow.member_year_totals(YEAR, branch_ids={"b2"})
+    finally:
+        sa.event.remove(sql_uow.engine, "before_cursor_execute", seen)
+    assert set(found) == {"m2"}
+    aggregates = [s for s in statements if "records" in s]
+    assert len(aggregates) == 3
+    assert all("members.branch_id IN" in " ".join(s.split()) for s in aggregates)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(dataset=vcst.datasets(reversals=True, joint=True), data=st.data())
+def test_restricted_sql_totals_equal_the_restricted_fold(
+    tmp_path: Path, dataset: vcst.Dataset, data: st.DataObject
+) -> None:
+    """Property: on SQLite, ``branch_ids=`` gives the fold's totals of those branches' members."""
+    from volunteer_core.storage.sql import create_schema
+
+    path = tmp_path / f"{uuid.uuid4().hex}.db"
+    engine = create_schema(f"sqlite:///{path}")
+    chosen = set(data.draw(st.sets(st.sampled_from([b.id for b in dataset.branches]))))
+    try:
+        uow = SqlUnitOfWork(engine)
+        masters = (dataset.branches, dataset.members, dataset.teams, dataset.beneficiaries, dataset.units)
+        _store(
+            uow,
+            [*(e for group in masters for e in group), *dataset.pairings, *dataset.activities],
+            dataset.records,
+        )
+        with uow:
+            expected = _restricted(_reference(uow, None), uow, chosen)
+            assert uow.member_year_totals(YEAR, branch_ids=chosen) == expected
     finally:
         engine.dispose()

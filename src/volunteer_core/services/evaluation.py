@@ -11,6 +11,16 @@
 >>> report = evaluate_year(uow, 2026)
 >>> report.members["m1"].compliant, report.records_read
 (False, 0)
+
+An organisation's subtree (逐级上报): the branches under it, rolled up node by node.
+
+>>> from volunteer_core import Organisation
+>>> _ = add_entities(uow, [Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+...     Branch(id="b2", name="二支部", organisation_id="o1"),
+...     Member(id="m2", name="李四", branch_id="b2", joined_on=date(2020, 1, 1))])
+>>> part = evaluate_year(uow, 2026, organisation_id="o1")
+>>> sorted(part.members), [(o.name, o.subtree.members) for o in part.organisations.values()]
+(['m2'], [('市直机关工委', 1)])
 """
 
 from __future__ import annotations
@@ -18,19 +28,104 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
+import attrs
+
 from volunteer_core import compliance
 from volunteer_core._gcpause import paused_collector
-from volunteer_core.model import CommunityRegistration, ServiceRecord
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model import (
+    Activity,
+    Branch,
+    BranchPlan,
+    CommunityRegistration,
+    HalfYearReport,
+    Member,
+    Organisation,
+    Pairing,
+    ServiceRecord,
+    Team,
+)
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 
 __all__ = ["evaluate_in_transaction", "evaluate_year"]
 
 
+@attrs.frozen(kw_only=True)
+class _Scope:
+    """What one evaluation judges: the organisations rolled up, the branches, their members, teams,
+    pairings, plans and reports (every stored one, or an organisation's subtree's)."""
+
+    organisations: list[Organisation]
+    branches: list[Branch]
+    branch_ids: frozenset[str] | None  # None: every branch
+    members: list[Member]
+    teams: list[Team]
+    pairings: list[Pairing]
+    plans: list[BranchPlan]
+    reports: list[HalfYearReport]
+
+    def organised(self, activities: Iterable[Activity]) -> list[Activity]:
+        """The activities the scope judges: every one, or those a branch of the subtree organises."""
+        ids = self.branch_ids
+        return (
+            list(activities) if ids is None else [a for a in activities if not ids.isdisjoint(a.branch_ids)]
+        )
+
+    def own(self, records: Iterable[ServiceRecord]) -> Iterable[ServiceRecord]:
+        """The records the scope reads: every one, or those of the subtree's members."""
+        if self.branch_ids is None:
+            return records
+        member_ids = {m.id for m in self.members}
+        return (r for r in records if r.member_id in member_ids)
+
+
+def _no_shard(shard: object) -> None:
+    if shard is not None:
+        raise InvalidInput(
+            "shard",
+            shard,
+            code="input.invalid",
+            message_en="evaluating a shard of the members comes in a later version: leave shard=None",
+            message_zh="按分片评估将在后续版本提供，请勿指定 shard（保持 None）",
+        )
+
+
+def _scope(uow: UnitOfWork, year: int, organisation_id: str | None) -> _Scope:
+    """Every stored branch and the whole tree; with ``organisation_id``, its subtree (one query on SQL),
+    the branches hanging in it and only their members (``members.in_branch`` per branch)."""
+    if organisation_id is None:
+        return _Scope(
+            organisations=uow.organisations.list(),
+            branches=uow.branches.list(),
+            branch_ids=None,
+            members=uow.members.list(),
+            teams=uow.teams.list(),
+            pairings=uow.pairings.list(),
+            plans=[p for p in uow.plans.list() if p.year == year],
+            reports=[r for r in uow.reports.list() if r.year == year],
+        )
+    organisations = uow.organisations.subtree(organisation_id)  # NotFound for an unknown id
+    branches = uow.branches.in_organisations(o.id for o in organisations)
+    ids = frozenset(b.id for b in branches)
+    return _Scope(
+        organisations=organisations,
+        branches=branches,
+        branch_ids=ids,
+        members=[m for b in branches for m in uow.members.in_branch(b.id)],
+        teams=[t for t in uow.teams.list() if t.branch_id in ids],
+        pairings=[p for p in uow.pairings.list() if not ids.isdisjoint(p.branch_ids)],
+        plans=[p for p in uow.plans.list() if p.year == year and p.branch_id in ids],
+        reports=[r for r in uow.reports.list() if r.year == year and r.branch_id in ids],
+    )
+
+
 def evaluate_in_transaction(
     uow: UnitOfWork,
     year: int,
     *,
+    organisation_id: str | None = None,
+    shard: tuple[int, int] | None = None,
     policy: Policy = DEFAULT,
     as_of: date | None = None,
     registrations: Iterable[CommunityRegistration] = (),
@@ -52,6 +147,14 @@ def evaluate_in_transaction(
     ``records`` wraps the record stream — a progress display, a tally of one's own — and is given
     ``records.in_year(year)``; the records are then always streamed, each seen once by the wrapper.
 
+    The report rolls the branches up the stored organisation tree (``YearReport.organisations``: every
+    root; a branch without ``organisation_id`` is in no node). With ``organisation_id``, only that node's
+    subtree is judged — the branches hanging in it, their members (the others are never read: the
+    aggregates are restricted to these branches in the storage, ``branch_ids``), their teams, the
+    activities they organise, the pairings that list one of them, their plans and reports — and the
+    roll-up starts at that node (depth 0); ``NotFound`` for an unknown id. ``shard`` is for a later
+    version: anything but None raises ``InvalidInput`` (path ``shard``).
+
     >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
     >>> seen = []
     >>> def tally(stream):
@@ -64,36 +167,41 @@ def evaluate_in_transaction(
     >>> report.year, report.records_read, seen
     (2026, 0, [])
     """
-    plans = [p for p in uow.plans.list() if p.year == year]
-    reports = [r for r in uow.reports.list() if r.year == year]
+    _no_shard(shard)
+    scope = _scope(uow, year, organisation_id)
     if pushdown and records is None and not policy.community_service_where_registered:
-        totals = uow.member_year_totals(year, as_of=as_of)
+        totals = uow.member_year_totals(year, as_of=as_of, branch_ids=scope.branch_ids)
         return compliance.evaluate_year_totals(
             year,
-            members=uow.members.list(),
+            members=scope.members,
             totals=totals.values(),
-            teams=uow.teams.list(),
-            activities=uow.activities.in_year(year),
-            pairings=uow.pairings.list(),
-            plans=plans,
-            reports=reports,
-            branches=uow.branches.list(),
+            teams=scope.teams,
+            activities=scope.organised(uow.activities.in_year(year)),
+            pairings=scope.pairings,
+            plans=scope.plans,
+            reports=scope.reports,
+            branches=scope.branches,
             policy=policy,
             as_of=as_of,
+            organisations=scope.organisations,
         )
+    everything = uow.activities.list()  # every activity a record may refer to (spans, off its date)
+    stream = uow.records.in_year(year)
     return compliance.evaluate_year(
         year,
-        members=uow.members.list(),
-        records=uow.records.in_year(year) if records is None else records(uow.records.in_year(year)),
-        teams=uow.teams.list(),
-        activities=uow.activities.list(),  # every activity a record may refer to (spans, off its date)
-        pairings=uow.pairings.list(),
-        plans=plans,
-        reports=reports,
-        branches=uow.branches.list(),
+        members=scope.members,
+        records=scope.own(stream if records is None else records(stream)),
+        teams=scope.teams,
+        activities=everything,
+        judged_activities=None if scope.branch_ids is None else scope.organised(everything),
+        pairings=scope.pairings,
+        plans=scope.plans,
+        reports=scope.reports,
+        branches=scope.branches,
         policy=policy,
         as_of=as_of,
         registrations=registrations,
+        organisations=scope.organisations,
     )
 
 
@@ -101,13 +209,16 @@ def evaluate_year(
     uow: UnitOfWork,
     year: int,
     *,
+    organisation_id: str | None = None,
+    shard: tuple[int, int] | None = None,
     policy: Policy = DEFAULT,
     as_of: date | None = None,
     registrations: Iterable[CommunityRegistration] = (),
     pushdown: bool = True,
 ) -> compliance.YearReport:
     """Evaluate a stored year inside one read-only transaction: :func:`evaluate_in_transaction` (which
-    says how: aggregates computed by the storage, or the records streamed) in a ``with uow:`` of its own.
+    says how: aggregates computed by the storage, or the records streamed; the whole organ, or one
+    organisation's subtree with ``organisation_id``) in a ``with uow:`` of its own.
 
     CPython's cyclic garbage collector is paused for the call (the pass builds hundreds of thousands of
     long-lived objects and no reference cycle; see ``volunteer_core._gcpause``) and restored after it.
@@ -116,7 +227,14 @@ def evaluate_year(
     >>> evaluate_year(InMemoryUnitOfWork(), 2026).records_read
     0
     """
+    _no_shard(shard)
     with paused_collector(), uow:
         return evaluate_in_transaction(
-            uow, year, policy=policy, as_of=as_of, registrations=registrations, pushdown=pushdown
+            uow,
+            year,
+            organisation_id=organisation_id,
+            policy=policy,
+            as_of=as_of,
+            registrations=registrations,
+            pushdown=pushdown,
         )

@@ -18,6 +18,10 @@ Three statements, each one scan of the year's records:
   which carries its date, cancel each other there already). The records off their date are few: the
   first statement needs no join.
 
+Restricted to some branches (``branch_ids``: an organisation's subtree), each statement keeps only the
+records of those branches' members (``member_id IN (SELECT id FROM members WHERE branch_id IN …)``, the
+index on ``members.branch_id``): the other members' records are never aggregated nor sent.
+
 The result equals :func:`volunteer_core.compliance.member_year_totals` over ``records.in_year`` with every
 stored activity and pairing — the contract suite and ``tests/storage/test_member_year_totals.py`` check it.
 """
@@ -35,7 +39,7 @@ from volunteer_core.compliance import MemberTotals, MisdatedRecord
 from volunteer_core.model.enums import ActivityKind, PairingMode, RecordStatus
 from volunteer_core.storage.sql import _schema as s
 
-__all__ = ["member_year_totals"]
+__all__ = ["BRANCH_CHUNK", "member_year_totals"]
 
 _MONTHS = range(1, 13)
 _JOINT = (PairingMode.JOINT_BRANCHES.value, PairingMode.JOINT_DEPARTMENT.value)
@@ -62,11 +66,15 @@ def _credited(activity: sa.Table, branch: sa.ColumnElement[Any]) -> sa.ColumnEle
 
 
 @cache
-def _statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
-    """The three SELECTs, built once per process (bound parameters: ``start``, ``end``, ``until`` and
-    ``m1`` … ``m13``, the first day of each month and of the next year)."""
+def _statements(scoped: bool) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """The three SELECTs, built once per process and variant (bound parameters: ``start``, ``end``,
+    ``until`` and ``m1`` … ``m13``, the first day of each month and of the next year; ``scoped`` adds
+    ``branches``, an expanding list of branch ids: only the records of the members of those branches)."""
     r, m, a = s.records, s.members, s.activities
     in_year = sa.and_(r.c.on >= _param("start"), r.c.on <= _param("end"))
+    if scoped:
+        in_scope = sa.select(m.c.id).where(m.c.branch_id.in_(sa.bindparam("branches", expanding=True)))
+        in_year = sa.and_(in_year, r.c.member_id.in_(in_scope.scalar_subquery()))
     counted = sa.and_(r.c.status == RecordStatus.CONFIRMED.value, r.c.on <= _param("until"))
     step = sa.case((r.c.reverses.is_(None), 1), else_=-1)
     sessions = sa.and_(counted, r.c.adjusts.is_(None))
@@ -129,8 +137,18 @@ def _statements() -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
     return per_member, activities, misdated
 
 
-def member_year_totals(conn: sa.Connection, year: int, as_of: date | None) -> dict[str, MemberTotals]:
-    """Run the three statements on ``conn`` (inside its open transaction) and build the totals."""
+#: Branch ids bound to one run of the statements when the totals are restricted to some branches (well
+#: under SQLite's and PostgreSQL's limits on bound parameters); more run in turn — a member belongs to
+#: one branch, so each run's totals are its own members' and the runs' results never overlap.
+BRANCH_CHUNK = 2000
+
+
+def member_year_totals(
+    conn: sa.Connection, year: int, as_of: date | None, branch_ids: frozenset[str] | None = None
+) -> dict[str, MemberTotals]:
+    """Run the three statements on ``conn`` (inside its open transaction) and build the totals; with
+    ``branch_ids``, only those of the members of these branches (``records.member_id IN (SELECT id FROM
+    members WHERE branch_id IN …)`` in each statement), :data:`BRANCH_CHUNK` branches at a time."""
     end = date(year, 12, 31)
     params: dict[str, Any] = {
         "start": date(year, 1, 1),
@@ -139,7 +157,22 @@ def member_year_totals(conn: sa.Connection, year: int, as_of: date | None) -> di
         **{f"m{k}": first_day(year, k) for k in _MONTHS},
         "m13": date(year + 1, 1, 1) if year < 9999 else date.max,
     }
-    per_member, activities, misdated = _statements()
+    if branch_ids is None:
+        return _run(conn, _statements(False), params)
+    ordered = sorted(branch_ids)
+    totals: dict[str, MemberTotals] = {}
+    for start in range(0, len(ordered), BRANCH_CHUNK):
+        chunk = {**params, "branches": ordered[start : start + BRANCH_CHUNK]}
+        totals.update(_run(conn, _statements(True), chunk))
+    return totals
+
+
+def _run(
+    conn: sa.Connection,
+    statements: tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]],
+    params: dict[str, Any],
+) -> dict[str, MemberTotals]:
+    per_member, activities, misdated = statements
     counts: dict[str, int] = {row[0]: int(row[1]) for row in conn.execute(activities, params)}
     off: dict[str, list[MisdatedRecord]] = {}
     taken_back: dict[str, list[int]] = {}  # member → [caring, trainings, community of each month]

@@ -4,6 +4,7 @@ aggregates, the locks of filed years, and the transaction they share."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from volunteer_core.aggregates import AGGREGATES
-from volunteer_core.compliance import MemberTotals, valid_as_of, valid_year
+from volunteer_core.compliance import MemberTotals, valid_as_of, valid_branch_ids, valid_year
 from volunteer_core.errors import InvalidInput, StorageError
 from volunteer_core.ports import LockRepository, UnitOfWork, repository_classes
 from volunteer_core.storage.sql import _schema as s
@@ -177,12 +178,18 @@ class SqlUnitOfWork(UnitOfWork):
         if tx is not None:
             tx.finish(commit=False)
 
-    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+    def member_year_totals(
+        self, year: int, *, as_of: date | None = None, branch_ids: Iterable[str] | None = None
+    ) -> dict[str, MemberTotals]:
         """The per-member aggregates of the year computed in the database: three statements over the
         year's records joined to their activities (two ``GROUP BY``, and the records off their
-        activity's date) instead of streaming every record (see
+        activity's date) instead of streaming every record; with ``branch_ids``, restricted in each
+        statement to the members of those branches (see
         :meth:`volunteer_core.ports.UnitOfWork.member_year_totals`)."""
         year, as_of = valid_year(year), valid_as_of(as_of)
+        scope = None if branch_ids is None else valid_branch_ids(branch_ids)
         tx = self._transaction()
+        if scope is not None and tx.postgres:  # PostgreSQL refuses a NUL in a text; no stored id holds one
+            scope = frozenset(b for b in scope if "\x00" not in b)
         with tx.io("aggregate the year's records") as conn:
-            return _totals.member_year_totals(conn, year, as_of)
+            return _totals.member_year_totals(conn, year, as_of, scope)
