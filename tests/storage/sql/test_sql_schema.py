@@ -183,6 +183,9 @@ def test_every_query_has_an_index(sql_uow: SqlUnitOfWork) -> None:
         return {cols[:n] for cols in found for n in range(1, len(cols) + 1)}
 
     expected: dict[str, list[tuple[str, ...]]] = {
+        "organisations": [("parent_id",)],
+        "branches": [("organisation_id",)],
+        "qualifications": [("member_id",)],
         "members": [("branch_id",)],
         "pairings": [("target_id",)],
         "pairing_branches": [("branch_id",)],
@@ -212,14 +215,15 @@ def test_every_query_has_an_index(sql_uow: SqlUnitOfWork) -> None:
         (fk["constrained_columns"][0], fk["referred_table"])
         for fk in inspector.get_foreign_keys("wish_claims")
     }
-    assert claim_fks == {("wish_id", "wishes"), ("member_id", "members")}
+    assert claim_fks == {("wish_id", "wishes"), ("member_id", "members"), ("supporter_id", "supporters")}
 
 
 def test_postgres_ids_sort_by_code_point_whatever_the_database_collation(pg_engine: sa.Engine) -> None:
     with pg_engine.connect() as conn:
         collations = conn.exec_driver_sql(
             "SELECT table_name, column_name, collation_name FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND column_name IN ('id', 'branch_id', 'member_id') "
+            "WHERE table_schema = 'public' AND column_name IN ('id', 'branch_id', 'member_id', 'parent_id', "
+            "'organisation_id', 'supporter_id') "
             "AND table_name <> 'schema_version'"
         ).all()
     assert collations

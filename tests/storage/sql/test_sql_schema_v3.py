@@ -96,7 +96,7 @@ def test_a_version_2_database_is_refused_until_create_schema_migrates_it(v2_engi
         uow.begin()
     assert _version(v2_engine) == 2
     create_schema(v2_engine)
-    assert _version(v2_engine) == SCHEMA_VERSION == 3
+    assert _version(v2_engine) == SCHEMA_VERSION  # through 3 to 4
     with uow:  # every row survived; the stored activity is organised by its lead alone
         assert uow.branches.list() == [BRANCH, B2]
         assert uow.members.list() == [attrs.evolve(MEMBER, volunteer_no="V1")]

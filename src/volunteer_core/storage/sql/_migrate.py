@@ -10,7 +10,15 @@ The versions:
    (``members.volunteer_no``);
 3. activities with several organising branches and a span (table ``activity_branches``, filled with each
    stored activity's lead; ``activities.until`` with its CHECK ``ck_activities_until``) and the day a
-   member registered with the time bank (``members.registered_on``).
+   member registered with the time bank (``members.registered_on``);
+4. the organisation tree, supporters and qualifications (tables ``organisations``, ``supporters``,
+   ``qualifications``, ``activity_requires``, ``activity_grants``); ``branches.organisation_id`` (a foreign
+   key to ``organisations``), ``members.insured_until``, ``activities.grants_valid_months`` (with its
+   CHECK); the referral of a wish (``wishes.referred_to``, ``referred_on``, ``referral_outcome``, and
+   ``ck_wishes_status`` accepting ``'referred'``); a claim by a supporter (``wish_claims.member_id``
+   nullable, ``wish_claims.supporter_id`` and the CHECK ``ck_wish_claims_claimant``: exactly one of the
+   two). PostgreSQL alters the tables in place; SQLite, which cannot alter a CHECK or a NOT NULL, rebuilds
+   ``wishes``, ``wish_keys`` and ``wish_claims`` (:func:`_rebuild_on_sqlite`).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ __all__ = ["SCHEMA_VERSION", "check_version", "create_schema"]
 
 #: The schema version this code writes and reads; ``create_schema`` migrates an older database to it
 #: and refuses a newer one.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _stored_version(conn: sa.Connection) -> int | None:
@@ -125,6 +133,101 @@ def _to_3(conn: sa.Connection) -> None:
     install_ledger_triggers(conn)  # version 3's triggers also refuse a reversal of an unconfirmed record
 
 
+def _add_reference(conn: sa.Connection, column: sa.Column[object]) -> None:
+    """Add a nullable column with its named foreign key, unless the table has the column: on SQLite a
+    column constraint (``ADD COLUMN … CONSTRAINT fk_… REFERENCES …``, allowed for a column whose default is
+    NULL), on PostgreSQL a column and a table constraint."""
+    table = column.table
+    if column.name in _columns(conn, table):
+        return
+    preparer = conn.dialect.identifier_preparer
+    key = next(iter(column.foreign_keys))
+    name = preparer.quote(str(key.constraint.name))  # type: ignore[union-attr]
+    target = f"{preparer.format_table(key.column.table)} ({preparer.format_column(key.column)})"
+    added = f"ADD COLUMN {preparer.format_column(column)} {column.type.compile(dialect=conn.dialect)}"
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            f"ALTER TABLE {preparer.format_table(table)} {added} CONSTRAINT {name} REFERENCES {target}"
+        )
+    else:
+        conn.exec_driver_sql(
+            f"ALTER TABLE {preparer.format_table(table)} {added}, "
+            f"ADD CONSTRAINT {name} FOREIGN KEY ({preparer.format_column(column)}) REFERENCES {target}"
+        )
+
+
+#: The tables version 4 changes beyond new columns (a CHECK, a NOT NULL), in dependency order: SQLite
+#: rebuilds them together — every table whose foreign key names one of them is among them.
+_REBUILT = (s.wishes, s.wish_keys, s.wish_claims)
+
+
+def _rebuild_on_sqlite(conn: sa.Connection, tables: tuple[sa.Table, ...]) -> None:
+    """Rebuild ``tables`` as this code's schema declares them, keeping every row, inside the caller's
+    transaction: rename the old tables (``<name>_v3``; SQLite points their foreign keys at each other's
+    new names), drop their indexes (they keep their names), create the new tables with their indexes,
+    copy the columns both have in dependency order (a new column takes its default), and drop the old
+    tables children first (nothing else references them: no cascade reaches the copied rows)."""
+    old = {table.name: f"{table.name}_v3" for table in tables}
+    for table in tables:
+        conn.exec_driver_sql(f'ALTER TABLE "{table.name}" RENAME TO "{old[table.name]}"')
+    indexes = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+        f"({', '.join(repr(name) for name in old.values())})"
+    ).scalars()
+    for index in list(indexes):
+        conn.exec_driver_sql(f'DROP INDEX "{index}"')
+    for table in tables:
+        table.create(conn)
+    for table in tables:
+        there = _columns_of(conn, old[table.name])
+        kept = ", ".join(f'"{column.name}"' for column in table.columns if column.name in there)
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({kept}) SELECT {kept} FROM "{old[table.name]}"')
+    for table in reversed(tables):
+        conn.exec_driver_sql(f'DROP TABLE "{old[table.name]}"')
+
+
+def _columns_of(conn: sa.Connection, name: str) -> set[str]:
+    return {column["name"] for column in sa.inspect(conn).get_columns(name)}
+
+
+def _alter_on_postgres(conn: sa.Connection) -> None:
+    """Version 4's changes of ``wishes`` and ``wish_claims`` in place (``ALTER TABLE``)."""
+    w, c = s.wishes, s.wish_claims
+    if "referred_to" not in _columns(conn, w):
+        status = _check_of(w, "status")
+        conn.exec_driver_sql(
+            "ALTER TABLE wishes ADD COLUMN referred_to TEXT NOT NULL DEFAULT '', "
+            "ADD COLUMN referred_on DATE, ADD COLUMN referral_outcome TEXT NOT NULL DEFAULT '', "
+            f"DROP CONSTRAINT {status.name}, ADD CONSTRAINT {status.name} CHECK ({status.sqltext})"
+        )
+    if "supporter_id" not in _columns(conn, c):
+        claimant = _check_of(c, "claimant")
+        conn.exec_driver_sql("ALTER TABLE wish_claims ALTER COLUMN member_id DROP NOT NULL")
+        _add_reference(conn, c.c.supporter_id)
+        conn.exec_driver_sql(
+            f"ALTER TABLE wish_claims ADD CONSTRAINT {claimant.name} CHECK ({claimant.sqltext})"
+        )
+
+
+def _to_4(conn: sa.Connection) -> None:
+    """Version 3 → 4: the organisation tree, supporters and qualifications; the new columns of branches,
+    members, activities and wishes; claims by supporters (see the module docstring)."""
+    for table in (s.organisations, s.supporters, s.qualifications, s.activity_requires, s.activity_grants):
+        table.create(conn, checkfirst=True)
+    _add_reference(conn, s.branches.c.organisation_id)
+    for index in s.branches.indexes:
+        index.create(conn, checkfirst=True)
+    _add_column(conn, s.members.c.insured_until)
+    _add_checked_column(
+        conn, s.activities.c.grants_valid_months, _check_of(s.activities, "grants_valid_months")
+    )
+    if conn.dialect.name == "sqlite":
+        if "supporter_id" not in _columns(conn, s.wish_claims):
+            _rebuild_on_sqlite(conn, _REBUILT)
+    else:
+        _alter_on_postgres(conn)
+
+
 def _to_2(conn: sa.Connection) -> None:
     """Version 1 → 2: the ledger's triggers, ``wish_keys``, ``members.volunteer_no``."""
     s.wish_keys.create(conn, checkfirst=True)
@@ -133,7 +236,7 @@ def _to_2(conn: sa.Connection) -> None:
 
 
 #: version → the step that takes a database of the version before it there
-_STEPS: dict[int, Callable[[sa.Connection], None]] = {2: _to_2, 3: _to_3}
+_STEPS: dict[int, Callable[[sa.Connection], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
 
 
 def create_schema(url_or_engine: EngineLike) -> sa.Engine:
