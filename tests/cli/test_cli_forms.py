@@ -3,6 +3,7 @@ SQLite file): exit codes, strict mode, a second import that imports nothing, ``c
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
 from pathlib import Path
@@ -194,3 +195,52 @@ def test_check_counts_rows_that_repeat_an_earlier_row(
     assert (json.loads(out)["valid_rows"], json.loads(out)["repeated_rows"]) == (3, [4])
     code, out, _ = run(["check", str(annex(tmp_path, GOOD, OTHER))], capsys)
     assert out == "2 rows: 2 valid, 0 errors\n"
+
+
+def test_forms_export_organisation_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], store: InMemoryStore
+) -> None:
+    from volunteer_core import Branch, Organisation, services
+    from volunteer_core.cli._forms import run_export
+
+    services.add_entities(
+        InMemoryUnitOfWork(store),
+        [
+            Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+            Organisation(id="o2", name="市财政局机关党委", kind="organ_party_committee", parent_id="o1"),
+            Branch(id="b2", name="预算处党支部", organisation_id="o2"),
+        ],
+    )
+    out_path = tmp_path / "tree.csv"
+    code, _, _ = run(
+        ["forms", "export", "organisation_summary", "--db", "x", "--out", str(out_path), "--year", "2026"],
+        capsys,
+    )
+    text = out_path.read_text(encoding="utf-8-sig")
+    assert code == 0
+    assert "市直机关工委" in text
+    assert "\u3000\u3000市财政局机关党委" in text
+    code, _, err = run(
+        ["forms", "export", "organisation_summary", "--db", "x", "--out", str(tmp_path / "y.csv")], capsys
+    )
+    assert code == 2
+    assert "year" in err
+    sub = tmp_path / "sub.csv"
+    args = argparse.Namespace(
+        db="x",
+        kind="organisation_summary",
+        out=str(sub),
+        year=2026,
+        branch=None,
+        half=None,
+        unmasked=False,
+        as_of=None,
+        policy=None,
+        lang="en",
+        organisation="o2",
+    )
+    assert run_export(args) == 0
+    data = sub.read_text(encoding="utf-8-sig").split("违规数\n")[1].splitlines()
+    assert [row.split(",")[:5] for row in data] == [
+        ["1", "市财政局机关党委", "机关党委", "1", "市直机关工委"]
+    ]

@@ -13,11 +13,14 @@ from volunteer_core import (
     BranchPlan,
     HalfYearReport,
     Member,
+    Organisation,
     PlanItem,
+    Supporter,
     Wish,
     services,
 )
 from volunteer_core.forms import HEADERS
+from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryUnitOfWork
 
 YEAR = 2026
@@ -103,13 +106,25 @@ def collected_wishes() -> list[Wish]:
 
 
 def organ() -> InMemoryUnitOfWork:
-    """Two branches, three members, three beneficiaries, four collected wishes, a plan and a report."""
+    """:func:`stock` in memory."""
     uow = InMemoryUnitOfWork()
+    stock(uow)
+    return uow
+
+
+def stock(uow: UnitOfWork) -> None:
+    """An organisation tree (o1 工委 → o2, o3 机关党委), two branches (b1 under o2, b2 under o3), three
+    members, two supporters, three beneficiaries, four collected wishes, a plan and a report."""
     services.add_entities(
         uow,
         [
-            Branch(id="b1", name="办公室党支部"),
-            Branch(id="b2", name="政策法规处党支部"),
+            Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+            Organisation(id="o2", name="市财政局机关党委", kind="organ_party_committee", parent_id="o1"),
+            Organisation(id="o3", name="市民政局机关党委", kind="organ_party_committee", parent_id="o1"),
+            Branch(id="b1", name="办公室党支部", organisation_id="o2"),
+            Branch(id="b2", name="政策法规处党支部", organisation_id="o3"),
+            Supporter(id="s1", name="林爱心", kind="caring_person", contact="13700002222"),
+            Supporter(id="s2", name="凤山社区慈善会", kind="social_organisation"),
             Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1), phone="13800001111"),
             Member(id="m2", name="李四", branch_id="b1", joined_on=date(2020, 1, 1), skills={"急救"}),
             Member(id="m3", name="欧阳修", branch_id="b2", joined_on=date(2020, 1, 1)),
@@ -148,10 +163,9 @@ def organ() -> InMemoryUnitOfWork:
     )
     for wish in collected_wishes():
         services.collect_wish(uow, wish)
-    return uow
 
 
-def fulfil_one(uow: InMemoryUnitOfWork) -> None:
+def fulfil_one(uow: UnitOfWork) -> None:
     """w1: screened, published, claimed by m1 (200) and m3 (100), fulfilled on 2026-06-01."""
     services.screen_wish(uow, "w1", approved=True, on=date(YEAR, 5, 5))
     services.publish_wish(uow, "w1", on=date(YEAR, 5, 6))

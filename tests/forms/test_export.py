@@ -51,6 +51,7 @@ def args_for(kind: str) -> dict[str, Any]:
         "plan": {"branch_id": "b1", "year": YEAR},
         "half_year": {"year": YEAR, "half": 1},
         "notice": {"year": YEAR},
+        "organisation_summary": {"year": YEAR},
     }
     return needs.get(kind, {})
 
@@ -283,6 +284,7 @@ def test_export_all_writes_every_form(tmp_path: Path) -> None:
             "2026-half_year-H2.csv",
             "2026-plan-b1.csv",
             "2026-plan-b2.csv",
+            "2026-organisation_summary.csv",
         ]
     )
     assert all(p.exists() for p in written)

@@ -9,7 +9,8 @@ communities fill in and send up.
 * :func:`read_money` — money as people write it (``"300元"``, ``"¥300"``, ``"三百元"``), exactly.
 
 Kinds: ``plan`` (活动计划表, 000), ``wish_collection`` (附件1 需求征集表), ``wish_claims`` (附件2
-认领落实表), ``wish_summary`` (附件3 落实情况汇总表), ``half_year`` (活动开展情况), ``notice`` (公示).
+认领落实表), ``wish_summary`` (附件3 落实情况汇总表), ``half_year`` (活动开展情况), ``notice`` (公示),
+``organisation_summary`` (汇总表, 逐级上报: one row per organisation node).
 
 >>> from volunteer_core import forms
 >>> forms.HEADERS["wish_collection"][:8]

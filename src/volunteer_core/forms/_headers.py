@@ -19,8 +19,16 @@ from volunteer_core.model.enums import ActivityKind
 __all__ = ["HEADERS", "KINDS", "TITLES", "header_key"]
 
 #: The kinds of form, in the order of the issue: plan, the three attachments of 004, the half-year
-#: report and the public notice.
-KINDS: tuple[str, ...] = ("plan", "wish_collection", "wish_claims", "wish_summary", "half_year", "notice")
+#: report and the public notice; then the 汇总表 reported up the organisation tree (逐级上报, 004).
+KINDS: tuple[str, ...] = (
+    "plan",
+    "wish_collection",
+    "wish_claims",
+    "wish_summary",
+    "half_year",
+    "notice",
+    "organisation_summary",
+)
 
 #: The title of each form as the seeds print it (``XX`` filled in when known).
 TITLES: Mapping[str, str] = MappingProxyType(
@@ -31,6 +39,7 @@ TITLES: Mapping[str, str] = MappingProxyType(
         "wish_summary": "“微心愿”活动落实情况汇总表",
         "half_year": "志愿服务活动开展情况",
         "notice": "党员志愿服务公示",
+        "organisation_summary": "党员志愿服务汇总表",
     }
 )
 
@@ -64,7 +73,8 @@ HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "心愿价值（元）",
             "征集日期",
         ),
-        # 004 附件2: one row per live claim; 联系电话 is the member's (it follows 所在单位).
+        # 004 附件2: one row per live claim; 联系电话 is the claimant's (it follows 所在单位). A supporter's
+        # claim shows the supporter in 圆梦党员姓名, no 所在单位, and its kind in 认领人类别 (党员 for a member).
         "wish_claims": (
             "序号",
             "征集对象姓名",
@@ -78,8 +88,11 @@ HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "认领日期",
             "认领金额（元）",
             "落实日期",
+            "认领人类别",
         ),
-        # 004 附件3: one row per fulfilled wish; 联系电话 is the beneficiary's, 联系方式 the members'.
+        # 004 附件3: one row per fulfilled wish; 联系电话 is the beneficiary's, 联系方式 the claimants'
+        # (圆梦党员 names members, then supporters with their kind); a wish fulfilled through a referral
+        # names the department, the referral date and what it reported.
         "wish_summary": (
             "序号",
             "姓名",
@@ -93,6 +106,9 @@ HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "联系方式",
             "心愿价值（元）",
             "落实日期",
+            "转介部门",
+            "转介日期",
+            "办理结果",
         ),
         # 活动开展情况 (000 §五, 002 §四): one row per branch for one half of a year.
         "half_year": (
@@ -110,8 +126,35 @@ HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "结对（个）",
             "工作小结",
         ),
-        # 公示: one row per member — hours, compliance, and the wishes the member fulfilled.
-        "notice": ("序号", "支部名称", "党员姓名", "志愿服务时长（小时）", "达标情况", "圆梦微心愿"),
+        # 公示: one row per member — hours, compliance, and the wishes the member fulfilled; then one row
+        # per supporter who fulfilled a wish (社会认领人) and one per wish referred in the year (转介…).
+        "notice": (
+            "序号",
+            "支部名称",
+            "党员姓名",
+            "志愿服务时长（小时）",
+            "达标情况",
+            "圆梦微心愿",
+            "社会认领人",
+            "转介心愿",
+            "转介部门",
+            "转介日期",
+            "办理结果",
+        ),
+        # 汇总表 (逐级上报): one row per organisation node, its subtree's totals, the name indented by depth.
+        "organisation_summary": (
+            "序号",
+            "组织",
+            "类别",
+            "层级",
+            "上级",
+            "支部数",
+            "党员数",
+            "达标人数",
+            "达标率（%）",
+            "服务时长（小时）",
+            "违规数",
+        ),
     }
 )
 
