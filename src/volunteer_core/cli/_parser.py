@@ -2,7 +2,7 @@
 
 Each subcommand sets ``func`` (what it runs) and ``preflight`` (the checks of its arguments that run
 before it opens anything, :mod:`volunteer_core.cli._preflight`). Numbers have documented bounds
-(:data:`MAX_DEMO_MEMBERS`, :data:`MAX_SEED`, :data:`MAX_IMPORT_ROWS`, :data:`MAX_IMPORT_BYTES`, years
+(:data:`MAX_DEMO_MEMBERS`, :data:`MAX_DEPTH`, :data:`MAX_SEED`, :data:`MAX_IMPORT_ROWS`, :data:`MAX_IMPORT_BYTES`, years
 within :data:`MIN_YEAR`–:data:`MAX_YEAR`); ``--debug`` is accepted before or after the subcommand.
 
 >>> args = build_parser().parse_args(["report", "--db", "sqlite:///v.db", "--year", "2026", "--debug"])
@@ -21,6 +21,7 @@ from volunteer_core.cli._common import EXIT_BAD_INPUT, MAX_MESSAGE_CHARS, consol
 
 __all__ = [
     "MAX_DEMO_MEMBERS",
+    "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
     "MAX_SEED",
@@ -99,6 +100,14 @@ def _integer(text: str, low: int, high: int, zh: str, en: str) -> int:
 
 def _year(text: str) -> int:
     return _integer(text, MIN_YEAR, MAX_YEAR, "年份", "the year")
+
+
+#: The deepest ``report --depth`` accepted (trees are a few levels deep).
+MAX_DEPTH = 100
+
+
+def _depth(text: str) -> int:
+    return _integer(text, 0, MAX_DEPTH, "层级深度", "--depth")
 
 
 def _members(text: str) -> int:
@@ -190,6 +199,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--year", type=_year, required=True, help="年度 / year")
     report.add_argument("--branch", metavar="B", help="只看某支部 / one branch only")
+    report.add_argument(
+        "--organisation",
+        metavar="O",
+        help="只评估该组织及其下级（逐级汇总从该组织起）/ judge only this organisation's subtree (the roll-up "
+        "starts there)",
+    )
+    report.add_argument(
+        "--depth",
+        type=_depth,
+        metavar="N",
+        help="汇总表只列到第 N 层（0 为顶层；默认全部）；给出 --organisation 或 --depth 时 CSV 输出逐级汇总表 / "
+        "roll-up rows down to depth N (0: the top; default all); with --organisation or --depth the CSV is "
+        "the roll-up",
+    )
     report.add_argument("--as-of", metavar="D", help="评估截止日期 YYYY-MM-DD / evaluate up to this date")
     report.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help="输出格式 / output format"

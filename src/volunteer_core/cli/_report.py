@@ -1,5 +1,11 @@
 """``volunteer-core report``: evaluate a stored year and print it as a table, JSON or CSV.
 
+With a stored organisation tree the output gains the roll-up (逐级汇总): one row per node, top-down,
+with its subtree's totals — indented names in the table, a list of records under ``"organisations"`` in
+the JSON; the CSV is the roll-up's records when ``--organisation`` or ``--depth`` is given (the members'
+otherwise). ``--organisation`` judges that node's subtree alone; ``--depth N`` keeps the nodes down to
+depth N (0: the top).
+
 A reading command never creates a database: a SQLite file that does not exist is a usage error. The CSV
 goes through the forms' formula guard (a text cell that would start a formula gets a ``'`` in front, as
 every form export does); the table escapes control characters before it pads the columns.
@@ -8,7 +14,8 @@ every form export does); the table escapes control characters before it pads the
 >>> from volunteer_core.cli import UsageError
 >>> try:
 ...     run(argparse.Namespace(db="sqlite:////nonexistent/v.db", year=2026, branch=None, as_of=None,
-...                            policy=None, format="table", errors_only=False, lang="en"))
+...                            policy=None, format="table", errors_only=False, lang="en",
+...                            organisation=None, depth=None))
 ... except UsageError as err:
 ...     print(err.en)
 no database file /nonexistent/v.db
@@ -24,12 +31,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from volunteer_core._catalogue import RULES, Violation
 from volunteer_core.cli import _common
 from volunteer_core.cli._common import (
     Progress,
+    UsageError,
     console_text,
     exit_for,
     json_default,
@@ -39,12 +47,17 @@ from volunteer_core.cli._common import (
     say,
 )
 
-__all__ = ["run"]
+if TYPE_CHECKING:
+    from volunteer_core.compliance import OrganisationYear, YearReport
+
+__all__ = ["rollup_rows", "run", "write_rollup"]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate ``--year`` of the database ``--db`` (one branch with ``--branch``) and print the report;
+    """Evaluate ``--year`` of the database ``--db`` (one organisation's subtree with ``--organisation``,
+    one branch shown with ``--branch``) and print the report with its roll-up;
     :data:`~volunteer_core.cli.EXIT_VIOLATIONS` when it has violations."""
+    from volunteer_core.errors import NotFound
     from volunteer_core.services.evaluation import evaluate_in_transaction
 
     lang = output_language(args)
@@ -56,11 +69,31 @@ def run(args: argparse.Namespace) -> int:
         with uow:
             if args.branch is not None:
                 uow.branches.get(args.branch)
+            if args.organisation is not None:
+                try:
+                    uow.organisations.get(args.organisation)
+                except NotFound:
+                    shown = console_text(repr(args.organisation), limit=80)
+                    raise UsageError(
+                        f"未找到组织 {shown}（--organisation）", f"no organisation {shown} (--organisation)"
+                    ) from None
             report = evaluate_in_transaction(
-                uow, args.year, policy=policy, as_of=as_of, records=lambda rs: progress.wrap(rs, every=5000)
+                uow,
+                args.year,
+                organisation_id=args.organisation,
+                policy=policy,
+                as_of=as_of,
+                records=lambda rs: progress.wrap(rs, every=5000),
             )
     finally:
         progress.close()
+    if args.branch is not None and args.branch not in report.branches:
+        shown = console_text(repr(args.branch), limit=80)
+        raise UsageError(
+            f"支部 {shown} 不在组织 {args.organisation!r} 之下",
+            f"branch {shown} is not under {args.organisation!r}",
+        )
+    rollup = rollup_rows(report, args.depth)
     members = [m for m in report.members.values() if args.branch is None or m.branch_id == args.branch]
     branches = [b for b in report.branches.values() if args.branch is None or b.branch_id == args.branch]
     ids = {m.member_id for m in members} | {b.branch_id for b in branches}
@@ -85,13 +118,73 @@ def run(args: argparse.Namespace) -> int:
                 for b in branches
             ],
             "violations": [unstructure(v) for v in violations],
+            "organisations": [o.to_record() for o in rollup],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=json_default) + "\n")
     elif args.format == "csv":
-        _report_csv(sys.stdout, [m.to_record() for m in members])
+        if args.organisation is not None or args.depth is not None:
+            from volunteer_core.compliance import ORGANISATION_COLUMNS
+
+            _report_csv(sys.stdout, [o.to_record() for o in rollup], empty=ORGANISATION_COLUMNS)
+        else:
+            _report_csv(sys.stdout, [m.to_record() for m in members])
     else:
-        _report_table(sys.stdout, report, members, branches, violations, lang)
+        _report_table(sys.stdout, report, members, branches, violations, lang, rollup)
     return exit_for(violations, args.errors_only)
+
+
+def rollup_rows(report: YearReport, depth: int | None = None) -> list[OrganisationYear]:
+    """The report's organisation nodes down to ``depth`` (0: the top nodes only; None: all), top-down.
+
+    >>> from volunteer_core import Branch, Organisation, evaluate_year
+    >>> report = evaluate_year(2026, members=[], records=[], organisations=[
+    ...     Organisation(id="o1", name="工委", kind="work_committee"),
+    ...     Organisation(id="o2", name="党委", kind="organ_party_committee", parent_id="o1")])
+    >>> [o.name for o in rollup_rows(report)], [o.name for o in rollup_rows(report, 0)]
+    (['工委', '党委'], ['工委'])
+    """
+    return [o for o in report.organisations.values() if depth is None or o.depth <= depth]
+
+
+_ROLLUP_HEAD = {
+    "zh": ("组织", "支部", "党员", "达标", "时长(小时)", "问题"),
+    "en": ("organisation", "branches", "members", "compliant", "hours", "violations"),
+}
+
+
+def write_rollup(out: IO[str], rows: Sequence[OrganisationYear], lang: str) -> None:
+    """The roll-up as a text table: one line per node, its name indented by its depth, its subtree's
+    branches, members, compliant members, hours and violations. Nothing without rows.
+
+    >>> import io
+    >>> from volunteer_core import Organisation, evaluate_year
+    >>> report = evaluate_year(2026, members=[], records=[], organisations=[
+    ...     Organisation(id="o1", name="工委", kind="work_committee"),
+    ...     Organisation(id="o2", name="党委", kind="organ_party_committee", parent_id="o1")])
+    >>> out = io.StringIO()
+    >>> write_rollup(out, rollup_rows(report), "en")
+    >>> print(out.getvalue().rstrip())  # doctest: +NORMALIZE_WHITESPACE
+    organisation branches members compliant hours violations
+    工委 0 0 0 0.0 0
+      党委 0 0 0 0.0 0
+    """
+    if not rows:
+        return
+    head = _ROLLUP_HEAD["zh" if lang == "zh" else "en"]
+    out.write(_pad(head[0], 32) + "".join(_pad(h, 12, right=True) for h in head[1:]) + "\n")
+    for o in rows:
+        t = o.subtree
+        numbers = (
+            str(t.branches),
+            str(t.members),
+            str(t.compliant_members),
+            _hours(t.net_minutes),
+            str(t.violations),
+        )
+        out.write(
+            _pad("  " * o.depth + o.name, 32) + "".join(_pad(c, 12, right=True) for c in numbers) + "\n"
+        )
+    out.write("\n")
 
 
 def _csv_cell(value: object) -> object:
@@ -107,11 +200,16 @@ def _csv_cell(value: object) -> object:
     return forms.guard(value) if isinstance(value, str) else value
 
 
-def _report_csv(out: IO[str], records: Sequence[dict[str, Any]]) -> None:
+def _report_csv(
+    out: IO[str], records: Sequence[dict[str, Any]], *, empty: Sequence[str] | None = None
+) -> None:
+    """The records as CSV; without records, the header ``empty`` (the members' columns by default)."""
     from volunteer_core.compliance import RECORD_COLUMNS
 
+    if empty is None:
+        empty = RECORD_COLUMNS
     writer = csv.writer(out, lineterminator="\n")
-    columns = list(records[0]) if records else list(RECORD_COLUMNS)
+    columns = list(records[0]) if records else list(empty)
     writer.writerow(columns)
     for record in records:
         writer.writerow([_csv_cell(record[c]) for c in columns])
@@ -136,6 +234,7 @@ def _report_table(
     branches: Sequence[Any],
     violations: Sequence[Violation],
     lang: str,
+    rollup: Sequence[OrganisationYear] = (),
 ) -> None:
     out.write(
         say(
@@ -148,6 +247,7 @@ def _report_table(
             + ")\n\n",
         )
     )
+    write_rollup(out, rollup, lang)
     branch_head: tuple[str, ...] = (
         ("支部", "党员", "达标", "时长(小时)")
         if lang == "zh"
