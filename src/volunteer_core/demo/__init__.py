@@ -96,7 +96,8 @@ def run(
 
     With ``out_dir`` (``make demo`` passes ``demo-output``) the year is stored in the embedded default —
     a SQLite file ``out_dir/volunteer.db``, made afresh — and the official forms and one service
-    certificate are written beside it; without it everything stays in memory and nothing is written.
+    certificate are written beside it (the 汇总表 ``organisation_summary`` of the tree among them); without
+    it everything stays in memory and nothing is written.
     """
     stream = out or sys.stdout
     world = generate_year(year, members=members, branches=branches, seed=seed)
@@ -134,9 +135,6 @@ def _write_forms(stream: TextIO, uow: UnitOfWork, directory: Path, year: int) ->
 
     fmt = "xlsx" if importlib.util.find_spec("openpyxl") is not None else "csv"
     written = forms.export_all(uow, directory, year=year, fmt=fmt, on=date(year, 12, 31))
-    summary = directory / f"{year}-organisation_summary.{fmt}"
-    if "organisation_summary" in forms.KINDS and summary not in written:  # 汇总表 (逐级上报)
-        written.append(forms.export("organisation_summary", uow, summary, year=year, on=date(year, 12, 31)))
     stream.write(f"\n已写入 {directory}（written）：{directory / 'volunteer.db'}\n")
     for path in written:
         stream.write(f"  {path}\n")
