@@ -6,6 +6,7 @@ import importlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from notebook_support import YEAR, members, report
@@ -116,3 +117,52 @@ def test_import_result_html(tmp_path: Path) -> None:
     page = forms.import_wishes(path, InMemoryUnitOfWork())._repr_html_()
     assert "wish.value_cap" in page
     assert "<b>" not in page
+
+
+def _tree_report(policy_name: str = "DEFAULT") -> Any:
+    from volunteer_core import Branch, Organisation, policies
+
+    return evaluate_year(
+        YEAR,
+        members=members(3),
+        records=[],
+        branches=[
+            Branch(id="b1", name="<一>支部", organisation_id="o2"),
+            Branch(id="b2", name="二支部", organisation_id="o1"),
+        ],
+        organisations=[
+            Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+            Organisation(id="o2", name="民政局<机关党委>", kind="organ_party_committee", parent_id="o1"),
+        ],
+        policy=getattr(policies, policy_name),
+    )
+
+
+def test_the_html_shows_the_indented_roll_up_with_names() -> None:
+    html = _tree_report()._repr_html_()
+    assert "逐级汇总 / roll-up by organisation" in html
+    rollup = html[html.index("逐级汇总") : html.index("<h4>支部 / branches")]
+    assert "<td>市直机关工委</td>" in rollup
+    assert "<td>\u3000\u3000民政局&lt;机关党委&gt;</td>" in rollup  # indented one level, escaped
+    assert "o1" not in rollup  # names, not ids
+    assert rollup.index("市直机关工委") < rollup.index("民政局")
+    assert "机关工委<br><small>work_committee</small>" in rollup
+    assert "<h4>逐级汇总" not in report()._repr_html_()  # no tree, no roll-up
+
+
+def test_the_html_names_the_branches_where_known() -> None:
+    html = _tree_report("PUTIAN_2022")._repr_html_()
+    members_table = html[html.index("<h4>党员 / members") :]
+    assert "<td>&lt;一&gt;支部</td>" in members_table
+    assert "<td>二支部</td>" in members_table
+    assert "<td>b&amp;1</td>" in members_table  # no name known: the id
+    coverage = html[html.index("<h4>四覆盖") : html.index("<h4>党员 / members")]
+    assert "<td>&lt;一&gt;支部</td>" in coverage
+    assert "<td>b&amp;1</td>" in coverage
+
+
+def test_organisations_dataframe_without_pandas_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match="organisation_records"):
+        _tree_report().organisations_dataframe()
+    assert len(_tree_report().organisation_records()) == 2
