@@ -418,3 +418,36 @@ def test_valid_branch_ids() -> None:
         with pytest.raises(InvalidInput) as caught:
             valid_branch_ids(wrong)
         assert (caught.value.code, caught.value.path) == ("input.type", "branch_ids")
+
+
+def test_a_per_unit_violation_counts_for_a_branch_of_that_unit() -> None:
+    """A joint pairing of two units' branches: the unit over its limit gets the violation, through its
+    own branch of the subject pairing — not the pairing's first branch, which belongs to the other."""
+    since = DateRange(date(2026, 1, 1))
+    tree = [
+        _org("o1", kind="work_committee"),
+        _org("ox", "o1", kind="unit"),
+        _org("oy", "o1", kind="unit"),
+    ]
+    branches = [
+        Branch(id="a1", name="乙单位支部", organisation_id="oy"),
+        Branch(id="c1", name="甲单位一支部", organisation_id="ox"),
+        Branch(id="c2", name="甲单位二支部", organisation_id="ox"),
+    ]
+    joint = Pairing(id="p1", branch_ids={"a1", "c1"}, target_id="t1", mode="joint_branches", period=since)
+    solo = Pairing(id="p2", branch_ids={"c2"}, target_id="t2", mode="solo", period=since)
+    report = evaluate_year(
+        2026,
+        members=[],
+        records=[],
+        pairings=[joint, solo],
+        branches=branches,
+        organisations=tree,
+        policy=policies.MCA_LEIFENG,
+    )
+    (found,) = [v for v in report.violations if v.code == "pairing.single_target"]
+    assert (found.subject_id, found.details["unit_id"]) == ("p1", "ox")
+    assert report.branches["c1"].violations_by_rule.get("pairing.single_target") == 1
+    assert "pairing.single_target" not in report.branches["a1"].violations_by_rule
+    assert report.organisations["ox"].subtree.violations_by_rule.get("pairing.single_target") == 1
+    assert "pairing.single_target" not in report.organisations["oy"].subtree.violations_by_rule

@@ -11,7 +11,19 @@ from typing import Any
 import pytest
 from services_support import MakeUow
 
-from volunteer_core import Branch, InvalidInput, Member, NotFound, Organisation, compliance, services
+from volunteer_core import (
+    Branch,
+    DateRange,
+    InvalidInput,
+    Member,
+    NotFound,
+    Organisation,
+    Pairing,
+    PartnerUnit,
+    compliance,
+    policies,
+    services,
+)
 from volunteer_core.compliance import OrganisationTotals, YearReport
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryStore, InMemoryUnitOfWork
@@ -247,3 +259,42 @@ def test_the_core_gives_the_same_roll_up(world: SyntheticYear, on_memory: YearRe
         as_of=AS_OF,
     )
     assert dict(expected.organisations) == dict(on_memory.organisations)
+
+
+def test_the_limit_per_unit_finds_a_unit_above_the_subtree(make_uow: MakeUow) -> None:
+    """MCA_LEIFENG, one target per 单位: two branches of one unit paired with two targets at once break
+    it — judged for the whole tree and for a subtree below the unit alike, counted once, for the first
+    branch of the subject pairing; the subtree's roll-up still starts at its own node."""
+    uow = make_uow()
+    since = DateRange(date(YEAR, 1, 1))
+    services.add_entities(
+        uow,
+        [
+            Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+            Organisation(id="o2", name="市民政局", kind="unit", parent_id="o1"),
+            Organisation(id="o3", name="民政局机关党委", kind="organ_party_committee", parent_id="o2"),
+            Branch(id="b1", name="一支部", organisation_id="o3"),
+            Branch(id="b2", name="二支部", organisation_id="o3"),
+            PartnerUnit(id="u1", name="福利院", kind="welfare_home"),
+            PartnerUnit(id="u2", name="养老院", kind="nursing_home"),
+        ],
+    )
+    with uow:  # stored as a host's older data may be: register_pairing would refuse the second
+        uow.pairings.add(Pairing(id="p1", branch_ids={"b1"}, target_id="u1", mode="solo", period=since))
+        uow.pairings.add(Pairing(id="p2", branch_ids={"b2"}, target_id="u2", mode="solo", period=since))
+        uow.commit()
+    for organisation_id in (None, "o1", "o3"):
+        report = services.evaluate_year(
+            uow, YEAR, organisation_id=organisation_id, policy=policies.MCA_LEIFENG
+        )
+        (found,) = [v for v in report.violations if v.code == "pairing.single_target"]
+        assert found.details["unit_id"] == "o2"
+        assert report.branches["b1"].violations_by_rule.get("pairing.single_target") == 1
+        assert "pairing.single_target" not in report.branches["b2"].violations_by_rule
+        top = next(iter(report.organisations.values()))
+        assert top.organisation_id == (organisation_id or "o1")
+        assert top.depth == 0
+        assert top.subtree.violations_by_rule["pairing.single_target"] == 1
+    below = services.evaluate_year(uow, YEAR, organisation_id="o3", policy=policies.MCA_LEIFENG)
+    assert list(below.organisations) == ["o3"]
+    assert not [v for v in services.evaluate_year(uow, YEAR).violations if v.code == "pairing.single_target"]

@@ -12,7 +12,8 @@ A violation counts once, for the branch it concerns:
 * a pairing's (``pairing.*``) for the branch its details name (``branch_id``: the per-branch
   ``pairing.single_target``) or else for the first branch, in sorted order, of its subject pairing (the
   first pairing of the group) among the branches the report judges — the first of them all when none is
-  judged. A pairing of several branches is counted once, never once per branch.
+  judged; a per-unit ``pairing.single_target`` (``unit_id``) for the first such branch that belongs to
+  that unit. A pairing of several branches is counted once, never once per branch.
 
 A violation whose branch the report does not judge counts for no branch and no node (it is still among
 the report's ``violations``).
@@ -72,10 +73,14 @@ class ViolationCounts:
 
 
 def pairing_violation_branch(
-    v: Violation, pairings: Mapping[str, Pairing], judged: Container[str]
+    v: Violation,
+    pairings: Mapping[str, Pairing],
+    judged: Container[str],
+    unit_of: Mapping[str, str] | None = None,
 ) -> str | None:
     """The branch a pairing violation counts for (see the module docstring); None when its subject is
-    no pairing given.
+    no pairing given. A per-unit violation (``details["unit_id"]``) counts for the first branch of its
+    subject pairing that belongs to that unit (``unit_of``: branch id → unit id), when one does.
 
     >>> from datetime import date
     >>> from volunteer_core import DateRange
@@ -93,6 +98,9 @@ def pairing_violation_branch(
     if pairing is None:
         return None
     ordered = sorted(pairing.branch_ids)
+    unit: Any = v.details.get("unit_id")
+    if isinstance(unit, str) and unit_of:
+        ordered = [b for b in ordered if unit_of.get(b) == unit] or ordered
     return next((b for b in ordered if b in judged), ordered[0])
 
 

@@ -43,7 +43,7 @@ from volunteer_core.rules.branch import (
     check_team_campaign,
 )
 from volunteer_core.rules.coverage import BranchCoverage, branch_coverage
-from volunteer_core.rules.pairing import check_pairings
+from volunteer_core.rules.pairing import check_pairings, units_of_branches
 
 
 @attrs.frozen(kw_only=True)
@@ -471,10 +471,16 @@ def _report(
         for p in pairings
         if p.period.start <= year_end and (p.period.end is None or p.period.end >= year_start)
     }
-    pairing_violations = policy.cite(check_pairings(overlapping.values(), policy))
+    placed = known_branches.values()
+    pairing_violations = policy.cite(
+        check_pairings(overlapping.values(), policy, branches=placed, organisations=organisations)
+    )
     judged_branches = set(branch_ids)
+    unit_of: dict[str, str] = {}
+    if any("unit_id" in v.details for v in pairing_violations):
+        unit_of = {b: unit.id for b, unit in units_of_branches(placed, organisations).items()}
     for v in pairing_violations:
-        concerned = pairing_violation_branch(v, overlapping, judged_branches)
+        concerned = pairing_violation_branch(v, overlapping, judged_branches, unit_of)
         if concerned is not None:
             counted.add(concerned, (v,))
     for branch_id in branch_ids:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from types import MappingProxyType
 
 import attrs
 
@@ -57,6 +58,7 @@ class _Scope:
     pairings, plans and reports (every stored one, or an organisation's subtree's)."""
 
     organisations: list[Organisation]
+    ancestors: list[Organisation]  # above the subtree's node: where its branches' 单位 may be
     branches: list[Branch]
     branch_ids: frozenset[str] | None  # None: every branch
     members: list[Member]
@@ -71,6 +73,22 @@ class _Scope:
         return (
             list(activities) if ids is None else [a for a in activities if not ids.isdisjoint(a.branch_ids)]
         )
+
+    def placed(self) -> list[Organisation]:
+        """The organisations the evaluation is given: the subtree and the nodes above it, so that the
+        limit per 单位 (``pairing.single_target``) finds a unit above the subtree's node."""
+        return [*self.ancestors, *self.organisations]
+
+    def rooted(self, report: compliance.YearReport) -> compliance.YearReport:
+        """``report`` with its roll-up starting at the subtree's node (depth 0), without the nodes above."""
+        if not self.ancestors:
+            return report
+        rolled = compliance.roll_up_organisations(
+            self.organisations,
+            branches=self.branches,
+            branch_totals={b: y.totals for b, y in report.branches.items()},
+        )
+        return attrs.evolve(report, organisations=MappingProxyType(rolled))
 
     def own(self, records: Iterable[ServiceRecord]) -> Iterable[ServiceRecord]:
         """The records the scope reads: every one, or those of the subtree's members."""
@@ -97,6 +115,7 @@ def _scope(uow: UnitOfWork, year: int, organisation_id: str | None) -> _Scope:
     if organisation_id is None:
         return _Scope(
             organisations=uow.organisations.list(),
+            ancestors=[],
             branches=uow.branches.list(),
             branch_ids=None,
             members=uow.members.list(),
@@ -108,8 +127,17 @@ def _scope(uow: UnitOfWork, year: int, organisation_id: str | None) -> _Scope:
     organisations = uow.organisations.subtree(organisation_id)  # NotFound for an unknown id
     branches = uow.branches.in_organisations(o.id for o in organisations)
     ids = frozenset(b.id for b in branches)
+    ancestors: list[Organisation] = []
+    seen = {organisation_id}
+    parent = organisations[0].parent_id
+    while parent is not None and parent not in seen:  # a few levels: one look-up each
+        seen.add(parent)
+        above = uow.organisations.get(parent)
+        ancestors.append(above)
+        parent = above.parent_id
     return _Scope(
         organisations=organisations,
+        ancestors=ancestors,
         branches=branches,
         branch_ids=ids,
         members=[m for b in branches for m in uow.members.in_branch(b.id)],
@@ -152,7 +180,9 @@ def evaluate_in_transaction(
     subtree is judged — the branches hanging in it, their members (the others are never read: the
     aggregates are restricted to these branches in the storage, ``branch_ids``), their teams, the
     activities they organise, the pairings that list one of them, their plans and reports — and the
-    roll-up starts at that node (depth 0); ``NotFound`` for an unknown id. ``shard`` is for a later
+    roll-up starts at that node (depth 0); ``NotFound`` for an unknown id. The nodes above it are read
+    too (one look-up a level): the limit per 单位 (``policy.max_pairing_targets_per_unit``) finds a unit
+    above the node, and judges it among the subtree's pairings. ``shard`` is for a later
     version: anything but None raises ``InvalidInput`` (path ``shard``).
 
     >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
@@ -171,23 +201,25 @@ def evaluate_in_transaction(
     scope = _scope(uow, year, organisation_id)
     if pushdown and records is None and not policy.community_service_where_registered:
         totals = uow.member_year_totals(year, as_of=as_of, branch_ids=scope.branch_ids)
-        return compliance.evaluate_year_totals(
-            year,
-            members=scope.members,
-            totals=totals.values(),
-            teams=scope.teams,
-            activities=scope.organised(uow.activities.in_year(year)),
-            pairings=scope.pairings,
-            plans=scope.plans,
-            reports=scope.reports,
-            branches=scope.branches,
-            policy=policy,
-            as_of=as_of,
-            organisations=scope.organisations,
+        return scope.rooted(
+            compliance.evaluate_year_totals(
+                year,
+                members=scope.members,
+                totals=totals.values(),
+                teams=scope.teams,
+                activities=scope.organised(uow.activities.in_year(year)),
+                pairings=scope.pairings,
+                plans=scope.plans,
+                reports=scope.reports,
+                branches=scope.branches,
+                policy=policy,
+                as_of=as_of,
+                organisations=scope.placed(),
+            )
         )
     everything = uow.activities.list()  # every activity a record may refer to (spans, off its date)
     stream = uow.records.in_year(year)
-    return compliance.evaluate_year(
+    streamed = compliance.evaluate_year(
         year,
         members=scope.members,
         records=scope.own(stream if records is None else records(stream)),
@@ -201,8 +233,9 @@ def evaluate_in_transaction(
         policy=policy,
         as_of=as_of,
         registrations=registrations,
-        organisations=scope.organisations,
+        organisations=scope.placed(),
     )
+    return scope.rooted(streamed)
 
 
 def evaluate_year(
