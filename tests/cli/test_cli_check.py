@@ -155,13 +155,15 @@ def test_check_rolls_a_dataset_up_its_organisation_tree(
     path.write_text(json.dumps(_tree_dataset(), ensure_ascii=False), encoding="utf-8")
     code, out, _ = run(["check", str(path), "--year", str(YEAR)], capsys)
     assert code == 1
-    assert "组织汇总" in out
     lines = out.splitlines()
     top = next(i for i, line in enumerate(lines) if line.startswith("市直机关工委"))
+    assert lines[top - 1].split()[:3] == ["organisation", "branches", "members"]
     assert lines[top + 1].startswith("  市民政局机关党委")
-    assert lines[top + 2].startswith("    办公室党支部")
-    assert lines[top + 3].startswith("    信息中心党支部")
-    assert lines[top].split()[1:3] == ["2", "2"]  # two branches, two members in the subtree
+    assert lines[top].split()[1:4] == ["2", "2", "0"]  # two branches, two members, none compliant
+    assert lines[top + 1].split()[1:4] == ["2", "2", "0"]
+    _, out, _ = run(["check", str(path), "--year", str(YEAR), "--lang", "zh"], capsys)
+    assert "市直机关工委" in out
+    assert "达标" in out
     code, out, _ = run(["check", str(path), "--year", str(YEAR), "--format", "json"], capsys)
     records = json.loads(out)["organisations"]
     assert [(r["organisation_id"], r["depth"], r["subtree_members"]) for r in records] == [
@@ -174,6 +176,6 @@ def test_check_without_a_tree_shows_no_roll_up(tmp_path: Path, capsys: pytest.Ca
     path = tmp_path / "data.json"
     path.write_text(json.dumps(dataset(), ensure_ascii=False), encoding="utf-8")
     _, out, _ = run(["check", str(path), "--year", str(YEAR)], capsys)
-    assert "组织汇总" not in out
+    assert "organisation" not in out
     _, out, _ = run(["check", str(path), "--year", str(YEAR), "--format", "json"], capsys)
     assert json.loads(out)["organisations"] == []

@@ -37,6 +37,7 @@ from volunteer_core.cli._common import (
     say,
     today,
 )
+from volunteer_core.cli._report import rollup_rows, write_rollup
 from volunteer_core.errors import InvalidInput
 
 __all__ = ["MAX_DATASET_BYTES", "run"]
@@ -110,8 +111,9 @@ def run(args: argparse.Namespace) -> int:
     or a ``.csv``/``.xlsx`` 附件1 as an import would; :data:`EXIT_VIOLATIONS` when something was found.
 
     A dataset carrying ``organisations`` (and ``branches`` naming their ``organisation_id``) is rolled up
-    the tree: the text output shows the roll-up (工委 → 机关党委 → 支部: members, compliant, hours), the JSON
-    output lists one record per node under ``"organisations"`` (an empty list without a tree)."""
+    the tree: the text output shows the roll-up as ``report`` does (one line per node, indented by depth:
+    its subtree's branches, members, compliant members, hours, violations), the JSON output one record per
+    node under ``"organisations"`` (an empty list without a tree)."""
     lang = output_language(args)
     path = Path(args.file)
     if not path.is_file():
@@ -172,10 +174,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{report.records_read} records\n",
             )
         )
-        if report.organisations:
-            from volunteer_core.demo import render_organisations
-
-            sys.stdout.write(render_organisations(report.organisations, report.branches))
+        write_rollup(sys.stdout, rollup_rows(report), lang)  # as ``report`` shows it; nothing without a tree
         print_violations(sys.stdout, violations, lang)
     return exit_for(violations, args.errors_only)
 
