@@ -298,3 +298,40 @@ def test_the_limit_per_unit_finds_a_unit_above_the_subtree(make_uow: MakeUow) ->
     below = services.evaluate_year(uow, YEAR, organisation_id="o3", policy=policies.MCA_LEIFENG)
     assert list(below.organisations) == ["o3"]
     assert not [v for v in services.evaluate_year(uow, YEAR).violations if v.code == "pairing.single_target"]
+
+
+def test_streaming_a_subtree_reads_only_its_members_records(
+    make_uow: MakeUow, world: SyntheticYear, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed (``pushdown=False``, or a ``records`` wrapper), a subtree's evaluation reads its members'
+    records by ``records.for_members`` a chunk at a time, never the whole year's ``in_year``."""
+    from volunteer_core.services import evaluation
+
+    monkeypatch.setattr(evaluation, "MEMBER_CHUNK", 7)
+    uow = make_uow()
+    world.load_into(uow)
+    node = next(o for o in world.organisations if o.parent_id is not None)
+    expected = services.evaluate_year(uow, YEAR, as_of=AS_OF, organisation_id=node.id)
+    reads: list[tuple[str, Any]] = []
+    uow.records = _Watched(uow.records, reads)  # type: ignore[assignment]
+    streamed = services.evaluate_year(uow, YEAR, as_of=AS_OF, organisation_id=node.id, pushdown=False)
+    assert _comparable(streamed) == _comparable(expected)
+    assert {name for name, _ in reads} == {"for_members"}
+    members = sorted(m.id for m in world.members if m.branch_id in set(streamed.branches))
+    asked = [list(args[0]) for name, args in reads]
+    assert [m for chunk in asked for m in chunk] == members
+    assert max(len(chunk) for chunk in asked) == 7
+    seen: list[str] = []
+
+    def tally(stream: Any) -> Any:
+        for record in stream:
+            seen.append(record.member_id)
+            yield record
+
+    with uow:
+        wrapped = services.evaluate_in_transaction(
+            uow, YEAR, as_of=AS_OF, organisation_id=node.id, records=tally
+        )
+    assert _comparable(wrapped) == _comparable(expected)
+    assert set(seen) <= set(members)
+    assert len(seen) == expected.records_read

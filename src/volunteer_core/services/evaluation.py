@@ -49,7 +49,11 @@ from volunteer_core.model import (
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 
-__all__ = ["evaluate_in_transaction", "evaluate_year"]
+__all__ = ["MEMBER_CHUNK", "evaluate_in_transaction", "evaluate_year"]
+
+
+#: How many members' records a streamed evaluation of a subtree asks for at once.
+MEMBER_CHUNK = 500
 
 
 @attrs.frozen(kw_only=True)
@@ -90,12 +94,16 @@ class _Scope:
         )
         return attrs.evolve(report, organisations=MappingProxyType(rolled))
 
-    def own(self, records: Iterable[ServiceRecord]) -> Iterable[ServiceRecord]:
-        """The records the scope reads: every one, or those of the subtree's members."""
+    def read(self, uow: UnitOfWork, year: int) -> Iterator[ServiceRecord]:
+        """The year's records the scope reads: ``records.in_year`` (streamed), or the subtree's members'
+        (``records.for_members``, :data:`MEMBER_CHUNK` members at a time: memory stays bounded)."""
         if self.branch_ids is None:
-            return records
-        member_ids = {m.id for m in self.members}
-        return (r for r in records if r.member_id in member_ids)
+            yield from uow.records.in_year(year)
+            return
+        ordered = sorted({m.id for m in self.members})
+        for start in range(0, len(ordered), MEMBER_CHUNK):
+            for records in uow.records.for_members(ordered[start : start + MEMBER_CHUNK], year).values():
+                yield from records
 
 
 def _no_shard(shard: object) -> None:
@@ -173,7 +181,9 @@ def evaluate_in_transaction(
     activity, which days it covers (a record may refer to an activity of another year), its community.
 
     ``records`` wraps the record stream — a progress display, a tally of one's own — and is given
-    ``records.in_year(year)``; the records are then always streamed, each seen once by the wrapper.
+    ``records.in_year(year)`` (with ``organisation_id``: the subtree's members' records of the year,
+    read by ``records.for_members`` a chunk of members at a time); the records are then always streamed,
+    each seen once by the wrapper.
 
     The report rolls the branches up the stored organisation tree (``YearReport.organisations``: every
     root; a branch without ``organisation_id`` is in no node). With ``organisation_id``, only that node's
@@ -218,11 +228,11 @@ def evaluate_in_transaction(
             )
         )
     everything = uow.activities.list()  # every activity a record may refer to (spans, off its date)
-    stream = uow.records.in_year(year)
+    stream = scope.read(uow, year)
     streamed = compliance.evaluate_year(
         year,
         members=scope.members,
-        records=scope.own(stream if records is None else records(stream)),
+        records=stream if records is None else records(stream),
         teams=scope.teams,
         activities=everything,
         judged_activities=None if scope.branch_ids is None else scope.organised(everything),
