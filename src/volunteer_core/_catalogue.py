@@ -233,18 +233,21 @@ _REGISTRY: dict[str, Rule] = {
             "004 §四",
             "COLLECTED → SCREENED (approved) or REJECTED (with a reason) → PUBLISHED → CLAIMED (⇄ PUBLISHED "
             "when the last claim is withdrawn) → FULFILLED; CANCELLED from COLLECTED, SCREENED, PUBLISHED or "
-            "CLAIMED; REJECTED, FULFILLED, CANCELLED are final. Any other move is refused. FULFILLED needs a "
-            "live claim, a fulfilment date not before the latest claim date, and for a material wish a "
-            "pledged total equal to its value.",
+            "CLAIMED; REJECTED, FULFILLED, CANCELLED are final. REFERRED (转介, to a named department or "
+            "organisation, with a reason) from COLLECTED, SCREENED or PUBLISHED; a referral is resolved to "
+            "FULFILLED, or to CANCELLED with the reason it closed unmet; a referred wish is not cancelled. Any "
+            "other move is refused. FULFILLED needs a live claim, a fulfilment date not before the latest "
+            "claim date, and for a material wish a pledged total equal to its value.",
         ),
         _rule(
             "wish.claim_total",
             "认领总额不超过心愿价值",
             "claims never exceed the wish",
             "004 §四(三)",
-            "The pledged amounts of all live claims on a material wish sum to ≤ its value; a member holds at "
-            "most one live claim per wish; only PUBLISHED or partly-claimed wishes take claims. One-to-one, "
-            "many-to-one and one-to-many are all allowed.",
+            "The pledged amounts of all live claims on a material wish sum to ≤ its value; a claimant (a "
+            "member or a supporter: 社区志愿者、爱心人士、社会组织) holds at most one live claim per wish; only "
+            "PUBLISHED or partly-claimed wishes take claims. One-to-one, many-to-one and one-to-many are all "
+            "allowed.",
         ),
         _rule(
             "member.annual_hours",
@@ -342,7 +345,8 @@ _REGISTRY: dict[str, Rule] = {
             "001 §(一)",
             "When policy.max_pairing_targets_per_unit is set (MCA preset: 1), the branches of one organisation "
             "of kind 单位 (the nearest such ancestor of each branch) together hold at most that many "
-            "concurrent pairing targets; policy.max_pairing_targets_per_branch does the same per branch.",
+            "distinct pairing targets on any one day (closed periods; a joint pairing counts for every unit of "
+            "its branches); policy.max_pairing_targets_per_branch bounds each branch's concurrent pairings.",
         ),
         _rule(
             "activity.festival_window",

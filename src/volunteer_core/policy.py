@@ -328,8 +328,8 @@ class Policy:
     #: ``pairing.single_target``: concurrent pairings a branch may hold. None: no limit.
     max_pairing_targets_per_branch: int | None = attrs.field(default=None, validator=_count)
     #: ``pairing.single_target``: concurrent pairing targets the branches of one organisation of kind 单位
-    #: hold together (001 §(一) 「各单位…确定一个结对服务对象」). None: no limit. Judged once organisations
-    #: exist (issue 17); until then ``max_pairing_targets_per_branch`` bounds each branch.
+    #: hold together (001 §(一) 「各单位…确定一个结对服务对象」): each branch counts for its nearest ancestor
+    #: of kind UNIT (``Branch.organisation_id`` and the tree above it). None: no limit.
     max_pairing_targets_per_unit: int | None = attrs.field(default=None, validator=_count)
     #: ``activity.festival_window``: days either side of a festival (inclusive). None: rule off.
     festival_window_days: int | None = attrs.field(default=7, validator=_count)
@@ -511,8 +511,8 @@ FUJIAN_GOV_2022 = attrs.evolve(
 )
 
 #: 民政部直属机关学雷锋结对帮扶志愿服务活动方案 (001): NATIONAL and one pairing target per unit, reported
-#: 「于3月9日(星期五)前」 (§(一): ``plan_due=(3, 9)``; each branch, and each unit once organisations exist,
-#: holds one), a written summary after every activity (§(三)).
+#: 「于3月9日(星期五)前」 (§(一): ``plan_due=(3, 9)``; each branch, and the branches of each 单位 together,
+#: hold one), a written summary after every activity (§(三)).
 MCA_LEIFENG = attrs.evolve(
     NATIONAL,
     name="MCA_LEIFENG",
