@@ -3,7 +3,6 @@ SQLite file): exit codes, strict mode, a second import that imports nothing, ``c
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 from pathlib import Path
@@ -201,7 +200,6 @@ def test_forms_export_organisation_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], store: InMemoryStore
 ) -> None:
     from volunteer_core import Branch, Organisation, services
-    from volunteer_core.cli._forms import run_export
 
     services.add_entities(
         InMemoryUnitOfWork(store),
@@ -226,20 +224,23 @@ def test_forms_export_organisation_summary(
     assert code == 2
     assert "year" in err
     sub = tmp_path / "sub.csv"
-    args = argparse.Namespace(
-        db="x",
-        kind="organisation_summary",
-        out=str(sub),
-        year=2026,
-        branch=None,
-        half=None,
-        unmasked=False,
-        as_of=None,
-        policy=None,
-        lang="en",
-        organisation="o2",
+    code, _, _ = run(
+        [
+            "forms",
+            "export",
+            "organisation_summary",
+            "--db",
+            "x",
+            "--out",
+            str(sub),
+            "--year",
+            "2026",
+            "--organisation",
+            "o2",
+        ],
+        capsys,
     )
-    assert run_export(args) == 0
+    assert code == 0
     data = sub.read_text(encoding="utf-8-sig").split("违规数\n")[1].splitlines()
     assert [row.split(",")[:5] for row in data] == [
         ["1", "市财政局机关党委", "机关党委", "1", "市直机关工委"]

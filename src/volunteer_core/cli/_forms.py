@@ -35,8 +35,8 @@ __all__ = ["run_export", "run_import"]
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the form ``KIND`` of the database ``--db`` to ``--out`` (CSV or XLSX by its suffix);
-    ``--organisation`` narrows the 汇总表 (``organisation_summary``) to that organisation's subtree (read as
-    ``args.organisation`` when the parser defines it, else the whole tree)."""
+    ``--organisation`` narrows the 汇总表 (``organisation_summary``) to that organisation's subtree (else the
+    whole tree)."""
     from volunteer_core import forms
 
     lang = output_language(args)
@@ -51,7 +51,7 @@ def run_export(args: argparse.Namespace) -> int:
         masked=not args.unmasked,
         as_of=parse_date(args.as_of, "--as-of") if args.as_of else None,
         policy=policy_named(args.policy),
-        organisation_id=getattr(args, "organisation", None),
+        organisation_id=args.organisation,
     )
     sys.stdout.write(say(lang, f"已写入 {path}\n", f"written {path}\n"))
     return EXIT_OK

@@ -243,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--branch", metavar="B", help="支部编号 / branch id")
     export.add_argument("--half", type=int, choices=(1, 2), help="上半年 1 / 下半年 2 (half_year)")
     export.add_argument("--as-of", metavar="D", help="评估截止日期 / evaluate up to this date (notice)")
+    export.add_argument(
+        "--organisation",
+        metavar="O",
+        help="汇总表只列该组织及其下级 / organisation_summary: that organisation's subtree only",
+    )
     export.add_argument("--policy", help="政策预设 / policy preset")
     export.add_argument(
         "--unmasked", action="store_true", help="不隐去个人信息（仅限内部使用）/ do not mask personal data"
