@@ -4,7 +4,8 @@
 >>> from volunteer_core.cli import UsageError
 >>> try:
 ...     run_export(argparse.Namespace(db="sqlite:////nonexistent/v.db", kind="notice", out="n.csv", year=2026,
-...                                   branch=None, half=None, unmasked=False, as_of=None, policy=None, lang="en"))
+...                                   branch=None, half=None, unmasked=False, as_of=None, policy=None, lang="en",
+...                                   organisation=None))
 ... except UsageError as err:
 ...     print(err.en)
 no database file /nonexistent/v.db
