@@ -12,9 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import volunteer_core as vc
+from volunteer_core.aggregates import ENTITIES
 from volunteer_core.testing._hypothesis_plugin import _hypothesis_setup_hook
 
 ENTITY_TYPES: list[type[Any]] = [
+    vc.Organisation,
+    vc.Supporter,
+    vc.Qualification,
     vc.Branch,
     vc.Member,
     vc.Team,
@@ -44,6 +48,10 @@ def test_from_type_after_the_setup_hook(cls: type[Any]) -> None:
         assert type(value) is cls
 
     check()
+
+
+def test_every_entity_of_the_table_of_aggregates_has_a_strategy() -> None:
+    assert set(ENTITIES) <= set(ENTITY_TYPES)
 
 
 def test_from_type_wish_is_valid() -> None:

@@ -42,16 +42,27 @@ from volunteer_core.model import (
     Demand,
     HalfYearReport,
     Member,
+    Organisation,
     Pairing,
     PartnerUnit,
+    Qualification,
     ServiceRecord,
+    Supporter,
     Team,
     Wish,
     WishStatus,
 )
 from volunteer_core.rules.ledger import check_idempotent_request, check_ledger_entry, check_ledger_update
 
-__all__ = ["DictStore", "DictUnitOfWork", "FileStore", "Store", "Tables", "open_file_store"]
+__all__ = [
+    "DictOrganisations",
+    "DictStore",
+    "DictUnitOfWork",
+    "FileStore",
+    "Store",
+    "Tables",
+    "open_file_store",
+]
 
 #: table name → key → row. Entity tables are keyed by id; ``idempotency`` maps a key to a record id,
 #: ``wish_keys`` a key to a wish id; ``reversed`` maps a reversed record's id to its reversal's (the
@@ -201,7 +212,33 @@ class DictRepository(Generic[E]):
         return [entity for entity in self.list() if keep(entity)]
 
 
+class DictOrganisations(DictRepository[Organisation], ports.OrganisationRepository):
+    """``children`` and ``subtree`` are the port's defaults; ``update`` refuses a parent in the node's own
+    subtree (``input.cycle``), walking up from the new parent."""
+
+    table = "organisations"
+
+    def update(self, entity: Organisation) -> Organisation:
+        self._check_references(entity)
+        rows = self._rows()
+        node, seen = entity.parent_id, set()
+        while node is not None and node not in seen:
+            if node == entity.id:
+                raise InvalidInput(
+                    "parent_id",
+                    entity.parent_id,
+                    code="input.cycle",
+                    message_en="the new parent lies below the organisation",
+                    message_zh="上级不能是自己的下级",
+                )
+            seen.add(node)
+            node = rows[node].parent_id if node in rows else None
+        return super().update(entity)
+
+
 class DictBranches(DictRepository[Branch], ports.BranchRepository):
+    """``in_organisations`` is the port's default."""
+
     table = "branches"
 
 
@@ -322,6 +359,16 @@ class DictWishes(DictRepository[Wish], ports.WishRepository):
         return self._where(lambda w: w.status == status)
 
 
+class DictQualifications(DictRepository[Qualification], ports.QualificationRepository):
+    """``for_member`` is the port's default."""
+
+    table = "qualifications"
+
+
+class DictSupporters(DictRepository[Supporter], ports.SupporterRepository):
+    table = "supporters"
+
+
 class DictDemands(DictRepository[Demand], ports.DemandRepository):
     table = "demands"
 
@@ -363,6 +410,7 @@ class DictUnitOfWork(ports.UnitOfWork):
     """One transaction at a time over a :class:`Store` (a new :class:`DictStore` when none is given)."""
 
     records_class: ClassVar[type[DictRecords]] = DictRecords
+    organisations_class: ClassVar[type[DictOrganisations]] = DictOrganisations
 
     def __init__(self, store: Store | None = None) -> None:
         self.store: Store = store if store is not None else DictStore()
@@ -371,6 +419,7 @@ class DictUnitOfWork(ports.UnitOfWork):
         self._inserted: set[tuple[str, Any]] = set()
         self._replaced: set[tuple[str, Any]] = set()
         self._upserted: set[tuple[str, Any]] = set()
+        self.organisations: DictOrganisations = self.organisations_class(self)
         self.branches = DictBranches(self)
         self.members = DictMembers(self)
         self.teams = DictTeams(self)
@@ -379,6 +428,8 @@ class DictUnitOfWork(ports.UnitOfWork):
         self.pairings = DictPairings(self)
         self.activities = DictActivities(self)
         self.records = self.records_class(self)
+        self.qualifications = DictQualifications(self)
+        self.supporters = DictSupporters(self)
         self.wishes = DictWishes(self)
         self.demands = DictDemands(self)
         self.plans = DictPlans(self)

@@ -23,7 +23,7 @@ import pytest
 
 from volunteer_core.compliance import MemberTotals
 from volunteer_core.errors import InvalidInput
-from volunteer_core.model import ServiceRecord
+from volunteer_core.model import Organisation, ServiceRecord
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.testing.contract import PROFILE_ENV, UnitOfWorkContract
 
@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the helper module sits beside this file
     sys.path.insert(0, str(HERE))
 
-from integrator_store import DictRecords, DictRepository, DictUnitOfWork  # noqa: E402
+from integrator_store import DictOrganisations, DictRecords, DictRepository, DictUnitOfWork  # noqa: E402
 
 # -- the broken storages: each overrides one method ------------------------------------------------------
 
@@ -84,15 +84,39 @@ class AddOverwritesDuplicate(DictUnitOfWork):
 class TotalsOverCount(DictUnitOfWork):
     """``member_year_totals`` over-counts: one branch activity too many, a cancelled month counted."""
 
-    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+    def member_year_totals(
+        self, year: int, *, as_of: date | None = None, **options: Any
+    ) -> dict[str, MemberTotals]:
         return {
             member_id: attrs.evolve(
                 totals,
                 community_sessions=tuple(abs(n) for n in totals.community_sessions),
                 branch_activities=totals.branch_activities + 1,
             )
-            for member_id, totals in super().member_year_totals(year, as_of=as_of).items()
+            for member_id, totals in super().member_year_totals(year, as_of=as_of, **options).items()
         }
+
+
+class OrganisationsMovedFreely(DictOrganisations):
+    def update(self, entity: Organisation) -> Organisation:
+        return DictRepository.update(self, entity)
+
+
+class UpdateClosesCycles(DictUnitOfWork):
+    """``organisations.update`` stores any parent, one in the node's own subtree included."""
+
+    organisations_class = OrganisationsMovedFreely
+
+
+class OrganisationsOneLevelDeep(DictOrganisations):
+    def subtree(self, organisation_id: str) -> list[Organisation]:
+        return [self.get(organisation_id), *self.children(organisation_id)]
+
+
+class SubtreeOneLevelDeep(DictUnitOfWork):
+    """``organisations.subtree`` stops at the node's children."""
+
+    organisations_class = OrganisationsOneLevelDeep
 
 
 class RecordsChangeFreely(DictRecords):
@@ -174,6 +198,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "test_nothing_is_added_to_a_locked_year",
         "test_nothing_of_a_locked_year_is_updated",
     ),
+    "UpdateClosesCycles": (
+        "test_update_under_its_own_subtree_is_refused[",
+        "test_update_closing_a_cycle_with_its_own_uncommitted_moves_is_refused",
+    ),
+    "SubtreeOneLevelDeep": ("test_subtree_is_depth_first_children_by_id", "test_moves_that_close_no_cycle"),
 }
 MACHINE = "test_random_operations_agree_with_reference"
 VARIANTS: dict[str, type[DictUnitOfWork]] = {
@@ -188,6 +217,8 @@ VARIANTS: dict[str, type[DictUnitOfWork]] = {
     "AddReversesTwice": AddReversesTwice,
     "KeyIgnoresTheRequest": KeyIgnoresTheRequest,
     "LedgerIgnoresLocks": LedgerIgnoresLocks,
+    "UpdateClosesCycles": UpdateClosesCycles,
+    "SubtreeOneLevelDeep": SubtreeOneLevelDeep,
 }
 
 

@@ -12,7 +12,16 @@ from volunteer_core.testing import contract
 from volunteer_core.testing.contract import CAPABILITIES, REPOSITORIES, UnitOfWorkContract, capability_report
 from volunteer_core.testing.contract.repositories import DANGLING
 
-AREAS = ("repositories", "transactions", "queries", "ledger", "concurrency", "durability", "state_machine")
+AREAS = (
+    "repositories",
+    "transactions",
+    "queries",
+    "tree",
+    "ledger",
+    "concurrency",
+    "durability",
+    "state_machine",
+)
 
 
 def test_every_test_belongs_to_exactly_one_area_named_after_its_module() -> None:
@@ -30,6 +39,8 @@ def test_the_suite_reads_the_table_of_aggregates() -> None:
         (repo, field) for repo, field, _ in DANGLING
     }
     assert ("wishes", "claims[].member_id", "claims[0].member_id") in DANGLING
+    assert ("wishes", "claims[].supporter_id", "claims[0].supporter_id") in DANGLING
+    assert ("organisations", "parent_id", "parent_id") in DANGLING
     for name in REPOSITORIES:
         assert inspect.isabstract(port_of(name)), name
 

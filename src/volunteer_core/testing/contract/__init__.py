@@ -22,7 +22,8 @@ and dangling adds, optimistic updates and their version numbering, ordering, rou
 entity), transactions (rollback without commit, an exception inside the block, own writes, re-entry),
 every query (``records.in_year`` to the day, ``for_member``, ``by_idempotency_key``, ``reversal_of``,
 ``members.in_branch``, ``pairings.for_target``, ``wishes.with_status``, ``plans.for_branch``,
-``reports.for_branch``, ``locks``), the ledger's integrity through the port (append-only records, locked
+``reports.for_branch``, ``locks``), the organisation tree (cycles refused, ``children``, ``subtree``,
+``branches.in_organisations``, ``qualifications.for_member``) and claims by supporters, the ledger's integrity through the port (append-only records, locked
 years, reversals, idempotency keys that refuse another request — the codes the use-cases raise),
 concurrency between units of work, durability (``reopen``: what was committed is there, and only that),
 and a hypothesis state machine (:class:`StorageComparison`) that applies random operations — repository
@@ -32,7 +33,7 @@ every observable result to agree.
 
 The suite is a package of mixins, one module per area, composed into :class:`UnitOfWorkContract`:
 ``repositories`` (:class:`~volunteer_core.testing.contract.repositories.RepositoryContract`),
-``transactions``, ``queries``, ``ledger``, ``concurrency``, ``durability`` and ``state_machine``;
+``transactions``, ``queries``, ``tree``, ``ledger``, ``concurrency``, ``durability`` and ``state_machine``;
 ``_seed`` holds the entities the tests store and ``_base`` the hooks, fixtures and capabilities. The suite reads the table of aggregates
 (:data:`volunteer_core.aggregates.AGGREGATES`) wherever it goes over every repository. Each area's tests
 carry the keyword ``contract_<area>``: ``pytest -k contract_queries`` runs one area.
@@ -73,6 +74,7 @@ from volunteer_core.testing.contract.queries import QueryContract
 from volunteer_core.testing.contract.repositories import RepositoryContract
 from volunteer_core.testing.contract.state_machine import StateMachineContract, StorageComparison
 from volunteer_core.testing.contract.transactions import TransactionContract
+from volunteer_core.testing.contract.tree import TreeContract
 
 __all__ = [
     "CAPABILITIES",
@@ -91,6 +93,7 @@ class UnitOfWorkContract(
     RepositoryContract,
     TransactionContract,
     QueryContract,
+    TreeContract,
     LedgerContract,
     ConcurrencyContract,
     DurabilityContract,

@@ -2,12 +2,12 @@
 capabilities, the hypothesis profiles, and the few helpers every area uses.
 
 :class:`ContractBase` is the base of every area's mixin (``repositories``, ``transactions``, ``queries``,
-``ledger``, ``concurrency``, ``durability``, ``state_machine``); :class:`volunteer_core.testing.contract.UnitOfWorkContract` composes
+``tree``, ``ledger``, ``concurrency``, ``durability``, ``state_machine``); :class:`volunteer_core.testing.contract.UnitOfWorkContract` composes
 them. :func:`contract_area` tags the tests of a mixin with the keyword ``contract_<area>``, which pytest's
 ``-k`` matches (``pytest -k contract_queries``).
 
 >>> REPOSITORIES[:3]
-('branches', 'members', 'teams')
+('organisations', 'branches', 'members')
 """
 
 from __future__ import annotations
@@ -183,8 +183,8 @@ def read(uow: UnitOfWork, read: Callable[[UnitOfWork], Any]) -> Any:
 def ids_of(entities: Iterable[Any]) -> list[str]:
     """The ids of ``entities``, in their order.
 
-    >>> ids_of(entity for _, entity in fixed_world()[:3])
-    ['b-1', 'b-2', 'm-1']
+    >>> ids_of(entity for _, entity in fixed_world()[:4])
+    ['o-1', 'o-2', 'b-1', 'b-2']
     """
     return [e.id for e in entities]
 

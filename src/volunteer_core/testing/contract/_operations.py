@@ -15,7 +15,9 @@ from typing import Any, Final
 import attrs
 from hypothesis import strategies as st
 
-from volunteer_core.model import ActivityKind, RecordStatus, ServiceRecord, WishStatus
+from volunteer_core.errors import InvalidInput
+from volunteer_core.model import ActivityKind, Organisation, RecordStatus, ServiceRecord, WishStatus
+from volunteer_core.model.organisation import check_no_cycle
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.rules.ledger import check_append_only, check_idempotent_request, check_ledger_entry
 from volunteer_core.testing.contract._base import REPOSITORIES, repository
@@ -42,6 +44,7 @@ __all__ = [
     "Add",
     "Call",
     "Decide",
+    "Move",
     "Op",
     "Rebook",
     "Repeat",
@@ -51,9 +54,11 @@ __all__ = [
     "any_ops",
     "call_ops",
     "ledger_ops",
+    "tree_ops",
     "update_ops",
 ]
 
+CYCLE: Final[Error] = ("InvalidInput", "input.cycle")
 YEAR_LOCKED: Final[Error] = ("RuleViolation", "ledger.year_locked")
 APPEND_ONLY: Final[Error] = ("RuleViolation", "ledger.append_only")
 KEY_CONFLICT: Final[Error] = ("RuleViolation", "ledger.idempotency_conflict")
@@ -79,6 +84,20 @@ def _entry_errors(uow: UnitOfWork, record: ServiceRecord) -> set[Error]:
         refused = check_ledger_entry(record, locked=False, original=original, existing_reversal=existing)
         found |= {("RuleViolation", v.code) for v in refused}
     return found
+
+
+def _closes_a_cycle(uow: UnitOfWork, organisation: Organisation) -> bool:
+    """Whether moving ``organisation`` under its ``parent_id`` would close a cycle in ``uow``'s tree."""
+
+    def parent_of(organisation_id: str) -> str | None:
+        stored = exists(uow, "organisations", organisation_id)
+        return None if stored is None else stored.parent_id
+
+    try:
+        check_no_cycle(organisation, parent_of)
+    except InvalidInput:
+        return True
+    return False
 
 
 def _update_errors(uow: UnitOfWork, stored: ServiceRecord, changed: ServiceRecord) -> set[Error]:
@@ -151,6 +170,38 @@ class Update:
             found.add(DANGLING_REF)
         if self.repo == "records" and stored is not None:
             found |= _update_errors(uow, stored, self._versioned(uow))
+        if self.repo == "organisations" and _closes_a_cycle(uow, self.entity):
+            found.add(CYCLE)
+        return frozenset(found)
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    """Move the stored organisation ``organisation_id`` under ``parent_id`` (``None``: make it a root), at
+    its current version: refused when it is missing, when the parent is, and when the parent lies in its
+    own subtree (``input.cycle``; its own id included).
+
+    >>> Move("o-1", "o-2").parent_id
+    'o-2'
+    """
+
+    organisation_id: str
+    parent_id: str | None
+
+    def run(self, uow: UnitOfWork) -> Any:
+        stored = uow.organisations.get(self.organisation_id)
+        return uow.organisations.update(attrs.evolve(stored, parent_id=self.parent_id))
+
+    def deserved(self, uow: UnitOfWork) -> frozenset[Error]:
+        stored = exists(uow, "organisations", self.organisation_id)
+        if stored is None:
+            return frozenset({NOT_FOUND})
+        if self.parent_id == stored.id:
+            return frozenset({CYCLE})
+        moved = attrs.evolve(stored, parent_id=self.parent_id)
+        found: set[Error] = {DANGLING_REF} if has_dangling(uow, "organisations", moved) else set()
+        if _closes_a_cycle(uow, moved):
+            found.add(CYCLE)
         return frozenset(found)
 
 
@@ -347,7 +398,7 @@ def _other_kind(kind: ActivityKind) -> ActivityKind:
     return ActivityKind.COMMUNITY_SERVICE if kind is ActivityKind.PAIRING else ActivityKind.PAIRING
 
 
-Op = Add | Update | Call | Decide | Rebook | Reverse | Repeat
+Op = Add | Update | Move | Call | Decide | Rebook | Reverse | Repeat
 
 
 def call_ops() -> st.SearchStrategy[Call]:
@@ -368,7 +419,12 @@ def call_ops() -> st.SearchStrategy[Call]:
         lambda r: call(r, "get", st.sampled_from((*POOLS[r], f"{r}-none")))
     )
     lists = st.sampled_from((*REPOSITORIES, "locks")).map(lambda r: Call(r, "list"))
+    organisations = st.sampled_from((*pools["organisations"], "o-none"))
     queries = st.one_of(
+        call("organisations", "children", st.none() | organisations),
+        call("organisations", "subtree", organisations),
+        call("branches", "in_organisations", st.lists(organisations, max_size=3).map(tuple)),
+        call("qualifications", "for_member", st.sampled_from(pools["members"])),
         call("members", "in_branch", branches),
         call("pairings", "for_target", st.sampled_from((*pools["units"], *pools["beneficiaries"]))),
         call("pairings", "for_branch", branches),
@@ -413,6 +469,19 @@ def update_ops() -> st.SearchStrategy[Update]:
         return st.builds(Update, st.just(repo), entities, st.sampled_from((0, 0, -1, 1)))
 
     return st.sampled_from(REPOSITORIES).flatmap(updates)
+
+
+def tree_ops() -> st.SearchStrategy[list[Move | Call]]:
+    """Moves in the organisation tree — a node of the pool under another, or to the root; sometimes under
+    its own subtree — followed by the reads of the tree (the subtree of the root ``o-1``, the roots).
+
+    >>> isinstance(tree_ops(), st.SearchStrategy)
+    True
+    """
+    nodes = st.sampled_from(POOLS["organisations"])
+    moves = st.lists(st.builds(Move, nodes, st.none() | nodes), min_size=1, max_size=3)
+    reads = [Call("organisations", "subtree", ("o-1",)), Call("organisations", "children", (None,))]
+    return moves.map(lambda found: [*found, *reads])
 
 
 def ledger_ops() -> st.SearchStrategy[Decide | Rebook | Reverse | Repeat]:

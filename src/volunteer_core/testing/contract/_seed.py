@@ -96,8 +96,8 @@ DAY: Final = date(2026, 3, 5)
 def fixed_world() -> list[tuple[str, Any]]:
     """The fixed world every test starts from: one or two entities per repository, references resolved.
 
-    >>> fixed_world()[0]
-    ('branches', Branch(id='b-1', name='办公室党支部', version=0))
+    >>> fixed_world()[2]
+    ('branches', Branch(id='b-1', name='办公室党支部', organisation_id='o-2', version=0))
     """
     return [
         ("organisations", Organisation(id="o-1", name="市直机关工委", kind=OrganisationKind.WORK_COMMITTEE)),

@@ -7,10 +7,10 @@ ledger area (``contract_ledger``) checks every other.
 Every test is parametrized over :data:`volunteer_core.testing.contract.REPOSITORIES` (the rows of
 :data:`volunteer_core.aggregates.AGGREGATES`) or over every reference of the table (:data:`DANGLING`).
 
->>> DANGLING[0]
-('members', 'branch_id', 'branch_id')
+>>> DANGLING[:2]
+(('organisations', 'parent_id', 'parent_id'), ('branches', 'organisation_id', 'organisation_id'))
 >>> [case for case in DANGLING if case[0] == "wishes"][-1]
-('wishes', 'claims[].member_id', 'claims[0].member_id')
+('wishes', 'claims[].supporter_id', 'claims[0].supporter_id')
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar, Final, cast
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
@@ -41,6 +42,7 @@ from volunteer_core.testing.contract._operations import (
     any_ops,
     call_ops,
     ledger_ops,
+    tree_ops,
     update_ops,
 )
 from volunteer_core.testing.contract._outcomes import Error, Outcome, agree, attempt
@@ -60,7 +62,14 @@ __all__ = ["StateMachineContract", "StorageComparison"]
 #: The world the state machine starts from: drawn by :func:`volunteer_core.testing.strategies.datasets`
 #: (ids ``b-1``, ``m-1``, … within the pools of the seed, so later operations hit stored and missing ids alike).
 _WORLDS: Final = vcst.datasets(
-    2026, max_branches=2, max_members=4, max_activities=3, max_records=5, max_wishes=3, reversals=True
+    2026,
+    max_branches=2,
+    max_members=4,
+    max_activities=3,
+    max_records=5,
+    max_wishes=3,
+    reversals=True,
+    organisations=True,
 )
 #: Dates of use-case steps (wish transitions must not go back in time: some of them are refused).
 _STEP_DAYS: Final = (date(2026, 3, 10), date(2026, 9, 1), date(2026, 12, 31), date(2027, 2, 1))
@@ -193,6 +202,12 @@ class StorageComparison(RuleBasedStateMachine):
         """The ledger's own calls — decisions, changes of booked fields, reversals (twice, of a reversal,
         not mirroring) — refused alike (``ledger.append_only``, ``already_reversed``, …)."""
         self._transaction(ops, ending)
+
+    @rule(ops=tree_ops())
+    def tree(self, ops: list[Op]) -> None:
+        """Moves in the organisation tree (one that would close a cycle refused alike), then the tree read
+        back, in one committed transaction."""
+        self._transaction(ops, "commit")
 
     @rule(ops=st.lists(call_ops(), min_size=1, max_size=6))
     def reads(self, ops: list[Op]) -> None:
@@ -350,10 +365,13 @@ class StorageComparison(RuleBasedStateMachine):
 
     @rule(branch_id=st.sampled_from(POOLS["branches"]), year=st.sampled_from(YEARS))
     def lock_year(self, branch_id: str, year: int) -> None:
+        """Lock a (branch, year), then offer the ledger a record of it: refused alike once it is locked."""
         self._both(
             f"services.lock_year(uow, {branch_id!r}, {year})",
             lambda uow: services.lock_year(uow, branch_id, year, retries=0),
         )
+        probe = attrs.evolve(make_record(self._fresh("r"), date(year, 6, 1)), branch_id=branch_id)
+        self._transaction([Add("records", probe)], "commit")
 
     @rule(
         demand=vcst.demands(

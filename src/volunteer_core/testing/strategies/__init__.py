@@ -39,6 +39,7 @@ from volunteer_core.testing.strategies.dataset import Dataset, datasets
 from volunteer_core.testing.strategies.demand import demands
 from volunteer_core.testing.strategies.organisation import (
     QUALIFICATIONS,
+    organisation_trees,
     organisations,
     qualifications,
     supporters,
@@ -91,6 +92,7 @@ __all__ = [
     "ids",
     "members",
     "mobiles",
+    "organisation_trees",
     "organisations",
     "pairing_lists",
     "pairings",

@@ -105,6 +105,7 @@ def activities(
     co_organisers: Sequence[str] | None = None,
     max_span_days: int = 0,
     paired_kinds: Iterable[ActivityKind] = (ActivityKind.PAIRING,),
+    qualifications: Sequence[str] | None = None,
 ) -> st.SearchStrategy[Activity]:
     """Activities with a title and a written summary. FESTIVAL activities fall within the policy's
     festival window (``activity.festival_window``); TEAM_CAMPAIGN ones name a team; ``team_id`` and
@@ -116,6 +117,10 @@ def activities(
     (``Activity.branch_ids``, the lead always among them); ``max_span_days``: some activities last
     several days, ``until`` up to that many days after ``on`` (never after ``max_on``). Both are off by
     default: one organiser, one day.
+
+    ``qualifications``: names of which some activities require one or two (``Activity.requires``: 先培训再
+    上岗) and some TRAINING ones grant one or two, valid for a drawn number of months or without expiry
+    (``grants``, ``grants_valid_months``). Off by default: nothing required, nothing granted.
 
     >>> from hypothesis import find
     >>> from volunteer_core.rules import check_activity
@@ -147,6 +152,7 @@ def activities(
         tuple(co_organisers or ()),
         max_span_days,
         frozenset(paired_kinds),
+        tuple(sorted(set(qualifications or ()))),
     )
 
 
@@ -165,6 +171,7 @@ def _activity(
     co_organisers: tuple[str, ...],
     max_span_days: int,
     paired_kinds: frozenset[ActivityKind],
+    qualifications: tuple[str, ...],
 ) -> Activity:
     kind = draw(kinds)
     if invalid is not None:
@@ -184,6 +191,16 @@ def _activity(
     until = None
     if max_span_days and on < max_on and draw(st.booleans()):
         until = min(on + days(draw(st.integers(1, max_span_days))), max_on)
+    requires: list[str] = []
+    grants: list[str] = []
+    valid_months = None
+    if qualifications:
+        some = st.lists(st.sampled_from(qualifications), max_size=2)
+        if kind is ActivityKind.TRAINING:
+            grants = draw(some)
+            valid_months = draw(st.none() | st.integers(1, 60)) if grants else None
+        else:
+            requires = draw(some)
     return Activity(
         id=draw(id_strategy),
         kind=kind,
@@ -195,6 +212,9 @@ def _activity(
         summary=f"{title}顺利开展",
         branch_ids=others,
         until=until,
+        requires=requires,
+        grants=grants,
+        grants_valid_months=valid_months,
     )
 
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 from hypothesis import strategies as st
@@ -20,15 +20,20 @@ from volunteer_core.model import (
     Beneficiary,
     Branch,
     Member,
+    Organisation,
     Pairing,
     PartnerUnit,
+    Qualification,
     ServiceRecord,
+    Supporter,
     Team,
     Wish,
 )
 from volunteer_core.policy import DEFAULT, Policy
+from volunteer_core.rules.readiness import earned_qualifications
 from volunteer_core.testing.strategies._common import recording_dates
 from volunteer_core.testing.strategies.activity import activities, with_reversals
+from volunteer_core.testing.strategies.organisation import QUALIFICATIONS, organisation_trees, supporters
 from volunteer_core.testing.strategies.pairing import pairing_lists
 from volunteer_core.testing.strategies.people import beneficiaries, branches, members, partner_units, teams
 from volunteer_core.testing.strategies.wish import wishes
@@ -46,9 +51,11 @@ class Dataset:
     drawn units or beneficiaries; activities to their branch's teams and pairings (PAIRING ones; with
     ``joint``, some FESTIVAL and PRACTICAL_HELP ones too, and co-organisers among the drawn branches);
     records to drawn activities, copying their kind and branch, dated on a day of their activity; wishes
-    to drawn beneficiaries.
-    Ids are unique per entity type (``b-1``, ``m-1``, ``t-1``, ``bf-1``, ``u-1``, ``pr-1``, ``a-1``,
-    ``r-1``, ``w-1``).
+    to drawn beneficiaries. With ``datasets(organisations=True)``: branches hang in a drawn organisation
+    tree (parents before children), wishes' claims name drawn members or supporters, qualifications name
+    drawn members and (earned at a training) drawn activities; otherwise those three are empty.
+    Ids are unique per entity type (``o-1``, ``b-1``, ``m-1``, ``t-1``, ``bf-1``, ``u-1``, ``pr-1``,
+    ``a-1``, ``r-1``, ``s-1``, ``q-1`` or ``<record id>:<name>``, ``w-1``).
     """
 
     year: int
@@ -61,6 +68,9 @@ class Dataset:
     activities: tuple[Activity, ...]
     records: tuple[ServiceRecord, ...]
     wishes: tuple[Wish, ...]
+    organisations: tuple[Organisation, ...] = ()
+    supporters: tuple[Supporter, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
 
 
 def datasets(
@@ -74,6 +84,7 @@ def datasets(
     reversals: bool = False,
     policy: Policy | None = None,
     joint: bool = False,
+    organisations: bool = False,
 ) -> st.SearchStrategy[Dataset]:
     """A :class:`Dataset` for ``year``: 1 … ``max_branches`` branches each with one or two teams,
     1 … ``max_members`` members whose membership overlaps the year, partner units and beneficiaries,
@@ -85,6 +96,15 @@ def datasets(
     FESTIVAL and PRACTICAL_HELP activities are linked to a pairing of their branch (同过节, 办实事) — what
     ``member.branch_activities`` and ``record.activity_date`` distinguish. Off by default (the worlds
     drawn without it stay as they were).
+
+    ``organisations=True`` draws what issue 17 added, off by default for the same reason: an organisation
+    tree up to three levels deep (:func:`organisation_trees`) in which every branch hangs; members' insurance
+    (``insured_until``); activities that require qualifications and trainings that grant them; supporters
+    who claim wishes beside members, and wishes referred (and resolved); qualifications — those the
+    confirmed training records earned (:func:`volunteer_core.rules.readiness.earned_qualifications`) and
+    those entered by the host, so that every member holds, on each record's day, what its activity
+    requires (as ``member.untrained`` asks under a policy with ``require_training``), and, under a policy
+    with ``require_insurance``, is insured on every record's day.
 
     >>> from hypothesis import find
     >>> d = find(datasets(), lambda d: len(d.records) > 0)
@@ -112,6 +132,7 @@ def datasets(
         reversals,
         DEFAULT if policy is None else policy,
         joint,
+        organisations,
     )
 
 
@@ -127,16 +148,20 @@ def _dataset(
     with_reversal: bool,
     policy: Policy,
     joint: bool,
+    extended: bool,
 ) -> Dataset:
     first, last = date(year, 1, 1), date(year, 12, 31)
 
+    tree = draw(organisation_trees(depth=3, max_children=2)) if extended else ()
     branch_count = draw(st.integers(1, max_branches))
     branch_ids = [f"b-{i}" for i in range(1, branch_count + 1)]
-    branch_list = [draw(branches(id=b)) for b in branch_ids]
+    hangs = [o.id for o in tree] or None
+    branch_list = [draw(branches(id=b, organisation_id=hangs)) for b in branch_ids]
 
     member_count = draw(st.integers(1, max_members))
     member_list = [
-        draw(members(branch_id=branch_ids, year=year, id=f"m-{i}")) for i in range(1, member_count + 1)
+        draw(members(branch_id=branch_ids, year=year, id=f"m-{i}", insurance=extended))
+        for i in range(1, member_count + 1)
     ]
     by_branch: dict[str, list[str]] = {b: [m.id for m in member_list if m.branch_id == b] for b in branch_ids}
 
@@ -185,6 +210,7 @@ def _dataset(
                     co_organisers=branch_ids if joint else None,
                     max_span_days=3 if joint else 0,
                     paired_kinds=_PAIRED if joint else (ActivityKind.PAIRING,),
+                    qualifications=QUALIFICATIONS[:2] if extended else None,
                 )
             )
         )
@@ -218,6 +244,12 @@ def _dataset(
         room = max_records - len(record_list)
         record_list = draw(with_reversals(record_list, max_reversals=room))
 
+    supporter_list: list[Supporter] = []
+    qualification_list: list[Qualification] = []
+    if extended:
+        supporter_list = [draw(supporters(id=f"s-{i}")) for i in range(1, draw(st.integers(0, 3)) + 1)]
+        member_list, qualification_list = draw(_ready(member_list, activity_list, record_list, policy))
+
     wish_list: list[Wish] = []
     if beneficiary_list:
         member_ids = [m.id for m in member_list]
@@ -231,6 +263,8 @@ def _dataset(
                         min_date=first,
                         max_date=last,
                         policy=policy,
+                        supporter_ids=[s.id for s in supporter_list] or None if extended else None,
+                        referrals=extended,
                     )
                 )
             )
@@ -246,7 +280,59 @@ def _dataset(
         activities=tuple(activity_list),
         records=tuple(record_list),
         wishes=tuple(wish_list),
+        organisations=tuple(tree),
+        supporters=tuple(supporter_list),
+        qualifications=tuple(qualification_list),
     )
+
+
+@st.composite
+def _ready(
+    draw: st.DrawFn,
+    member_list: list[Member],
+    activity_list: list[Activity],
+    record_list: list[ServiceRecord],
+    policy: Policy,
+) -> tuple[list[Member], list[Qualification]]:
+    """The members, insured on every record's day when the policy asks for insurance, and their
+    qualifications: those the confirmed training records earned, then one entered by the host for each
+    (member, name) an activity requires that the member does not hold on every day it serves there."""
+    activity_of = {a.id: a for a in activity_list}
+    held: list[Qualification] = []
+    for record in record_list:
+        held += earned_qualifications(record, activity_of[record.activity_id])
+    needed: dict[tuple[str, str], list[date]] = {}
+    served: dict[str, date] = {}
+    for record in record_list:
+        if record.reverses is not None:
+            continue
+        served[record.member_id] = max(served.get(record.member_id, record.on), record.on)
+        for name in sorted(activity_of[record.activity_id].requires):
+            missing = needed.setdefault((record.member_id, name), [])
+            if not any(q.member_id == record.member_id and q.name == name and q.is_valid_on(record.on)
+                       for q in held):  # fmt: skip
+                missing.append(record.on)
+    for (member_id, name), missing in needed.items():
+        if missing:
+            earned = min(missing) - timedelta(days=draw(st.integers(0, 400)))
+            expires = draw(st.none() | st.dates(max(missing), date(max(missing).year + 3, 12, 31)))
+            held.append(
+                Qualification(
+                    id=f"q-{len(held) + 1}",
+                    member_id=member_id,
+                    name=name,
+                    earned_on=earned,
+                    expires_on=expires,
+                )
+            )
+    if policy.require_insurance:
+        member_list = [
+            attrs.evolve(m, insured_until=date(served[m.id].year, 12, 31))
+            if m.id in served and not m.is_insured_on(served[m.id])
+            else m
+            for m in member_list
+        ]
+    return member_list, held
 
 
 # ``st.from_type(Dataset)`` (the other types are registered by the hypothesis entry point).

@@ -24,7 +24,7 @@ from volunteer_core.testing.strategies.values import (
     person_names,
 )
 
-__all__ = ["QUALIFICATIONS", "organisations", "qualifications", "supporters"]
+__all__ = ["QUALIFICATIONS", "organisation_trees", "organisations", "qualifications", "supporters"]
 
 _ORGANISATION_NAMES = ("市直机关工委", "市民政局机关党委", "市财政局", "市教育局党委", "凤山街道党工委")
 #: Qualifications drawn by :func:`qualifications` (and required by drawn activities that require one).
@@ -56,6 +56,71 @@ def organisations(
         enum_choice("kind", kind, list(OrganisationKind)),
         parents,
     )
+
+
+#: The kinds of a drawn tree's nodes, by level (1: the root).
+_KINDS_BY_LEVEL: tuple[tuple[OrganisationKind, ...], ...] = (
+    (OrganisationKind.WORK_COMMITTEE,),
+    (OrganisationKind.ORGAN_PARTY_COMMITTEE, OrganisationKind.PARTY_COMMITTEE, OrganisationKind.STREET),
+    (OrganisationKind.UNIT, OrganisationKind.GENERAL_BRANCH, OrganisationKind.COMMUNITY),
+    (OrganisationKind.UNIT, OrganisationKind.OTHER),
+)
+_NAMES_BY_LEVEL: tuple[tuple[str, ...], ...] = (
+    ("市直机关工委", "区直机关工委"),
+    ("市民政局机关党委", "市教育局党委", "凤山街道党工委"),
+    ("市民政局", "市财政局", "市委办公室", "东园社区党委"),
+    ("综合科", "业务科"),
+)
+
+
+def organisation_trees(
+    *, depth: int = 3, max_children: int = 3, prefix: str = "o"
+) -> st.SearchStrategy[tuple[Organisation, ...]]:
+    """One organisation tree, 1 … ``depth`` levels deep (a root and up to ``max_children`` children per
+    node), in dependency order: every node after its parent (level by level), so that storing them in
+    order never names a missing parent. Ids ``<prefix>-1``, ``<prefix>-2``, … in that order; kinds by
+    level: the root a 机关工委, then 机关党委 / 党委 / 街道, then 单位 / 党总支 / 社区.
+
+    >>> from hypothesis import find
+    >>> tree = find(organisation_trees(depth=3), lambda t: t[-1].parent_id not in (None, "o-1"))
+    >>> tree[0].parent_id, [o.parent_id in {p.id for p in tree[:i]} for i, o in enumerate(tree)][1:]
+    (None, [True, True])
+    """
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= len(_KINDS_BY_LEVEL):
+        raise ValueError(f"depth must be an integer within 1..{len(_KINDS_BY_LEVEL)}")
+    if isinstance(max_children, bool) or not isinstance(max_children, int) or max_children < 1:
+        raise ValueError("max_children must be an integer >= 1")
+    return _tree(depth, max_children, prefix)
+
+
+@st.composite
+def _tree(draw: st.DrawFn, depth: int, max_children: int, prefix: str) -> tuple[Organisation, ...]:
+    levels = draw(st.integers(1, depth))
+    nodes = [
+        Organisation(
+            id=f"{prefix}-1",
+            name=draw(st.sampled_from(_NAMES_BY_LEVEL[0])),
+            kind=OrganisationKind.WORK_COMMITTEE,
+        )
+    ]
+    above = list(nodes)
+    for level in range(1, levels):
+        below: list[Organisation] = []
+        for parent in above:
+            for _ in range(draw(st.integers(0 if level > 1 else 1, max_children))):
+                below.append(
+                    Organisation(
+                        id=f"{prefix}-{len(nodes) + len(below) + 1}",
+                        name=draw(st.sampled_from(_NAMES_BY_LEVEL[level])),
+                        kind=draw(st.sampled_from(_KINDS_BY_LEVEL[level])),
+                        parent_id=parent.id,
+                    )
+                )
+        if not below:
+            break
+        nodes += below
+        above = below
+    return tuple(nodes)
 
 
 def supporters(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Final
 
+import attrs
 from hypothesis import strategies as st
 
 from volunteer_core.model import (
@@ -85,15 +86,25 @@ _DISTRICTS: Final = (
 )
 
 
-def branches(*, id: str | Sequence[str] | None = None) -> st.SearchStrategy[Branch]:
-    """Party branches (党支部).
+def branches(
+    *, id: str | Sequence[str] | None = None, organisation_id: str | Sequence[str] | None = None
+) -> st.SearchStrategy[Branch]:
+    """Party branches (党支部); ``organisation_id`` hangs them in the organisation tree (one id, or one of a
+    sequence of ids; by default a branch hangs nowhere).
 
     >>> from hypothesis import find
-    >>> find(branches(id="b-1"), lambda b: True).id
+    >>> find(branches(id="b-1", organisation_id=["o-2", "o-3"]), lambda b: b.organisation_id == "o-3").id
     'b-1'
     """
     names = st.sampled_from(_DEPARTMENTS).map(lambda d: f"{d}党支部")
-    return st.builds(Branch, id=choice("id", id, ids("b")), name=names)
+    if organisation_id is None:
+        return st.builds(Branch, id=choice("id", id, ids("b")), name=names)
+    return st.builds(
+        Branch,
+        id=choice("id", id, ids("b")),
+        name=names,
+        organisation_id=choice("organisation_id", organisation_id, ids("o")),
+    )
 
 
 def members(
@@ -105,12 +116,14 @@ def members(
     min_joined: date = DATE_MIN,
     max_joined: date = DATE_MAX,
     invalid: str | None = None,
+    insurance: bool = True,
 ) -> st.SearchStrategy[Member]:
     """Members (党员志愿者) with at least one skill.
 
     ``year`` draws members whose membership overlaps that year (``full_year=True``: covers all of it);
     ``branch_id`` fixes the branch (or picks from a sequence). ``invalid="member.skill"`` draws members
-    without any skill.
+    without any skill. ``insurance`` (on by default) draws ``insured_until``: none, or a day from the
+    membership's start (with a ``year``, often its last day); off, every member is uninsured.
 
     >>> from hypothesis import find
     >>> m = find(members(branch_id="b-1", year=2026), lambda m: True)
@@ -133,6 +146,7 @@ def members(
         min_joined,
         max_joined,
         invalid,
+        insurance,
     )
 
 
@@ -146,6 +160,7 @@ def _member(
     min_joined: date,
     max_joined: date,
     invalid: str | None,
+    insurance: bool,
 ) -> Member:
     joined = draw(st.dates(min_joined, max_joined))
     left: date | None = None
@@ -157,7 +172,7 @@ def _member(
     skills: frozenset[str] = frozenset()
     if invalid is None:
         skills = draw(st.frozensets(st.sampled_from(_SKILLS), min_size=1, max_size=3))
-    return Member(
+    member = Member(
         id=draw(id_strategy),
         name=draw(person_names()),
         branch_id=draw(branch_strategy),
@@ -167,6 +182,12 @@ def _member(
         phone=draw(st.none() | mobiles()),
         community=draw(st.none() | st.sampled_from(COMMUNITIES)),
     )
+    if not insurance:
+        return member
+    covers: list[st.SearchStrategy[date | None]] = [st.none(), st.dates(joined, max(joined, DATE_MAX))]
+    if year is not None and joined <= date(year, 12, 31):
+        covers.append(st.just(date(year, 12, 31)))
+    return attrs.evolve(member, insured_until=draw(st.one_of(covers)))
 
 
 def teams(
