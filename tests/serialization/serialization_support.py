@@ -22,10 +22,13 @@ from volunteer_core import (
     HalfYearReport,
     InvalidInput,
     Member,
+    Organisation,
     Pairing,
     PartnerUnit,
     PlanItem,
+    Qualification,
     ServiceRecord,
+    Supporter,
     Team,
     Wish,
 )
@@ -68,8 +71,44 @@ RECORD = ServiceRecord(
     recorded_on=date(2026, 5, 2),
 )
 
+#: A wish claimed by a member and by a supporter, the supporter's first claim withdrawn.
+MIXED_CLAIMS = Wish(
+    id="w3",
+    beneficiary_id="p1",
+    kind="material",
+    content="助听器",
+    collected_on=D,
+    value="300",
+    status="claimed",
+    claims=(
+        Claim(supporter_id="s1", claimed_on=date(2026, 5, 6), pledged="150", withdrawn_on=date(2026, 5, 7)),
+        Claim(member_id="m1", claimed_on=date(2026, 5, 6), pledged="150"),
+        Claim(supporter_id="s1", claimed_on=date(2026, 5, 8), pledged="150"),
+    ),
+    screened_on=date(2026, 5, 3),
+    published_on=date(2026, 5, 5),
+)
+#: A wish beyond members' means, referred to a department and resolved.
+REFERRED = Wish(
+    id="w4",
+    beneficiary_id="p1",
+    kind="policy",
+    content="办理残疾证",
+    collected_on=D,
+    status="fulfilled",
+    screened_on=date(2026, 5, 3),
+    fulfilled_on=date(2026, 6, 1),
+    reason="需民政部门办理",
+    referred_to="城厢区民政局",
+    referred_on=date(2026, 5, 4),
+    referral_outcome="已办结",
+)
+
 EXAMPLES: list[Any] = [
+    Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+    Organisation(id="o2", name="市民政局", kind="unit", parent_id="o1", version=2),
     Branch(id="b1", name="办公室党支部", version=3),
+    Branch(id="b2", name="人事处党支部", organisation_id="o2"),
     Member(
         id="m1",
         name="张三",
@@ -80,7 +119,9 @@ EXAMPLES: list[Any] = [
         phone="13912344859",
         community="凤山社区",
     ),
-    Member(id="m2", name="李四", branch_id="b1", joined_on=date(2021, 1, 1)),
+    Member(
+        id="m2", name="李四", branch_id="b1", joined_on=date(2021, 1, 1), insured_until=date(2026, 12, 31)
+    ),
     Team(id="t1", branch_id="b1", name="先锋队", member_ids={"m2", "m1", "m3"}),
     Beneficiary(
         id="p1",
@@ -117,12 +158,31 @@ EXAMPLES: list[Any] = [
         pairing_id="pa1",
         summary="送去米面油",
     ),
+    Activity(
+        id="a2",
+        kind="training",
+        branch_id="b1",
+        on=D,
+        title="急救培训",
+        grants={"急救", "心肺复苏"},
+        grants_valid_months=36,
+    ),
+    Activity(id="a3", kind="community_service", branch_id="b1", on=D, title="马拉松保障", requires={"急救"}),
     RECORD,
     RECORD.reversal(id="r2", recorded_on=date(2026, 5, 9)),
+    Qualification(
+        id="q1", member_id="m1", name="急救", earned_on=D, expires_on=date(2029, 4, 30), activity_id="a2"
+    ),
+    Qualification(id="q2", member_id="m2", name="心理疏导", earned_on=date(2024, 1, 1)),
+    Supporter(id="s1", name="林爱心", kind="caring_person", contact="13912344859"),
+    Supporter(id="s2", name="凤山慈善会", kind="social_organisation", credit_code="91110000600037341L"),
     TWO_CLAIMS,
+    MIXED_CLAIMS,
+    REFERRED,
     Wish(id="w2", beneficiary_id="p2", kind="service", content="辅导功课", collected_on=D),
     Claim(member_id="m1", claimed_on=D, pledged="12.50", fulfilled_on=date(2026, 5, 20)),
     Claim(member_id="m2", claimed_on=D, withdrawn_on=date(2026, 5, 2)),
+    Claim(supporter_id="s1", claimed_on=D, pledged="150"),
     Demand(
         id="d1",
         community="凤山社区",
@@ -187,14 +247,19 @@ def wish_data() -> dict[str, Any]:
 
 
 def schema_problems(instance: Any, schema: dict[str, Any], root: dict[str, Any], path: str = "") -> list[str]:
-    """A tiny JSON Schema check: the keywords json_schema() writes ($ref, anyOf, enum, type, pattern,
-    format date, items, uniqueItems, properties, required, additionalProperties)."""
+    """A tiny JSON Schema check: the keywords json_schema() writes ($ref, anyOf, oneOf, enum, type,
+    pattern, format date, items, uniqueItems, properties, required, additionalProperties)."""
     if "$ref" in schema:
         name = schema["$ref"].removeprefix("#/$defs/")
         return schema_problems(instance, root["$defs"][name], root, path)
     if "anyOf" in schema:
         options = [schema_problems(instance, option, root, path) for option in schema["anyOf"]]
         return [] if any(not found for found in options) else [f"{path}: no option of anyOf fits"]
+    if "oneOf" in schema:
+        fitting = sum(not schema_problems(instance, option, root, path) for option in schema["oneOf"])
+        rest = {key: value for key, value in schema.items() if key != "oneOf"}
+        found = [] if fitting == 1 else [f"{path}: {fitting} options of oneOf fit, not one"]
+        return found + schema_problems(instance, rest, root, path)
     if "enum" in schema and instance not in schema["enum"]:
         return [f"{path}: {instance!r} not in enum"]
     kinds: dict[str, type | tuple[type, ...]] = {
@@ -221,7 +286,7 @@ def schema_problems(instance: Any, schema: dict[str, Any], root: dict[str, Any],
             found += schema_problems(item, schema["items"], root, f"{path}[{index}]")
         if schema.get("uniqueItems") and len({json.dumps(i) for i in instance}) != len(instance):
             found.append(f"{path}: duplicate items")
-    if kind == "object":
+    if isinstance(instance, dict):  # properties and required apply to objects, with or without "type"
         properties = schema.get("properties", {})
         found += [f"{path}.{key}: required" for key in schema.get("required", []) if key not in instance]
         if schema.get("additionalProperties") is False:

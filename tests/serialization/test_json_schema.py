@@ -16,13 +16,17 @@ from serialization_support import (
 )
 
 from volunteer_core import (
+    Activity,
     Branch,
     BranchPlan,
     Claim,
     DateRange,
+    Organisation,
     Pairing,
     PlanItem,
+    Qualification,
     Rule,
+    Supporter,
     Violation,
     Wish,
     Yuan,
@@ -67,7 +71,29 @@ def test_schema_details() -> None:
     money = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}
     assert wish["properties"]["value"]["anyOf"] == [money, {"type": "null"}]
     assert wish["properties"]["claims"]["items"] == {"$ref": "#/$defs/Claim"}
-    assert wish["$defs"]["Claim"]["required"] == ["member_id", "claimed_on"]
+    assert wish["$defs"]["Claim"]["required"] == ["claimed_on"]
+    assert wish["$defs"]["Claim"]["oneOf"][0] == {
+        "required": ["member_id"],
+        "properties": {"member_id": {"type": "string"}, "supporter_id": {"type": "null"}},
+    }
+    organisation = ser.json_schema(Organisation)
+    assert organisation["required"] == ["id", "name", "kind"]
+    assert organisation["properties"]["parent_id"] == {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "default": None,
+    }
+    assert organisation["properties"]["kind"]["enum"][:2] == ["work_committee", "organ_party_committee"]
+    assert ser.json_schema(Supporter)["properties"]["kind"]["enum"] == [
+        "community_volunteer", "caring_person", "social_organisation",
+    ]  # fmt: skip
+    assert ser.json_schema(Qualification)["required"] == ["id", "member_id", "name", "earned_on"]
+    activity = ser.json_schema(Activity)["properties"]
+    assert (
+        activity["requires"]
+        == activity["grants"]
+        == {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "default": []}
+    )
+    assert activity["grants_valid_months"]["anyOf"] == [{"type": "integer"}, {"type": "null"}]
     assert wish["$defs"]["Claim"]["additionalProperties"] is False
     assert wish["properties"]["status"]["default"] == "collected"
     assert ser.json_schema(BranchPlan)["$defs"]["PlanItem"]["required"] == ["line", "target"]
@@ -108,3 +134,25 @@ def test_the_tiny_schema_check_catches_problems() -> None:
     assert ".extra: unknown" in found
     assert any(p.startswith(".kind") for p in found)
     assert any(p.startswith(".claims[0].pledged") for p in found)
+
+
+@pytest.mark.parametrize(
+    ("claim", "fits"),
+    [
+        ({"member_id": "m1", "claimed_on": "2026-05-06"}, True),
+        ({"supporter_id": "s1", "claimed_on": "2026-05-06", "member_id": None}, True),
+        ({"member_id": "m1", "supporter_id": None, "claimed_on": "2026-05-06"}, True),
+        ({"member_id": "m1", "supporter_id": "s1", "claimed_on": "2026-05-06"}, False),
+        ({"claimed_on": "2026-05-06"}, False),
+        ({"member_id": None, "supporter_id": None, "claimed_on": "2026-05-06"}, False),
+    ],
+    ids=["member", "supporter", "member, supporter null", "both", "neither", "both null"],
+)
+def test_the_claim_schema_says_a_member_or_a_supporter_exactly(claim: dict[str, Any], fits: bool) -> None:
+    schema = ser.json_schema(Claim)
+    assert (schema_problems(claim, schema, schema) == []) is fits
+    try:
+        jsonschema = importlib.import_module("jsonschema")
+    except ImportError:
+        return
+    assert jsonschema.Draft202012Validator(schema).is_valid(claim) is fits

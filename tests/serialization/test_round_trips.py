@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from serialization_support import (
     EXAMPLES,
+    MIXED_CLAIMS,
+    REFERRED,
     TWO_CLAIMS,
     D,
     example_id,
@@ -101,8 +103,45 @@ def test_wish_with_two_claims_as_json() -> None:
         "pledged": "100.00",
         "fulfilled_on": None,
         "withdrawn_on": None,
+        "supporter_id": None,
     }
     assert ser.from_json(Wish, ser.to_json(TWO_CLAIMS)).claims == TWO_CLAIMS.claims
+
+
+def test_a_wish_claimed_by_a_supporter_and_referred_as_json() -> None:
+    data = json.loads(ser.to_json(MIXED_CLAIMS))
+    assert [(c["member_id"], c["supporter_id"]) for c in data["claims"]] == [
+        (None, "s1"),
+        ("m1", None),
+        (None, "s1"),
+    ]
+    assert ser.from_json(Wish, ser.to_json(MIXED_CLAIMS)) == MIXED_CLAIMS
+    referred = json.loads(ser.to_json(REFERRED))
+    assert (referred["referred_to"], referred["referred_on"], referred["referral_outcome"]) == (
+        "城厢区民政局", "2026-05-04", "已办结",
+    )  # fmt: skip
+    legacy = {
+        key: value for key, value in ser.unstructure(TWO_CLAIMS).items() if not key.startswith("referr")
+    }
+    for claim in legacy["claims"]:
+        del claim["supporter_id"]
+    assert ser.structure(legacy, Wish) == TWO_CLAIMS, "JSON written before the new fields still reads"
+
+
+@pytest.mark.parametrize(
+    ("claim", "path", "code"),
+    [
+        ({"claimed_on": "2026-05-06"}, "claims[0].member_id", "input.required"),
+        ({"claimed_on": "2026-05-06", "member_id": None, "supporter_id": None}, "claims[0].member_id", "input.required"),
+        ({"claimed_on": "2026-05-06", "member_id": "m1", "supporter_id": "s1"}, "claims[0].supporter_id", "input.invalid"),
+    ],
+    ids=["neither", "both null", "both"],
+)  # fmt: skip
+def test_a_claim_names_a_member_or_a_supporter_exactly(claim: dict[str, Any], path: str, code: str) -> None:
+    data = ser.unstructure(TWO_CLAIMS)
+    data["claims"][0] = {**claim, "pledged": "100.00"}
+    error = refused(data, Wish)
+    assert (error.path, error.code) == (path, code)
 
 
 def test_yuan_serialises_as_a_string_with_two_decimals() -> None:
@@ -113,7 +152,7 @@ def test_yuan_serialises_as_a_string_with_two_decimals() -> None:
 
 def test_to_json_is_compact_and_keeps_chinese() -> None:
     text = ser.to_json(Branch(id="b1", name="办公室党支部"))
-    assert text == '{"id":"b1","name":"办公室党支部","version":0}'
+    assert text == '{"id":"b1","name":"办公室党支部","organisation_id":null,"version":0}'
 
 
 def test_sets_are_written_sorted_whatever_the_insertion_order() -> None:
@@ -221,6 +260,9 @@ _DATASET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_che
 
 def _entities(dataset: vst.Dataset) -> list[Any]:
     return [
+        *dataset.organisations,
+        *dataset.supporters,
+        *dataset.qualifications,
         *dataset.branches,
         *dataset.members,
         *dataset.teams,
@@ -234,7 +276,7 @@ def _entities(dataset: vst.Dataset) -> list[Any]:
 
 
 @_DATASET_SETTINGS
-@given(vst.datasets(reversals=True))
+@given(st.booleans().flatmap(lambda extended: vst.datasets(reversals=True, organisations=extended)))
 def test_every_entity_of_a_drawn_dataset_round_trips(dataset: vst.Dataset) -> None:
     for entity in _entities(dataset):
         cls = type(entity)
@@ -246,7 +288,7 @@ def test_every_entity_of_a_drawn_dataset_round_trips(dataset: vst.Dataset) -> No
 
 
 @_DATASET_SETTINGS
-@given(vst.datasets())
+@given(vst.datasets(organisations=True))
 def test_a_whole_dataset_round_trips(dataset: vst.Dataset) -> None:
     assert ser.from_json(vst.Dataset, ser.to_json(dataset)) == dataset
 

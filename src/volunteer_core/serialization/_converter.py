@@ -467,7 +467,7 @@ def unstructure(obj: Any) -> Any:
     >>> from datetime import date
     >>> from volunteer_core import Claim
     >>> unstructure(Claim(member_id="m1", claimed_on=date(2026, 5, 6), pledged="100"))
-    {'member_id': 'm1', 'claimed_on': '2026-05-06', 'pledged': '100.00', 'fulfilled_on': None, 'withdrawn_on': None}
+    {'member_id': 'm1', 'claimed_on': '2026-05-06', 'pledged': '100.00', 'fulfilled_on': None, 'withdrawn_on': None, 'supporter_id': None}
     """
     return converter.unstructure(obj)
 

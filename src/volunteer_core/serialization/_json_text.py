@@ -69,8 +69,8 @@ def to_json(obj: Any) -> str:
     """``obj`` as compact JSON text: fields in declaration order, non-ASCII kept as is.
 
     >>> from volunteer_core import Branch
-    >>> to_json(Branch(id="b1", name="办公室党支部"))
-    '{"id":"b1","name":"办公室党支部","version":0}'
+    >>> to_json(Branch(id="b1", name="办公室党支部", organisation_id="o2"))
+    '{"id":"b1","name":"办公室党支部","organisation_id":"o2","version":0}'
     """
     data = unstructure(obj)
     try:
@@ -203,7 +203,7 @@ def from_json(cls: type[T], text: str | bytes) -> T:
 
     >>> from volunteer_core import Branch
     >>> from_json(Branch, '{"id": "b1", "name": "办公室党支部"}')
-    Branch(id='b1', name='办公室党支部', version=0)
+    Branch(id='b1', name='办公室党支部', organisation_id=None, version=0)
     >>> from_json(Branch, '{"id": "b1",')
     Traceback (most recent call last):
     ...

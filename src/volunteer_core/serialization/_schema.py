@@ -38,6 +38,23 @@ _DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 #: The ``$schema`` of every schema :func:`json_schema` returns.
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+#: Constraints across fields that a schema can say, by class: a claim names a member or a supporter,
+#: exactly one of them (``Claim``'s own check; the other is null or absent).
+_ACROSS_FIELDS: dict[type, dict[str, Any]] = {
+    Claim: {
+        "oneOf": [
+            {
+                "required": ["member_id"],
+                "properties": {"member_id": {"type": "string"}, "supporter_id": {"type": "null"}},
+            },
+            {
+                "required": ["supporter_id"],
+                "properties": {"supporter_id": {"type": "string"}, "member_id": {"type": "null"}},
+            },
+        ]
+    },
+}
+
 #: What :func:`json_schemas` covers, beyond the entities: their parts, rules' output and values.
 _SCHEMA_CLASSES: tuple[type, ...] = (*ENTITIES, Claim, PlanItem, DateRange, Violation, Rule)
 
@@ -125,6 +142,7 @@ def _object_schema(cls: type, defs: dict[str, dict[str, Any]]) -> dict[str, Any]
     result.update(
         {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
     )
+    result.update(_ACROSS_FIELDS.get(cls, {}))
     return result
 
 
@@ -134,8 +152,9 @@ def json_schema(cls: type) -> dict[str, Any]:
     Derived from the attrs fields and type hints: ``required`` lists the fields without a default,
     unknown keys are refused (``additionalProperties: false``), enums list their values, money is a
     string matching :data:`YUAN_PATTERN`, dates have ``format: date``, nested classes (``Claim``,
-    ``PlanItem``, ``DateRange``) sit in ``$defs``. The entity's own checks (an ID number's checksum,
-    a date order) are not expressed: :func:`structure` applies them.
+    ``PlanItem``, ``DateRange``) sit in ``$defs``. A claim's ``oneOf`` says it names a member or a
+    supporter, exactly one of them. The entity's other checks (an ID number's checksum, a date order)
+    are not expressed: :func:`structure` applies them.
 
     >>> from volunteer_core import Wish
     >>> schema = json_schema(Wish)
@@ -143,6 +162,8 @@ def json_schema(cls: type) -> dict[str, Any]:
     ('Wish', ['id', 'beneficiary_id', 'kind', 'content', 'collected_on'], False)
     >>> schema["properties"]["claims"]["items"], list(schema["$defs"])
     ({'$ref': '#/$defs/Claim'}, ['Claim'])
+    >>> [option["required"] for option in schema["$defs"]["Claim"]["oneOf"]]
+    [['member_id'], ['supporter_id']]
     """
     defs: dict[str, dict[str, Any]] = {}
     body = _object_schema(cls, defs) if attrs.has(cls) else {"title": cls.__name__, **_schema_of(cls, defs)}
