@@ -258,8 +258,8 @@ def schema_problems(instance: Any, schema: dict[str, Any], root: dict[str, Any],
     if "oneOf" in schema:
         fitting = sum(not schema_problems(instance, option, root, path) for option in schema["oneOf"])
         rest = {key: value for key, value in schema.items() if key != "oneOf"}
-        found = [] if fitting == 1 else [f"{path}: {fitting} options of oneOf fit, not one"]
-        return found + schema_problems(instance, rest, root, path)
+        misfit = [] if fitting == 1 else [f"{path}: {fitting} options of oneOf fit, not one"]
+        return misfit + schema_problems(instance, rest, root, path)
     if "enum" in schema and instance not in schema["enum"]:
         return [f"{path}: {instance!r} not in enum"]
     kinds: dict[str, type | tuple[type, ...]] = {
