@@ -25,21 +25,30 @@ from volunteer_core import (
     HalfYearReport,
     InvalidInput,
     Member,
+    Organisation,
+    OrganisationKind,
     Pairing,
     PairingMode,
     PartnerUnit,
+    Qualification,
     ServiceRecord,
+    Supporter,
+    SupporterKind,
     Team,
     UnitKind,
     Wish,
     WishKind,
     WishStatus,
 )
+from volunteer_core.aggregates import ENTITIES
 
 D = date
 
 
 FACTORIES: dict[str, Callable[[], Any]] = {
+    "Organisation": lambda: Organisation(id="o1", name="市直机关工委", kind="work_committee"),
+    "Supporter": lambda: Supporter(id="s1", name="林爱心", kind="caring_person"),
+    "Qualification": lambda: Qualification(id="q1", member_id="m1", name="急救", earned_on=D(2026, 3, 5)),
     "Branch": lambda: Branch(id="b1", name="办公室党支部"),
     "Member": lambda: Member(id="m1", name="张三", branch_id="b1", joined_on=D(2020, 1, 1)),
     "Team": lambda: Team(id="t1", branch_id="b1", name="先锋队"),
@@ -73,6 +82,10 @@ FACTORIES: dict[str, Callable[[], Any]] = {
 
 # ---------------------------------------------------------------------------------------------------------
 # shape: attrs, frozen, keyword-only, id and version
+
+
+def test_every_stored_entity_has_a_factory() -> None:
+    assert {cls.__name__ for cls in ENTITIES} == set(FACTORIES)
 
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
@@ -128,7 +141,14 @@ def test_claim_is_live_until_withdrawn() -> None:
 
 
 def test_defaults_of_the_signatures() -> None:
+    assert FACTORIES["Organisation"]().parent_id is None
+    assert FACTORIES["Branch"]().organisation_id is None
+    supporter = FACTORIES["Supporter"]()
+    assert (supporter.contact, supporter.credit_code) == (None, None)
+    qualification = FACTORIES["Qualification"]()
+    assert (qualification.expires_on, qualification.activity_id) == (None, None)
     member = FACTORIES["Member"]()
+    assert member.insured_until is None
     assert member.left_on is None
     assert member.skills == frozenset()
     assert member.phone is None
@@ -143,6 +163,7 @@ def test_defaults_of_the_signatures() -> None:
     assert wish.published_on is None
     assert wish.fulfilled_on is None
     assert wish.cancelled_on is None
+    assert (wish.referred_to, wish.referred_on, wish.referral_outcome) == ("", None, "")
     pairing = FACTORIES["Pairing"]()
     assert pairing.member_ids == frozenset()
     assert pairing.measures == ""
@@ -150,6 +171,11 @@ def test_defaults_of_the_signatures() -> None:
     assert activity.team_id is None
     assert activity.pairing_id is None
     assert activity.summary == ""
+    assert (activity.requires, activity.grants, activity.grants_valid_months) == (
+        frozenset(),
+        frozenset(),
+        None,
+    )
     record = FACTORIES["ServiceRecord"]()
     assert record.recorded_on is None
     assert record.reverses is None
@@ -168,6 +194,8 @@ def test_enum_values_are_read_from_strings() -> None:
     assert FACTORIES["Pairing"]().mode is PairingMode.SOLO
     assert FACTORIES["Activity"]().kind is ActivityKind.COMMUNITY_SERVICE
     assert FACTORIES["Wish"]().kind is WishKind.SERVICE
+    assert FACTORIES["Organisation"]().kind is OrganisationKind.WORK_COMMITTEE
+    assert FACTORIES["Supporter"]().kind is SupporterKind.CARING_PERSON
 
 
 def test_unknown_id_is_required() -> None:
