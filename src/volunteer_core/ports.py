@@ -185,11 +185,12 @@ class BranchRepository(Repository[Branch]):
     """Branches (党支部)."""
 
     def in_organisations(self, organisation_ids: Iterable[str]) -> list[Branch]:
-        """The branches whose ``organisation_id`` is one of ``organisation_ids``, ordered by id.
+        """The branches whose ``organisation_id`` is one of ``organisation_ids``, ordered by id (what is not
+        an id — ``None`` among them — finds nothing: a branch hanging nowhere is not found this way).
 
         The default filters :meth:`list`; a storage may override it with an indexed query.
         """
-        wanted = set(organisation_ids)
+        wanted = {o for o in organisation_ids if isinstance(o, str)}
         return [b for b in self.list() if b.organisation_id in wanted]
 
 

@@ -320,7 +320,8 @@ class _Organisations(_Repo[Organisation], OrganisationRepository):
 
 class _Branches(_Repo[Branch], BranchRepository):
     def in_organisations(self, organisation_ids: Iterable[str]) -> list[Branch]:
-        found = {b.id: b for o in set(organisation_ids) for b in self._find("organisation", o)}
+        wanted = {o for o in organisation_ids if isinstance(o, str)}  # None is no id: not "hanging nowhere"
+        found = {b.id: b for o in wanted for b in self._find("organisation", o)}
         return [found[key] for key in sorted(found)]
 
 
