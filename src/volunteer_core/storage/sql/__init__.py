@@ -3,12 +3,13 @@ default) and PostgreSQL (psycopg 3). Needs the extra ``volunteer-core[sql]``.
 
 * :func:`create_schema` creates the tables — primary and foreign keys, CHECKs, UNIQUE idempotency keys,
   an index for every query, the ledger's triggers — and records the schema version
-  (:data:`SCHEMA_VERSION`). On an existing database it migrates it in place, keeping its data (a
-  version-1 database gets the triggers, the table of wish idempotency keys and ``members.volunteer_no``);
-  it is idempotent, and refuses a database newer than the code. A :class:`SqlUnitOfWork` on an older
-  database raises ``StorageError`` saying to run it.
-* :class:`SqlUnitOfWork` implements the unit of work and its 13 repositories with the semantics of
-  :mod:`volunteer_core.ports` (and of the reference, :mod:`volunteer_core.storage.memory`).
+  (:data:`SCHEMA_VERSION`). On an existing database it migrates it in place, keeping its data, one
+  version after the other (each version's changes: ``_migrate.py``); it is idempotent, and refuses a
+  database newer than the code. A :class:`SqlUnitOfWork` on an older database raises ``StorageError``
+  saying to run it.
+* :class:`SqlUnitOfWork` implements the unit of work, one repository per row of the table of aggregates
+  and the locks, with the semantics of :mod:`volunteer_core.ports` (and of the reference,
+  :mod:`volunteer_core.storage.memory`); the organisation tree's ``subtree`` is one recursive query.
 * The ledger holds in the database too, whoever writes to it: triggers on SQLite and PostgreSQL refuse an
   ``UPDATE`` of a record's booked columns or of a decided record, any ``DELETE``, a record added or
   decided in a locked (branch, year) and a reversal that does not mirror its original; the storage turns
