@@ -73,6 +73,19 @@ class JsonRepository:
         return [e for e in self.list() if all(getattr(e, k) == v for k, v in values.items())]
 
 
+class JsonOrganisations(JsonRepository, ports.OrganisationRepository):
+    def update(self, entity: Any) -> Any:
+        node, seen = entity.parent_id, set()
+        while node is not None and node not in seen:  # up from the new parent: does it meet the node?
+            if node == entity.id:
+                raise InvalidInput(
+                    "parent_id", entity.parent_id, code="input.cycle", message_en="cycle", message_zh="循环"
+                )
+            seen.add(node)
+            node = self.rows()[node].parent_id if node in self.rows() else None
+        return super().update(entity)
+
+
 class JsonMembers(JsonRepository, ports.MemberRepository):
     def in_branch(self, branch_id: str) -> list[Any]:
         return self.where(branch_id=branch_id)
@@ -164,6 +177,7 @@ class JsonReports(JsonRepository, ports.ReportRepository):
 REPOSITORIES = ports.repository_classes(
     JsonRepository,
     {
+        "organisations": JsonOrganisations,
         "members": JsonMembers,
         "pairings": JsonPairings,
         "records": JsonRecords,
