@@ -68,8 +68,9 @@ def blocks(text: str) -> list[Block]:
             body.append(lines[end])
             end += 1
         info = opening["info"].strip().split()
-        text_of_block = textwrap.dedent("\n".join(line[indent:] if line[:indent].isspace() else line
-                                                   for line in body))
+        text_of_block = textwrap.dedent(
+            "\n".join(line[indent:] if line[:indent].isspace() else line for line in body)
+        )
         named = _FILE.match(lines[index - 1]) if index else None
         found.append(
             Block(

@@ -36,7 +36,9 @@ def main(path: str) -> int:
         if block.get("file"):
             target = Path(block["file"])
             if target.is_absolute() or ".." in target.parts:
-                return _fail(where, f"a block's file must be a relative path inside the page's work: {target}\n")
+                return _fail(
+                    where, f"a block's file must be a relative path inside the page's work: {target}\n"
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         # the tracebacks show the block's own lines

@@ -37,7 +37,8 @@ def test_the_python_blocks_of_the_page_run_in_order(page: Path, tmp_path: Path) 
     payload = {
         "page": relative(page),
         "blocks": [
-            {"number": n, "line": b.line, "text": b.text, "file": b.file} for n, b in enumerate(found, start=1)
+            {"number": n, "line": b.line, "text": b.text, "file": b.file}
+            for n, b in enumerate(found, start=1)
         ],
     }
     work = tmp_path / "work"
@@ -62,7 +63,9 @@ def test_the_python_blocks_of_the_page_run_in_order(page: Path, tmp_path: Path) 
 def test_every_block_names_its_language(page: Path) -> None:
     """A fence without a language would hide whether its text is meant to run."""
     unnamed = [b.line for b in blocks(page.read_text(encoding="utf-8")) if not b.language]
-    assert not unnamed, f"{relative(page)}: blocks without a language at lines {unnamed} (```text, ```python…)"
+    assert not unnamed, (
+        f"{relative(page)}: blocks without a language at lines {unnamed} (```text, ```python…)"
+    )
 
 
 @pytest.mark.parametrize("page", pages(), ids=relative)
