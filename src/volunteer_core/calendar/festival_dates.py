@@ -91,10 +91,14 @@ class FestivalPolicy(Protocol):
     """
 
     @property
-    def festivals(self) -> Collection[str]: ...
+    def festivals(self) -> Collection[str]:
+        """The keys of the festivals observed (``"spring_festival"``, …)."""
+        ...
 
     @property
-    def festival_window_days(self) -> int | None: ...
+    def festival_window_days(self) -> int | None:
+        """Days before or after a festival its activities may fall; None: not judged."""
+        ...
 
 
 # --- the rules -------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class _Abort(Exception):
 
 
 def _no_dispose(uow: UnitOfWork) -> None:
-    return None
+    """Nothing to release: the default ``dispose_uow`` of a machine."""
 
 
 class StorageComparison(RuleBasedStateMachine):
@@ -108,6 +108,7 @@ class StorageComparison(RuleBasedStateMachine):
         self.recorded: list[str] = []
 
     def teardown(self) -> None:
+        """Dispose of the storage under test (``dispose_uow``) at the end of every run."""
         type(self).dispose_uow(self.subject)
 
     # -- running ------------------------------------------------------------------------------------
@@ -211,6 +212,7 @@ class StorageComparison(RuleBasedStateMachine):
         )
     )
     def collect_wish(self, wish: Wish) -> None:
+        """``services.collect_wish`` on both storages: the same wish stored, or the same refusal."""
         self._both(
             f"services.collect_wish(uow, {wish!r})",
             lambda uow: services.collect_wish(uow, wish, retries=0),
@@ -282,6 +284,7 @@ class StorageComparison(RuleBasedStateMachine):
 
     @rule(pairing_id=st.sampled_from(POOLS["pairings"]), on=st.sampled_from(BOUNDARY_DAYS))
     def end_pairing(self, pairing_id: str, on: date) -> None:
+        """``services.end_pairing`` on both storages."""
         self._both(
             f"services.end_pairing(uow, {pairing_id!r}, on={on!r})",
             lambda uow: services.end_pairing(uow, pairing_id, on=on, retries=0),
@@ -350,6 +353,7 @@ class StorageComparison(RuleBasedStateMachine):
 
     @rule(branch_id=st.sampled_from(POOLS["branches"]), year=st.sampled_from(YEARS))
     def lock_year(self, branch_id: str, year: int) -> None:
+        """``services.lock_year`` on both storages."""
         self._both(
             f"services.lock_year(uow, {branch_id!r}, {year})",
             lambda uow: services.lock_year(uow, branch_id, year, retries=0),
@@ -361,6 +365,7 @@ class StorageComparison(RuleBasedStateMachine):
         )
     )
     def order_demand(self, demand: Demand) -> None:
+        """``services.order_demand`` on both storages."""
         self._both(
             f"services.order_demand(uow, {demand!r})",
             lambda uow: services.order_demand(uow, demand, retries=0),
