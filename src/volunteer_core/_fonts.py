@@ -9,7 +9,7 @@ Its outlines are CFF (PostScript curves) and reportlab embeds only TrueType outl
 text: each glyph is converted once per process (fontTools' cu2qu, cubic to quadratic curves, error at
 most one font unit) and kept; converting the whole font (31,000 glyphs) would take about a minute.
 
->>> _needs_cjk("Compliance 2026"), _needs_cjk("张三")
+>>> needs_cjk("Compliance 2026"), needs_cjk("张三")
 (False, True)
 """
 
@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cjk_font_file", "truetype_subset"]
+__all__ = ["cjk_font_file", "needs_cjk", "truetype_subset"]
 
 #: The PyPI package that ships the font files.
 FONT_PACKAGE = "pylopdf-fonts-zh-cn"
@@ -32,7 +32,7 @@ _MAX_ERROR = 1.0
 _LOCK = threading.Lock()
 
 
-def _needs_cjk(text: str) -> bool:
+def needs_cjk(text: str) -> bool:
     """Whether ``text`` has characters from the CJK blocks on (U+2E80 and above: radicals, punctuation,
     kana, ideographs, full-width forms), which Latin fonts lack."""
     return any(ord(char) >= 0x2E80 for char in text)

@@ -41,7 +41,7 @@ except ImportError as _err:  # pragma: no cover - depends on the environment
         "volunteer_core.notebook.plot needs matplotlib: pip install 'volunteer-core[plot]'"
     ) from _err
 
-from volunteer_core._fonts import _needs_cjk, cjk_font_file
+from volunteer_core._fonts import cjk_font_file, needs_cjk
 from volunteer_core.model.enums import WishStatus
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _chinese(lang: str) -> bool:
 
 def _settings(zh: bool, names: Iterable[str]) -> dict[RcKeyType, Any]:
     """Matplotlib settings for a chart: the CJK font first when it has Chinese labels or names."""
-    if not zh and not any(_needs_cjk(name) for name in names):
+    if not zh and not any(needs_cjk(name) for name in names):
         return {}
     return {"font.family": [_cjk_family(), "DejaVu Sans"], "axes.unicode_minus": False}
 
