@@ -89,3 +89,13 @@ def test_nothing_in_the_repository_reads_or_cites_a_folder_beside_it() -> None:
         for m in _OUTSIDE.finditer(path.read_text(encoding="utf-8", errors="replace"))
     ]
     assert not found, found
+
+
+_TITLE = re.compile(r"^# [^\n/]*[\u4e00-\u9fff][^\n/]* / [^\n]*[A-Za-z]")
+
+
+@pytest.mark.parametrize("page", PAGES[1:], ids=_name)
+def test_each_page_is_titled_in_chinese_then_english(page: Path) -> None:
+    """The site is Chinese first with English alongside: ``# 表格 / Forms``."""
+    first = page.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert _TITLE.match(first), f"{_name(page)}: {first!r}"
