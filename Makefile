@@ -1,4 +1,5 @@
-# Two commands a fresh machine needs: `make demo` and `make test`. `make bench` measures (docs/performance.md).
+# Two commands a fresh machine needs: `make demo` and `make test`. `make bench` measures (docs/performance.md);
+# `make docs` builds the documentation site into site/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP_BENCH := $(VENV)/.installed-bench
 # Extra arguments for every benchmark, e.g. `make bench BENCH_ARGS=--quick`.
 BENCH_ARGS ?=
 
-.PHONY: demo test lint typecheck imports pytest postgres bench clean
+.PHONY: demo test lint typecheck imports pytest postgres bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,7 @@ $(STAMP_DEMO): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	touch $@ $(STAMP_DEMO)
 
 $(STAMP_BENCH): pyproject.toml $(STAMP_DEV)
@@ -55,5 +56,9 @@ bench: $(STAMP_BENCH)
 	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_latency.py $(BENCH_ARGS)
 
+# The documentation site (mkdocs.yml) into site/; `make test` builds it too, strictly (tests/docs/test_site.py).
+docs: $(STAMP_DEV)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache site

@@ -277,7 +277,8 @@ SWITCHES: Mapping[str, RuleSwitch] = MappingProxyType(
 
 @attrs.frozen(kw_only=True)
 class Policy:
-    """The thresholds and switches of every rule (see domain.md). ``None`` switches a rule off.
+    """The thresholds and switches of every rule (docs/rules.md, docs/presets.md). ``None`` switches a
+    rule off.
 
     ``sources`` maps each rule the policy switches on to the text it follows (file and section: ``"002
     §四"``); :meth:`cite` puts that citation on the rule's violations. A variant derived with
@@ -307,7 +308,7 @@ class Policy:
     wish_value_cap: Yuan | None = attrs.field(default=Yuan(300), converter=_optional_cap)
     #: ``member.annual_hours``: net confirmed minutes a year (inclusive). None: rule off.
     min_annual_minutes: int | None = attrs.field(default=1200, validator=_count)
-    #: Decision (domain.md): pro-rate the annual minutes by full months of membership.
+    #: Decision (docs/index.md, where the documents are silent): pro-rate the annual minutes by full months of membership.
     prorate_annual_minutes: bool = True
     #: ``member.monthly_community``: COMMUNITY_SERVICE records in every full month. None: rule off.
     min_community_sessions_per_month: int | None = attrs.field(default=1, validator=_count)

@@ -241,7 +241,7 @@ def test_the_member_rows_carry_the_facts_and_the_coverage_rows_the_counts() -> N
 def test_the_html_shows_the_coverage() -> None:
     html = judge([registered("m1"), registered("m2", on=None)], [training("m1")])._repr_html_()
     assert "四覆盖" in html
-    assert "1/2（缺 missing: m2）" in html
+    assert "1/2（缺 missing: 党员m2）" in html  # members by name
     assert "四覆盖" not in evaluate_year(YEAR, members=[registered("m1")], records=[])._repr_html_()
 
 

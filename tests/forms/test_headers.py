@@ -1,5 +1,5 @@
 """The headers are the seeds', character for character — the seed text's line-break spaces and its printed
-remarks in parentheses ("(清晰扼要)") removed, as api.md names them."""
+remarks in parentheses ("(清晰扼要)") removed, as ``forms.HEADERS`` names them."""
 
 from __future__ import annotations
 

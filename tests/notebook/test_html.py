@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,25 @@ def test_year_report_html_is_a_readable_escaped_table() -> None:
     assert "b&amp;1" in page
     assert "member.annual_hours" in page  # violations by rule
     assert "YearReport(" not in page  # not a dump
+
+
+def test_the_html_shows_branches_and_members_by_name() -> None:
+    from volunteer_core import Branch, Member, policies
+
+    people = [
+        Member(id="m1", name="张伟", branch_id="b0001", joined_on=date(2020, 1, 1)),
+        Member(id="m2", name="李娜", branch_id="b0002", joined_on=date(2020, 1, 1)),
+    ]
+    branches = [Branch(id="b0001", name="办公室党支部"), Branch(id="b0002", name="政策法规处党支部")]
+    policy = next(p for p in policies.PRESETS.values() if p.require_coverage)
+    page = evaluate_year(YEAR, members=people, records=[], branches=branches, policy=policy)._repr_html_()
+    members_table = page.split("<h4>党员 / members</h4>", 1)[1]
+    assert "<td>办公室党支部</td>" in members_table
+    assert "b0001" not in members_table
+    coverage = page.split("<h4>四覆盖 / coverage</h4>", 1)[1].split("<h4>", 1)[0]
+    assert "<td>政策法规处党支部</td>" in coverage
+    assert "李娜" in coverage
+    assert "b0002" not in coverage
 
 
 def test_long_reports_are_cut_with_a_note() -> None:

@@ -91,10 +91,14 @@ class FestivalPolicy(Protocol):
     """
 
     @property
-    def festivals(self) -> Collection[str]: ...
+    def festivals(self) -> Collection[str]:
+        """The keys of the festivals observed (``"spring_festival"``, …)."""
+        ...
 
     @property
-    def festival_window_days(self) -> int | None: ...
+    def festival_window_days(self) -> int | None:
+        """Days before or after a festival its activities may fall; None: not judged."""
+        ...
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -248,7 +252,7 @@ LOUDI_FESTIVALS: frozenset[str] = frozenset(
 )
 
 #: The official public holidays (全国年节及纪念日放假办法 Art 2, the 节假日 of 国务院 notices): 元旦, 春节,
-#: 清明, 五一, 端午, 中秋, 国庆 (domain.md "Festivals"). Since 2025 除夕 is a day off too; it is the day
+#: 清明, 五一, 端午, 中秋, 国庆. Since 2025 除夕 is a day off too; it is the day
 #: before 春节 and so inside any window around it, and is not listed.
 PUBLIC_HOLIDAYS: frozenset[str] = frozenset(
     {"new_year", "spring_festival", "qingming", "labour_day", "dragon_boat", "mid_autumn", "national_day"}
@@ -260,7 +264,7 @@ PUBLIC_HOLIDAYS: frozenset[str] = frozenset(
 #: the list so that an activity held on them is not flagged.
 MEILIE_FESTIVALS: frozenset[str] = PUBLIC_HOLIDAYS | {"learn_from_leifeng", "volunteer_day"}
 
-#: Every key (domain.md "Festivals"): the union of the presets' lists, with 除夕 and 中华慈善日 which no
+#: Every key: the union of the presets' lists, with 除夕 and 中华慈善日 which no
 #: seed preset lists.
 ALL_FESTIVALS: frozenset[str] = FESTIVAL_KEYS
 

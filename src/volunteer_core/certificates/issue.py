@@ -118,9 +118,9 @@ class Certificate:
     def render_pdf(self, path: str | Path, *, font_path: str | Path | None = None) -> Path:
         """Write the certificate as an A4 PDF (needs the optional extra ``pdf``: reportlab).
 
-        Without ``font_path`` the Chinese text is set in Adobe's standard CJK font STSong-Light, which
-        PDF viewers supply (it is *not* embedded: Acrobat, pdf.js and poppler with poppler-data show it).
-        ``font_path`` names a TrueType font (``.ttf``, or ``.ttc`` subfont 0) to embed instead.
+        The Chinese text is set in Noto Serif SC (SIL OFL 1.1, installed by the extra ``pdf``), or in the
+        font at ``font_path`` (``.ttf``, ``.otf``, or the first font of a ``.ttc``); the PDF embeds the
+        subset the page uses, so it shows on any viewer, with or without CJK fonts installed.
         """
         from volunteer_core.certificates import pdf
 

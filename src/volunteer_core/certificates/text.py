@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -131,8 +132,10 @@ NOTE_ZH = (
 )
 
 
-#: Punctuation that may not begin a line (避头点): the character before it moves down with it.
+#: Punctuation that may not begin a line (避头点): the character or field before it moves down with it.
 _NO_LINE_START = frozenset("）」』》〉】，。、；：！？)")
+#: Punctuation that may not end a line (避尾点): it moves down with what follows.
+_NO_LINE_END = frozenset("（「『《〈【(")
 
 
 def _unbreakable(char: str) -> bool:
@@ -140,40 +143,81 @@ def _unbreakable(char: str) -> bool:
     return "!" <= char <= "~"
 
 
-def _carry(current: str, char: str) -> int:
-    """How many characters at the end of ``current`` move to the next line when ``char`` does not fit:
-    the number or code that ``char`` continues, or the character before a closing punctuation mark
-    (with the whole number or code it ends)."""
-    if not (_unbreakable(char) or char in _NO_LINE_START):
-        return 0
-    run = 0
-    while run < len(current) and _unbreakable(current[-1 - run]):
-        run += 1
-    if run == 0 and char in _NO_LINE_START:
-        run = 1
-    return run if run < len(current) else 0
+def _atoms(text: str, keep: Iterable[str]) -> list[str]:
+    """``text`` cut into the pieces a line may break between: each occurrence of a ``keep`` string (a
+    name, a date, a duration; the longest first), each run of printable ASCII (a number or code),
+    each space and each other character.
+
+    >>> _atoms("经 办公室党支部 记录 2026年", ["办公室党支部"])
+    ['经', ' ', '办公室党支部', ' ', '记', '录', ' ', '2026', '年']
+    """
+    fields = sorted({k for k in keep if k}, key=len, reverse=True)
+    atoms: list[str] = []
+    i = 0
+    while i < len(text):
+        field = next((f for f in fields if text.startswith(f, i)), None)
+        if field is not None:
+            atoms.append(field)
+            i += len(field)
+        elif _unbreakable(text[i]):
+            j = i
+            while j < len(text) and _unbreakable(text[j]) and not any(text.startswith(f, j) for f in fields):
+                j += 1
+            atoms.append(text[i:j])
+            i = j
+        else:
+            atoms.append(text[i])
+            i += 1
+    return atoms
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Break ``text`` into lines of at most ``width`` display columns (CJK characters take two); no
-    line begins with a space or closing punctuation, and numbers and codes are not split.
+def _wrap(text: str, width: int, keep: Iterable[str] = ()) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` display columns (CJK characters take two), between
+    the pieces of :func:`_atoms`: a ``keep`` string (a name), a number or a code is never split unless
+    it is wider than a line; no line begins with a space or closing punctuation, none ends with opening
+    punctuation.
 
     >>> _wrap("兹证明 张三（志愿者编号：35030012345）", 30)
     ['兹证明 张三（志愿者编号：', '35030012345）']
+    >>> _wrap("经 政策法规处党支部 记录", 18, keep=["政策法规处党支部"])
+    ['经', '政策法规处党支部', '记录']
     >>> _wrap("经办公室党支部记录。", 18)
     ['经办公室党支部记', '录。']
+    >>> _wrap("出具组织：办公室党支部（盖章）", 24, keep=["办公室党支部"])
+    ['出具组织：办公室党支部', '（盖章）']
     """
+    atoms = [piece for atom in _atoms(text, keep) for piece in ([atom] if _width(atom) <= width else atom)]
     lines: list[str] = []
-    current = ""
-    for char in text:
-        if _width(current + char) > width:
-            moved = _carry(current, char)
-            lines.append(current[: len(current) - moved])
-            current = current[len(current) - moved :]
-        if char == " " and not current:
+    current: list[str] = []
+    for atom in atoms:
+        if current and _width("".join(current) + atom) > width:
+            carried: list[str] = []
+            if atom[0] in _NO_LINE_START and len(current) > 1 and current[-1] != " ":
+                carried = [current.pop()]
+            while len(current) > 1 and current[-1][-1] in _NO_LINE_END:
+                carried.insert(0, current.pop())
+            lines.append("".join(current).rstrip())
+            current = carried
+        if atom == " " and not current:
             continue
-        current += char
-    return [*lines, current] if current else lines
+        current.append(atom)
+    if current:
+        lines.append("".join(current).rstrip())
+    return lines
+
+
+def _fields(cert: Certificate) -> list[str]:
+    """The strings of the body that a line never splits: the volunteer's name, the issuer, the dates
+    and the total, and the title of the measures the note cites."""
+    assert cert.period.end is not None
+    return [
+        cert.member_name,
+        cert.issuer,
+        date_zh(cert.period.start),
+        date_zh(cert.period.end),
+        duration_zh(cert.total_minutes),
+        "《志愿服务记录与证明出具办法（试行）》",
+    ]
 
 
 def render_text(cert: Certificate) -> str:
@@ -198,7 +242,7 @@ def render_text(cert: Certificate) -> str:
         "",
         _pad(f"编号：{cert.number}", width, right=True),
         "",
-        *_wrap(first, width),
+        *_wrap(first, width, _fields(cert)),
         "",
         "服务内容：",
         "  "
@@ -220,9 +264,13 @@ def render_text(cert: Certificate) -> str:
         "",
         closing,
         "",
-        *(_pad(line, width, right=True) for line in signatory_lines(cert)),
+        *(
+            _pad(piece, width, right=True)
+            for line in signatory_lines(cert)
+            for piece in _wrap(line, width, _fields(cert))
+        ),
         "",
         code_line(cert),
-        *_wrap(NOTE_ZH, width),
+        *_wrap(NOTE_ZH, width, _fields(cert)),
     ]
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -5,7 +5,7 @@
 actions) and a small fact per activity (the branches it counts for, its days): memory grows with members,
 activities and their distinct activities, never with records.
 
-Counting (domain.md): only CONFIRMED records count (``record.status``); a reversal cancels its original
+Counting (the rule catalogue, docs/rules.md): only CONFIRMED records count (``record.status``); a reversal cancels its original
 completely (minutes, the month it covered, the activity it attended) — it carries the original's member,
 activity, kind and date, so it is subtracted where the original was added; an adjustment changes
 minutes only, in its own year.

@@ -499,12 +499,14 @@ def evaluate_member_year(
         policy: thresholds and switches.
         as_of: evaluate part of the year: only months ended on or before ``as_of`` are judged, and annual
             totals not yet met are *pending* until the year has ended.
-        activities, pairings: the activities the records refer to and the pairings they are linked
-            to: which branches organise each activity (``member.branch_activities`` counts the 共建、
+        activities: the activities the records refer to (with ``pairings``, the pairings they are linked
+            to): which branches organise each activity (``member.branch_activities`` counts the 共建、
             帮扶 activities the member's branch leads or co-organises, those of a joint pairing
             included) and which days it covers (a record off them is a ``record.activity_date``
             violation and counts in the minutes only). A record whose activity is not given is judged
             by its own fields (a PAIRING record of the member's branch counts).
+        pairings: the pairings the activities are linked to (a joint pairing's branches organise its
+            activities).
         registrations: with ``policy.community_service_where_registered`` (双报到), the member's
             ``CommunityRegistration`` s; community service counts toward ``member.monthly_community``
             only where the member was registered (the activities give its ``community``).

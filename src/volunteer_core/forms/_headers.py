@@ -43,7 +43,7 @@ TITLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# api.md names the columns without the seed's printed remarks "(清晰扼要)" / "(详细材料可附后)";
+# HEADERS names the columns without the seed's printed remarks "(清晰扼要)" / "(详细材料可附后)";
 # import accepts both spellings (see header_key).
 _CONTENT = "心愿内容"
 

@@ -180,34 +180,46 @@ def member_year_html(my: MemberYear) -> str:
     return head + table(("项目 item", "数值 value"), facts) + violations_html(my.violations)
 
 
-def _covered(judged: int, missing: Sequence[str]) -> str:
-    """``covered/judged``, then the first missing ids."""
-    shown = ", ".join(missing[:5]) + (f" …(+{len(missing) - 5})" if len(missing) > 5 else "")
+def _covered(judged: int, missing: Sequence[str], names: Mapping[str, str]) -> str:
+    """``covered/judged``, then the first missing members, by name where known."""
+    who = [names.get(member_id) or member_id for member_id in missing[:5]]
+    shown = ", ".join(who) + (f" …(+{len(missing) - 5})" if len(missing) > 5 else "")
     return f"{judged - len(missing)}/{judged}" + (f"（缺 missing: {shown}）" if missing else "")
 
 
 def coverage_html(
-    coverages: Sequence[BranchCoverage], *, limit: int = LIMIT, names: Mapping[str, str] | None = None
+    coverages: Sequence[BranchCoverage],
+    *,
+    limit: int = LIMIT,
+    branch_names: Mapping[str, str | None] | None = None,
+    member_names: Mapping[str, str] | None = None,
 ) -> str:
-    """四覆盖, one row per branch (its name from ``names`` where known): members judged, whether it has a team, how many are registered,
-    trained and serving out of its members (with the first missing ids), complete or not, pending.
+    """四覆盖, one row per branch: members judged, whether it has a team, how many are registered,
+    trained and serving out of its members (with the first missing), complete or not, pending.
+    Branches and members are shown by name when ``branch_names`` / ``member_names`` (id → name) know
+    them, else by id.
 
     >>> from volunteer_core.rules import BranchCoverage
     >>> c = BranchCoverage(branch_id="b1", year=2026, members=("m1", "m2"), teams=1, unregistered=("m2",),
     ...                    untrained=(), not_participating=())
     >>> "1/2（缺 missing: m2）" in coverage_html([c])
     True
+    >>> page = coverage_html([c], branch_names={"b1": "办公室党支部"}, member_names={"m2": "张伟"})
+    >>> "<td>办公室党支部</td>" in page, "1/2（缺 missing: 张伟）" in page
+    (True, True)
     """
     if not coverages:
         return "<p>未评估四覆盖 / coverage not judged</p>"
+    branches = branch_names or {}
+    members = member_names or {}
     rows = (
         [
-            (names or {}).get(c.branch_id, c.branch_id),
+            branches.get(c.branch_id) or c.branch_id,
             len(c.members),
             c.organised,
-            _covered(len(c.members), c.unregistered),
-            _covered(len(c.members), c.untrained),
-            _covered(len(c.members), c.not_participating),
+            _covered(len(c.members), c.unregistered, members),
+            _covered(len(c.members), c.untrained, members),
+            _covered(len(c.members), c.not_participating, members),
             c.complete,
             _text(c.pending) or "—",
         ]
@@ -285,10 +297,11 @@ def organisations_html(organisations: Sequence[OrganisationYear]) -> str:
 
 
 def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
-    """A year: headline numbers, the organisation roll-up (when the report has one), a table per branch
-    (names where known), violations by rule, 四覆盖 (when the policy judges it), the first members."""
+    """A year: headline numbers, the organisation roll-up (when the report has one), a table per branch,
+    violations by rule, 四覆盖 (when the policy judges it), the first members — branches and members by
+    name."""
     total = len(report.members)
-    names = {b.branch_id: b.name for b in report.branches.values() if b.name}
+    branch_names = {b.branch_id: b.name for b in report.branches.values()}
     compliant = report.compliant_members
     head = (
         f"<p><b>{report.year} 年度合规报告 / compliance {report.year}</b> · 政策 policy "
@@ -337,7 +350,7 @@ def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
         (
             [
                 f"{m.member_name}（{m.member_id}）",
-                names.get(m.branch_id, m.branch_id),
+                branch_names.get(m.branch_id) or m.branch_id,
                 _hours(m.net_minutes),
                 _hours(m.required_minutes),
                 _text(m.months_missing),
@@ -365,7 +378,12 @@ def year_report_html(report: YearReport, *, limit: int = LIMIT) -> str:
         + by_code
         + (
             "<h4>四覆盖 / coverage</h4>"
-            + coverage_html(list(report.coverage.values()), limit=limit, names=names)
+            + coverage_html(
+                list(report.coverage.values()),
+                limit=limit,
+                branch_names=branch_names,
+                member_names={m.member_id: m.member_name for m in report.members.values()},
+            )
             if report.coverage
             else ""
         )

@@ -501,11 +501,14 @@ class InMemoryUnitOfWork(UnitOfWork):
         return self._tx
 
     def begin(self) -> None:
+        """Open a transaction (``StorageError`` when one is already open on this unit of work)."""
         if self._tx is not None:
             raise StorageError("a transaction is already open on this unit of work（事务已打开）")
         self._tx = _Transaction(self.store)
 
     def commit(self) -> None:
+        """Apply the transaction's writes to the store, all or none (``ConcurrencyConflict`` when another
+        transaction changed what this one read), and close it."""
         tx = self._transaction()
         try:
             if tx.writes:
@@ -515,6 +518,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         # the object may be entered again: a later `with` starts a new transaction
 
     def rollback(self) -> None:
+        """Discard the open transaction, if any."""
         self._close()
 
     def _close(self) -> None:

@@ -81,7 +81,7 @@ class _Abort(Exception):
 
 
 def _no_dispose(uow: UnitOfWork) -> None:
-    return None
+    """Nothing to release: the default ``dispose_uow`` of a machine."""
 
 
 class StorageComparison(RuleBasedStateMachine):
@@ -117,6 +117,7 @@ class StorageComparison(RuleBasedStateMachine):
         self.recorded: list[str] = []
 
     def teardown(self) -> None:
+        """Dispose of the storage under test (``dispose_uow``) at the end of every run."""
         type(self).dispose_uow(self.subject)
 
     # -- running ------------------------------------------------------------------------------------
@@ -226,6 +227,7 @@ class StorageComparison(RuleBasedStateMachine):
         )
     )
     def collect_wish(self, wish: Wish) -> None:
+        """``services.collect_wish`` on both storages: the same wish stored, or the same refusal."""
         self._both(
             f"services.collect_wish(uow, {wish!r})",
             lambda uow: services.collect_wish(uow, wish, retries=0),
@@ -297,6 +299,7 @@ class StorageComparison(RuleBasedStateMachine):
 
     @rule(pairing_id=st.sampled_from(POOLS["pairings"]), on=st.sampled_from(BOUNDARY_DAYS))
     def end_pairing(self, pairing_id: str, on: date) -> None:
+        """``services.end_pairing`` on both storages."""
         self._both(
             f"services.end_pairing(uow, {pairing_id!r}, on={on!r})",
             lambda uow: services.end_pairing(uow, pairing_id, on=on, retries=0),
@@ -379,6 +382,7 @@ class StorageComparison(RuleBasedStateMachine):
         )
     )
     def order_demand(self, demand: Demand) -> None:
+        """``services.order_demand`` on both storages."""
         self._both(
             f"services.order_demand(uow, {demand!r})",
             lambda uow: services.order_demand(uow, demand, retries=0),
