@@ -47,8 +47,9 @@ ABOUT: dict[str, tuple[str, str, str]] = {
     ),
     "MEILIE_2017": (
         "003_6e3ab7e7057c108d.txt",
-        "梅列区文明办《2017年学雷锋志愿服务活动实施方案》：节假日走访与 3·5、12·5。",
-        "The Meilie District civilisation office, 2017: visits on public holidays, 3·5 and 12·5.",
+        "梅列区文明办《2017年学雷锋志愿服务活动实施方案》：节假日走访与 3·5、12·5，志愿者人身意外伤害保险。",
+        "The Meilie District civilisation office, 2017: visits on public holidays, 3·5 and 12·5, volunteers "
+        "insured before they serve.",
     ),
     "LOUDI_2018": (
         "004_42f1265174341d3b.txt",
@@ -59,9 +60,9 @@ ABOUT: dict[str, tuple[str, str, str]] = {
     "DEFAULT": (
         "",
         "本库的默认政策：各份文件规则的并集（`MCA_LEIFENG` 的单一结对对象、活动总结与 3月9日 计划期限，"
-        "`PUTIAN_2022` 的“四覆盖”除外）。",
+        "`PUTIAN_2022` 的“四覆盖”、`MEILIE_2017` 的保险要求除外）。",
         "The library's default: the union of the documents' rules, but for `MCA_LEIFENG`'s single target, "
-        "summaries and 9 March plan date, and `PUTIAN_2022`'s 四覆盖.",
+        "summaries and 9 March plan date, `PUTIAN_2022`'s 四覆盖 and `MEILIE_2017`'s insurance.",
     ),
 }
 
