@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP_DEMO): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[sql,xlsx,pdf]'
+	$(BIN)/python -m pip install --quiet -e '.[sql,xlsx,pdf,plot]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
