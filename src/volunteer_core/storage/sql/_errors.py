@@ -3,7 +3,10 @@
 * a serialization failure, a deadlock, a lock timeout or a locked / busy database → ``ConcurrencyConflict``
   (the use-cases retry);
 * an integrity error → read by :func:`integrity_info` so that the repository can raise ``InvalidInput``
-  naming the field;
+  naming the field (a dangling reference ``input.reference``, a duplicate ``input.duplicate``, a NOT NULL or
+  CHECK constraint :func:`constraint_refusal`) — its message begins with the code and the field and never
+  quotes the driver, whose error is chained as the cause (``raise … from err``): ``str(err)`` says
+  ``input.reference @ branch_id: …`` and ``err.__cause__`` is the driver's error;
 * a refusal of the ledger's triggers (``_triggers.py``: its message begins with the rule code) →
   ``RuleViolation`` with that code (:func:`ledger_code`, :func:`ledger_violation`);
 * anything else → ``StorageError``, chained to the original (``raise … from err``).
@@ -14,16 +17,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
 from volunteer_core._catalogue import Violation, violation
-from volunteer_core.errors import ConcurrencyConflict, RuleViolation, StorageError, VolunteerError
+from volunteer_core.errors import (
+    ConcurrencyConflict,
+    InvalidInput,
+    RuleViolation,
+    StorageError,
+    VolunteerError,
+)
 
 __all__ = [
     "LEDGER_CODES",
     "IntegrityInfo",
+    "constraint_refusal",
     "db_errors",
     "integrity_info",
     "is_conflict",
@@ -183,3 +194,29 @@ def integrity_info(err: sa.exc.IntegrityError) -> IntegrityInfo:
             return IntegrityInfo(kind, None, groups[0])
         return IntegrityInfo(kind)
     return IntegrityInfo("unknown")
+
+
+def constraint_refusal(kind: str, field: str, value: Any) -> InvalidInput:
+    """The refusal of ``field`` by a NOT NULL (``kind="not_null"``: ``input.required``) or a CHECK
+    constraint (``input.invalid``) of the database. The message names the field, not the driver's text:
+    the caller chains the driver's error as the cause (``raise constraint_refusal(…) from err``).
+
+    >>> err = constraint_refusal("check", "left_on", None)
+    >>> err.code, err.path, err.message_en
+    ('input.invalid', 'left_on', 'the database refused left_on: it breaks a constraint')
+    """
+    if kind == "not_null":
+        return InvalidInput(
+            field,
+            value,
+            code="input.required",
+            message_en=f"the database refused {field}: it is required",
+            message_zh=f"{field} 不能为空",
+        )
+    return InvalidInput(
+        field,
+        value,
+        code="input.invalid",
+        message_en=f"the database refused {field}: it breaks a constraint",
+        message_zh=f"{field} 不符合数据库的约束",
+    )

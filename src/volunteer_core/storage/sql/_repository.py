@@ -39,7 +39,7 @@ from volunteer_core.ports import (
     WishRepository,
 )
 from volunteer_core.storage.sql import _schema as s
-from volunteer_core.storage.sql._errors import integrity_info, ledger_violation, translate
+from volunteer_core.storage.sql._errors import constraint_refusal, integrity_info, ledger_violation, translate
 from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
 from volunteer_core.storage.sql._mapping import SPECS, Spec
 from volunteer_core.storage.sql._queries import (
@@ -320,13 +320,7 @@ class Repo(Generic[T]):
                     (name.removeprefix(f"ck_{t}_") for t in s.metadata.tables if name.startswith(f"ck_{t}_")),
                     name,
                 )
-            return InvalidInput(
-                field,
-                getattr(entity, field, None),
-                code="input.required" if info.kind == "not_null" else "input.invalid",
-                message_en=f"the storage refused {field} ({err.orig})",
-                message_zh=f"{field} 不符合存储约束",
-            )
+            return constraint_refusal(info.kind, field, getattr(entity, field, None))
         return translate(err, f"store a {spec.kind}")
 
     def _refusal(self, entity: Any, *, adding: bool, idempotency_key: str | None) -> VolunteerError | None:
