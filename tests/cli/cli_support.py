@@ -1,8 +1,9 @@
-"""Shared by the command-line tests: running ``main``, an English environment, a filled 附件1, and a
-shared in-memory store behind the database commands."""
+"""Shared by the command-line tests: running ``main``, an English environment, a filled 附件1, a shared
+in-memory store behind the database commands, and an optional dependency made missing."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -50,3 +51,14 @@ def annex(tmp_path: Path, *rows: str) -> Path:
         "\n".join([",".join(forms.HEADERS["wish_collection"]), *rows]) + "\n", encoding="utf-8-sig"
     )
     return path
+
+
+def without(monkeypatch: pytest.MonkeyPatch, module: str, *dependents: str) -> None:
+    """Make ``module`` (an optional dependency) impossible to import for this test, as on an install
+    without its extra: ``import module`` raises ModuleNotFoundError naming it. The library's modules in
+    ``dependents`` (and their submodules), already imported, are forgotten so that importing them again
+    meets the missing module. Everything is restored after the test."""
+    for name in list(sys.modules):
+        if name == module or name.startswith(module + ".") or name.startswith(dependents):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, module, None)

@@ -1,4 +1,6 @@
-"""``volunteer-core demo``: build a realistic year, print its compliance summary, write its files.
+"""``volunteer-core demo``: build a realistic year, print its compliance summary, write its files into
+``--out`` (default :data:`DEFAULT_OUT`, ``./demo-output``): the SQLite database, the forms, a
+certificate and the three charts as PNG (:func:`volunteer_core.demo.run`).
 
 >>> import argparse, contextlib, io, tempfile
 >>> out = io.StringIO()
@@ -6,8 +8,8 @@
 ...     code = run(argparse.Namespace(members=12, seed=3, out=tmp, year=None))
 >>> code
 0
->>> "合规汇总" in out.getvalue()
-True
+>>> "合规汇总" in out.getvalue(), "compliance_by_branch.png" in out.getvalue()
+(True, True)
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from typing import Any
 
 from volunteer_core.cli._common import EXIT_OK
 
-__all__ = ["run"]
+__all__ = ["DEFAULT_OUT", "run"]
+
+#: The directory ``demo`` writes into without ``--out`` (relative to the working directory).
+DEFAULT_OUT = "demo-output"
 
 
 def run(args: argparse.Namespace) -> int:

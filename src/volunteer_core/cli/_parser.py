@@ -3,7 +3,8 @@
 Each subcommand sets ``func`` (what it runs) and ``preflight`` (the checks of its arguments that run
 before it opens anything, :mod:`volunteer_core.cli._preflight`). Numbers have documented bounds
 (:data:`MAX_DEMO_MEMBERS`, :data:`MAX_DEPTH`, :data:`MAX_SEED`, :data:`MAX_IMPORT_ROWS`, :data:`MAX_IMPORT_BYTES`, years
-within :data:`MIN_YEAR`–:data:`MAX_YEAR`); ``--debug`` is accepted before or after the subcommand.
+within :data:`MIN_YEAR`–:data:`MAX_YEAR`); ``--lang`` and ``--debug`` are accepted before or after the
+subcommand.
 
 >>> args = build_parser().parse_args(["report", "--db", "sqlite:///v.db", "--year", "2026", "--debug"])
 >>> args.command, args.year, args.format, args.debug
@@ -60,14 +61,20 @@ class _Parser(argparse.ArgumentParser):
 
 def _shared_options() -> _Parser:
     common = _Parser(add_help=False)
-    common.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=None,
-        help="输出语言（默认按 LANG）/ output language (default: locale)",
-    )
+    _lang_option(common, default=argparse.SUPPRESS)
     _debug_option(common, default=argparse.SUPPRESS)
     return common
+
+
+def _lang_option(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """``--lang``, accepted before or after the subcommand: a subcommand's copy has no default, so that
+    it never resets the one given before it (the last one given wins)."""
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=default,
+        help="输出语言（默认按 LANG）/ output language (default: locale)",
+    )
 
 
 def _debug_option(parser: argparse.ArgumentParser, *, default: object) -> None:
@@ -84,8 +91,9 @@ def _shown(text: str) -> str:
     return console_text(text, limit=40)
 
 
-def _integer(text: str, low: int, high: int, zh: str, en: str) -> int:
-    """``text`` as an integer within ``low``–``high``; anything else an argparse type error (exit 2)."""
+def _integer(text: str, low: int, high: int, zh: str, flag: str) -> int:
+    """``text`` as an integer within ``low``–``high``; anything else an argparse type error (exit 2)
+    naming the option ``flag`` (argparse adds it too, in its own words)."""
     digits = text.strip()
     digits = digits[1:] if digits[:1] in ("+", "-") else digits
     value: int | None = None
@@ -93,13 +101,14 @@ def _integer(text: str, low: int, high: int, zh: str, en: str) -> int:
         value = int(text)
     if value is None or not low <= value <= high:
         raise argparse.ArgumentTypeError(
-            f"{zh}须为 {low}–{high} 的整数 / {en} must be an integer within {low}–{high}: {_shown(text)}"
+            f"{zh}（{flag}）须为 {low}–{high} 的整数 / {flag} must be an integer within {low}–{high}: "
+            f"{_shown(text)}"
         )
     return value
 
 
 def _year(text: str) -> int:
-    return _integer(text, MIN_YEAR, MAX_YEAR, "年份", "the year")
+    return _integer(text, MIN_YEAR, MAX_YEAR, "年份", "--year")
 
 
 #: The deepest ``report --depth`` accepted (trees are a few levels deep).
@@ -146,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "退出码 exit codes: 0 正常 ok, 1 发现问题 violations found, 2 输入有误 bad input, "
         "3 内部错误 internal error (--debug 显示调用栈 shows the traceback).",
     )
+    _lang_option(parser, default=None)
     _debug_option(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
@@ -153,14 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         parents=[common],
         help="生成一个示例年度并输出合规汇总 / build a realistic year and print its compliance summary",
-        description="生成一个示例年度并输出合规汇总；--out 时另写表格与图表 / build a realistic year, print its "
-        "compliance summary; with --out also write its forms and charts",
+        description="生成一个示例年度，输出合规汇总，并把 SQLite 数据库、表格、证明和图表（PNG）写入 --out 目录"
+        f"（默认 ./{_demo.DEFAULT_OUT}）/ build a realistic year, print its compliance summary and write the "
+        f"SQLite database, the forms, a certificate and the charts (PNG) into --out (default ./{_demo.DEFAULT_OUT})",
     )
     demo.add_argument(
         "--out",
         metavar="DIR",
-        default="demo-output",
-        help="输出目录：SQLite 数据库、表格、证明 / directory for the SQLite database, forms, certificate",
+        default=_demo.DEFAULT_OUT,
+        help=f"输出目录（默认 ./{_demo.DEFAULT_OUT}）：数据库、表格、证明、图表 / directory for the database, "
+        f"forms, certificate and charts (default ./{_demo.DEFAULT_OUT})",
     )
     demo.add_argument(
         "--members",
@@ -225,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="导出/导入官方表格 / export or import the official forms",
         description="导出或导入官方表格 / export or import the official forms",
     )
+    _lang_option(forms_parser, default=argparse.SUPPRESS)
     _debug_option(forms_parser, default=argparse.SUPPRESS)
     forms_sub = forms_parser.add_subparsers(
         dest="action", required=True, metavar="ACTION", parser_class=_Parser

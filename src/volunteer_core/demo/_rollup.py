@@ -17,26 +17,15 @@ holds and computes nothing itself: an empty roll-up renders as nothing.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
+from volunteer_core._display import pad
 from volunteer_core.compliance import BranchYear, OrganisationYear
 
-__all__ = ["hours", "pad", "render_organisations"]
+__all__ = ["hours", "render_organisations"]
 
 _NAME_WIDTH = 32
 _COLUMNS = (("支部", 6), ("党员", 6), ("达标", 6), ("达标率", 8), ("时长(小时)", 12))
-
-
-def pad(text: str, width: int, *, right: bool = False) -> str:
-    """Pad to a display width (CJK characters take two columns).
-
-    >>> pad("支部", 6) + "|", pad("ab", 4, right=True)
-    ('支部  |', '  ab')
-    """
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    fill = " " * max(0, width - shown)
-    return fill + text if right else text + fill
 
 
 def hours(minutes: int) -> str:

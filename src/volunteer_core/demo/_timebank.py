@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from volunteer_core._extras import install_hint, missing_extra
 from volunteer_core.calendar.dates import DateRange
 from volunteer_core.certificates import issue_certificate, verify_certificate
 from volunteer_core.model.enums import RecordStatus
@@ -48,7 +49,8 @@ def show_timebank(
     """Print the star levels of ``world``'s members under the national and the yearly party-member
     tables, and — unless ``out_dir`` is None — write the certificate of the member with the most
     confirmed hours in activities of their own branch, issued by that branch (``organiser_id``), to
-    ``out_dir`` (text; also PDF when reportlab is installed). Returns the text file."""
+    ``out_dir`` (text; also PDF with the extra ``pdf`` — without it a line says which extra to install).
+    Returns the text file."""
     stream = out or sys.stdout
     year = world.year
     minutes: Counter[str] = Counter()
@@ -102,12 +104,20 @@ def show_timebank(
     path = folder / f"certificate-{cert.number}.txt"
     path.write_text(cert.render_text(), encoding="utf-8")
     written = [path.name]
+    lacking = ""
     try:
         pdf = cert.render_pdf(folder / f"certificate-{cert.number}.pdf")
         written.append(pdf.name)
-    except ImportError:
-        pass  # the optional extra ``pdf`` is not installed: text only
-    stream.write(f"志愿服务记录证明已写入（certificate written）: {folder}/ {', '.join(written)}\n")
+    except ImportError as err:  # the extra ``pdf`` is not installed: text only, and say which to install
+        found = missing_extra(err)
+        if found is None:
+            raise
+        what = found[0] or found[1]
+        lacking = (
+            f"  未生成 PDF（缺少 {what}）：{install_hint(found[1])}；"
+            f"no PDF ({what} is missing): {install_hint(found[1])}\n"
+        )
+    stream.write(f"志愿服务记录证明已写入（certificate written）: {folder}/ {', '.join(written)}\n{lacking}")
     if cert.excluded:
         left_out = sum(e.minutes for e in cert.excluded if e.reason == "other_organiser")
         stream.write(
