@@ -88,7 +88,7 @@ def test_forms_export_writes_the_file(
         ["forms", "export", "plan", "--db", "x", "--out", str(tmp_path / "p.csv"), "--year", "2026"], capsys
     )
     assert code == 2
-    assert "branch_id" in err
+    assert "the form plan needs --branch" in err  # the flag, not the Python argument branch_id=
     code, _, err = run(
         [
             "forms",

@@ -198,7 +198,7 @@ def test_bad_organisation_branch_and_depth(capsys: pytest.CaptureFixture[str], s
     )
     assert code == 2
     assert "b1" in err
-    assert "not under 'o3'" in err
+    assert "--branch 'b1' is not under --organisation 'o3'" in err
     for depth in ("-1", "x", "101"):
         code, _, err = run(["report", "--db", "x", "--year", "2026", "--depth", depth], capsys)
         assert code == 2

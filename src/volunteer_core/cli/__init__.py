@@ -5,9 +5,11 @@ database that is not one, any :class:`~volunteer_core.errors.VolunteerError`), 3
 error — one bilingual line naming the exception, the traceback only with ``--debug`` (accepted before or
 after the subcommand) — and 130 when interrupted (Ctrl-C).
 
-Output is Chinese or English: ``--lang zh|en``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``
-beginning with ``zh`` → Chinese). Errors are always one line in both languages, never a traceback unless
-``--debug``. Everything printed passes through :class:`ConsoleStream`: control characters, lone surrogates
+Output is Chinese or English: ``--lang zh|en`` (before or after the subcommand), else the locale
+(``LC_ALL``, ``LC_MESSAGES``, ``LANG`` beginning with ``zh`` → Chinese). Errors are always one line in both
+languages, never a traceback unless ``--debug``; they name the command line's flags (``--half``), and a
+missing optional dependency the extra that installs it (``pip install 'volunteer-core[sql]'``). Tables
+show names, not ids, aligned by display width (a Chinese character takes two columns). Everything printed passes through :class:`ConsoleStream`: control characters, lone surrogates
 and bidirectional controls in names reach the terminal as visible ``\\uXXXX`` escapes. Long imports and
 evaluations show a progress bar on stderr when it is a terminal, nothing when piped.
 
@@ -29,6 +31,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from volunteer_core._extras import install_hint, missing_extra
 from volunteer_core.cli._check import MAX_DATASET_BYTES
 from volunteer_core.cli._common import (
     EXIT_BAD_INPUT,
@@ -154,8 +157,15 @@ def _exit_code(err: BaseException, debug: bool) -> int:
         return _fail(f"{v.code}：{v.message_zh}", f"{v.code}: {v.message_en}")
     if isinstance(err, VolunteerError):  # storage errors, conflicts: already bilingual
         return _fail(str(err), type(err).__name__)
-    if isinstance(err, ImportError) and not (err.name or "").startswith("volunteer_core"):
-        return _fail(f"缺少可选依赖：{err}", f"a missing optional dependency: {err}")
+    if isinstance(err, ImportError):
+        lacking = missing_extra(err)
+        if lacking is not None:  # an optional dependency: name the extra that installs it
+            module, extra = lacking
+            what = f" {module}" if module else ""
+            return _fail(
+                f"缺少可选依赖{what}，请安装：{install_hint(extra)}",
+                f"a missing optional dependency{what}: {install_hint(extra)}",
+            )
     if isinstance(err, UnicodeDecodeError):
         return _fail(
             f"文件编码无法识别：{err.reason}", f"a file is not in the expected encoding: {err.reason}"
@@ -166,4 +176,4 @@ def _exit_code(err: BaseException, debug: bool) -> int:
             f"无法读写文件 {name}：{err.strerror or err}",
             f"cannot read or write {name}: {err.strerror or err}",
         )
-    return _internal(err, debug)  # a bug (an ImportError of our own included)
+    return _internal(err, debug)  # a bug (an ImportError of our own or of a required package included)

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from volunteer_core._catalogue import Violation
+from volunteer_core._display import table
+from volunteer_core._extras import install_hint, missing_extra
 from volunteer_core.model.enums import Severity
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "ConsoleStream",
     "Progress",
     "UsageError",
+    "columns",
     "console_text",
     "exit_for",
     "json_default",
@@ -94,6 +97,21 @@ def console_text(text: str, *, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
     return _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def columns(
+    rows: Sequence[Sequence[str]], *, right: Sequence[bool] = (), limits: Sequence[int | None] = ()
+) -> list[str]:
+    """The lines of a table printed by the command line: each cell made safe (:func:`console_text`)
+    first, then the columns laid out by display width — a Chinese character takes two columns, a cell
+    wider than ``limits[i]`` is cut with "…" (:func:`volunteer_core._display.table`).
+
+    >>> for line in columns([("支部", "党员"), ("办公室党支部", "7")], right=(False, True)):
+    ...     print(line)
+    支部          党员
+    办公室党支部     7
+    """
+    return table([[console_text(cell) for cell in row] for row in rows], right=right, limits=limits)
 
 
 class ConsoleStream(io.TextIOBase):
@@ -265,7 +283,9 @@ def policy_named(name: str | None) -> Any:
     found = {key.lower(): policy for key, policy in PRESETS.items()}.get(name.lower())
     if found is None:
         names = ", ".join(PRESETS)
-        raise UsageError(f"未知政策“{name}”，可选：{names}", f"unknown policy {name!r}; one of {names}")
+        raise UsageError(
+            f"未知政策预设 --policy “{name}”，可选：{names}", f"unknown --policy {name!r}; one of {names}"
+        )
     return found
 
 
@@ -306,9 +326,13 @@ def open_uow(url: str, *, create: bool = False) -> Any:
     try:
         sql = importlib.import_module("volunteer_core.storage.sql")
     except ImportError as err:
+        lacking = missing_extra(err)
+        if lacking is None:
+            raise
+        what = lacking[0] or "sqlalchemy"
         raise UsageError(
-            f"需要 SQL 存储：pip install 'volunteer-core[sql]'（{err}）",
-            f"the SQL storage is needed: pip install 'volunteer-core[sql]' ({err})",
+            f"--db 需要 SQL 存储（缺少 {what}），请安装：{install_hint(lacking[1])}",
+            f"--db needs the SQL storage ({what} is missing): {install_hint(lacking[1])}",
         ) from None
     if create:
         return sql.SqlUnitOfWork(sql.create_schema(url))

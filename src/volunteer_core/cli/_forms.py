@@ -24,12 +24,14 @@ from volunteer_core.cli._common import (
     EXIT_VIOLATIONS,
     Progress,
     UsageError,
+    console_text,
     output_language,
     parse_date,
     policy_named,
     say,
     today,
 )
+from volunteer_core.errors import InvalidInput, NotFound
 
 __all__ = ["run_export", "run_import"]
 
@@ -42,20 +44,59 @@ def run_export(args: argparse.Namespace) -> int:
 
     lang = output_language(args)
     uow = _common.open_uow(args.db)  # looked up when called: tests substitute the opener
-    path = forms.export(
-        args.kind,
-        uow,
-        Path(args.out),
-        year=args.year,
-        branch_id=args.branch,
-        half=args.half,
-        masked=not args.unmasked,
-        as_of=parse_date(args.as_of, "--as-of") if args.as_of else None,
-        policy=policy_named(args.policy),
-        organisation_id=args.organisation,
-    )
+    try:
+        path = forms.export(
+            args.kind,
+            uow,
+            Path(args.out),
+            year=args.year,
+            branch_id=args.branch,
+            half=args.half,
+            masked=not args.unmasked,
+            as_of=parse_date(args.as_of, "--as-of") if args.as_of else None,
+            policy=policy_named(args.policy),
+            organisation_id=args.organisation,
+        )
+    except InvalidInput as err:
+        raise _flag_error(args.kind, err) from None
+    except NotFound as err:
+        flag = _FLAGS.get(f"{err.kind}_id")
+        if flag is None:
+            raise
+        shown = console_text(repr(err.entity_id), limit=80)
+        raise UsageError(
+            f"未找到{flag[1]} {shown}（{flag[0]}）", f"no {err.kind} {shown} ({flag[0]})"
+        ) from None
     sys.stdout.write(say(lang, f"已写入 {path}\n", f"written {path}\n"))
     return EXIT_OK
+
+
+#: The arguments of ``forms.export`` / ``forms.import_wishes`` and the flag that sets each (its label).
+_FLAGS = {
+    "year": ("--year", "年度"),
+    "branch_id": ("--branch", "支部"),
+    "half": ("--half", "上/下半年"),
+    "as_of": ("--as-of", "评估截止日期"),
+    "organisation_id": ("--organisation", "组织"),
+    "collected_on": ("--collected-on", "征集日期"),
+    "community": ("--community", "社区"),
+}
+
+
+def _flag_error(kind: str, err: InvalidInput) -> Exception:
+    """``err`` of a form's argument as the command line says it: naming the flag (``--half``), not the
+    Python argument (``half=``); ``err`` itself when it is about something else.
+
+    >>> from volunteer_core.errors import InvalidInput
+    >>> _flag_error("half_year", InvalidInput("half", None, code="input.required")).en
+    'the form half_year needs --half'
+    """
+    flag = _FLAGS.get(err.path)
+    if flag is None:
+        return err
+    if err.code == "input.required":
+        return UsageError(f"表格 {kind} 须指定{flag[1]}（{flag[0]}）", f"the form {kind} needs {flag[0]}")
+    return UsageError(f"{flag[0]}：{err.message_zh}", f"{flag[0]}: {err.message_en}")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -83,6 +124,13 @@ def run_import(args: argparse.Namespace) -> int:
             policy=policy_named(args.policy),
             progress=progress.update,
         )
+    except InvalidInput as err:
+        if err.code == "input.too_large":  # the file has more rows than --max-rows allows
+            flag = "--max-rows" if "rows" in err.message_en else "--max-bytes"
+            raise UsageError(
+                f"{err.message_zh}（可用 {flag} 调整上限）", f"{err.message_en} (raise it with {flag})"
+            ) from None
+        raise _flag_error(args.kind, err) from None
     finally:
         progress.close()
     if args.format == "json":

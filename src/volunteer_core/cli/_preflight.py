@@ -82,8 +82,8 @@ def input_file(text: str, *, suffixes: tuple[str, ...], max_bytes: int | None = 
             "file",
             path.name,
             code="input.too_large",
-            message_en=f"{_shown(path.name)} has {size} bytes, more than the limit of {max_bytes}",
-            message_zh=f"{_shown(path.name)} 有 {size} 字节，超过上限 {max_bytes} 字节",
+            message_en=f"{_shown(path.name)} has {size} bytes, more than the limit of {max_bytes} (--max-bytes)",
+            message_zh=f"{_shown(path.name)} 有 {size} 字节，超过上限 {max_bytes} 字节（--max-bytes）",
         )
     return path
 

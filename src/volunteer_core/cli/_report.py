@@ -27,7 +27,6 @@ import argparse
 import csv
 import json
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -38,6 +37,7 @@ from volunteer_core.cli import _common
 from volunteer_core.cli._common import (
     Progress,
     UsageError,
+    columns,
     console_text,
     exit_for,
     json_default,
@@ -50,7 +50,7 @@ from volunteer_core.cli._common import (
 if TYPE_CHECKING:
     from volunteer_core.compliance import OrganisationYear, YearReport
 
-__all__ = ["rollup_rows", "run", "write_rollup"]
+__all__ = ["NAME_WIDTH", "TITLE_WIDTH", "rollup_rows", "run", "write_rollup"]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,16 +67,17 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(say(lang, "评估记录", "evaluating records"))
     try:
         with uow:
-            if args.branch is not None:
-                uow.branches.get(args.branch)
-            if args.organisation is not None:
+            for value, repository, flag, zh, en in (
+                (args.branch, uow.branches, "--branch", "支部", "branch"),
+                (args.organisation, uow.organisations, "--organisation", "组织", "organisation"),
+            ):
+                if value is None:
+                    continue
                 try:
-                    uow.organisations.get(args.organisation)
+                    repository.get(value)
                 except NotFound:
-                    shown = console_text(repr(args.organisation), limit=80)
-                    raise UsageError(
-                        f"未找到组织 {shown}（--organisation）", f"no organisation {shown} (--organisation)"
-                    ) from None
+                    shown = console_text(repr(value), limit=80)
+                    raise UsageError(f"未找到{zh} {shown}（{flag}）", f"no {en} {shown} ({flag})") from None
             report = evaluate_in_transaction(
                 uow,
                 args.year,
@@ -89,9 +90,10 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
     if args.branch is not None and args.branch not in report.branches:
         shown = console_text(repr(args.branch), limit=80)
+        above = console_text(repr(args.organisation), limit=80)
         raise UsageError(
-            f"支部 {shown} 不在组织 {args.organisation!r} 之下",
-            f"branch {shown} is not under {args.organisation!r}",
+            f"--branch 支部 {shown} 不在 --organisation 组织 {above} 之下",
+            f"--branch {shown} is not under --organisation {above}",
         )
     rollup = rollup_rows(report, args.depth)
     members = [m for m in report.members.values() if args.branch is None or m.branch_id == args.branch]
@@ -146,6 +148,15 @@ def rollup_rows(report: YearReport, depth: int | None = None) -> list[Organisati
     return [o for o in report.organisations.values() if depth is None or o.depth <= depth]
 
 
+#: The widest a name (a member's, a branch's, an organisation's, indented by its depth) is shown; longer
+#: names end in "…".
+NAME_WIDTH = 48
+#: The widest a rule's title is shown in the violations by rule; longer titles end in "…".
+TITLE_WIDTH = 32
+# the roll-up's and the branches' tables: a name, then numbers
+_NUMBERS = (False, True, True, True, True, True)
+
+
 _ROLLUP_HEAD = {
     "zh": ("组织", "支部", "党员", "达标", "时长(小时)", "问题"),
     "en": ("organisation", "branches", "members", "compliant", "hours", "violations"),
@@ -170,20 +181,20 @@ def write_rollup(out: IO[str], rows: Sequence[OrganisationYear], lang: str) -> N
     """
     if not rows:
         return
-    head = _ROLLUP_HEAD["zh" if lang == "zh" else "en"]
-    out.write(_pad(head[0], 32) + "".join(_pad(h, 12, right=True) for h in head[1:]) + "\n")
+    lines: list[tuple[str, ...]] = [_ROLLUP_HEAD["zh" if lang == "zh" else "en"]]
     for o in rows:
         t = o.subtree
-        numbers = (
-            str(t.branches),
-            str(t.members),
-            str(t.compliant_members),
-            _hours(t.net_minutes),
-            str(t.violations),
+        lines.append(
+            (
+                "  " * o.depth + o.name,
+                str(t.branches),
+                str(t.members),
+                str(t.compliant_members),
+                _hours(t.net_minutes),
+                str(t.violations),
+            )
         )
-        out.write(
-            _pad("  " * o.depth + o.name, 32) + "".join(_pad(c, 12, right=True) for c in numbers) + "\n"
-        )
+    out.writelines(line + "\n" for line in columns(lines, right=_NUMBERS, limits=(NAME_WIDTH,)))
     out.write("\n")
 
 
@@ -219,14 +230,6 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:.1f}"
 
 
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """Pad to a display width (CJK characters take two columns), control characters escaped first."""
-    text = console_text(text)
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    fill = " " * max(0, width - shown)
-    return fill + text if right else text + fill
-
-
 def _report_table(
     out: IO[str],
     report: Any,
@@ -248,39 +251,49 @@ def _report_table(
         )
     )
     write_rollup(out, rollup, lang)
-    branch_head: tuple[str, ...] = (
-        ("支部", "党员", "达标", "时长(小时)")
-        if lang == "zh"
-        else ("branch", "members", "compliant", "hours")
-    )
-    out.write(_pad(branch_head[0], 24) + "".join(_pad(h, 12, right=True) for h in branch_head[1:]) + "\n")
-    for b in branches:
-        numbers = (str(b.members), str(b.compliant_members), _hours(b.net_minutes))
-        out.write(_pad(b.name or b.branch_id, 24) + "".join(_pad(c, 12, right=True) for c in numbers) + "\n")
+    zh = lang == "zh"
+    branch_rows: list[tuple[str, ...]] = [
+        ("支部", "党员", "达标", "时长(小时)") if zh else ("branch", "members", "compliant", "hours")
+    ]
+    branch_rows += [
+        (b.name or b.branch_id, str(b.members), str(b.compliant_members), _hours(b.net_minutes))
+        for b in branches
+    ]
+    out.writelines(line + "\n" for line in columns(branch_rows, right=_NUMBERS, limits=(NAME_WIDTH,)))
     out.write("\n")
-    head: tuple[str, ...] = (
+    member_rows: list[tuple[str, ...]] = [
         ("党员", "支部", "时长", "应达", "缺月", "达标")
-        if lang == "zh"
+        if zh
         else ("member", "branch", "hours", "required", "missing", "ok")
-    )
-    widths = (20, 14, 10, 10, 18, 6)
-    out.write("".join(_pad(h, w) for h, w in zip(head, widths, strict=True)) + "\n")
+    ]
     for m in members:
-        ok = ("是" if m.compliant else "否") if lang == "zh" else ("yes" if m.compliant else "no")
-        cells: tuple[str, ...] = (
-            m.member_name,
-            m.branch_id,
-            _hours(m.net_minutes),
-            _hours(m.required_minutes),
-            ",".join(str(x) for x in m.months_missing) or "-",
-            ok,
+        branch = report.branches.get(m.branch_id)
+        ok = ("是" if m.compliant else "否") if zh else ("yes" if m.compliant else "no")
+        member_rows.append(
+            (
+                m.member_name or m.member_id,
+                (branch.name if branch is not None else None) or m.branch_id,
+                _hours(m.net_minutes),
+                _hours(m.required_minutes),
+                ",".join(str(x) for x in m.months_missing) or "-",
+                ok,
+            )
         )
-        out.write("".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)) + "\n")
+    out.writelines(
+        line + "\n"
+        for line in columns(
+            member_rows, right=(False, False, True, True), limits=(NAME_WIDTH, NAME_WIDTH, None, None, 18)
+        )
+    )
     out.write("\n")
     counts = Counter(v.code for v in violations)
-    for code, n in counts.most_common():
-        title = RULES[code].title_zh if lang == "zh" else RULES[code].title_en
-        out.write(f"  {code:<28}{title}  {n}\n")
+    by_rule = [
+        ("  " + code, RULES[code].title_zh if zh else RULES[code].title_en, str(n))
+        for code, n in counts.most_common()
+    ]
+    out.writelines(
+        line + "\n" for line in columns(by_rule, right=(False, False, True), limits=(None, TITLE_WIDTH))
+    )
     compliant = sum(1 for m in members if m.compliant)
     out.write(
         say(
