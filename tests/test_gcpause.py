@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import pytest
@@ -91,9 +91,11 @@ class _Watched(InMemoryUnitOfWork):
         super().__init__()
         self.collector_enabled: list[bool] = []
 
-    def member_year_totals(self, year: int, *, as_of: date | None = None) -> dict[str, MemberTotals]:
+    def member_year_totals(
+        self, year: int, *, as_of: date | None = None, branch_ids: Iterable[str] | None = None
+    ) -> dict[str, MemberTotals]:
         self.collector_enabled.append(gc.isenabled())
-        return super().member_year_totals(year, as_of=as_of)
+        return super().member_year_totals(year, as_of=as_of, branch_ids=branch_ids)
 
 
 def test_evaluate_year_runs_with_the_collector_paused_and_restores_it() -> None:

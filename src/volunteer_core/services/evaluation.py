@@ -210,7 +210,10 @@ def evaluate_in_transaction(
     _no_shard(shard)
     scope = _scope(uow, year, organisation_id)
     if pushdown and records is None and not policy.community_service_where_registered:
-        totals = uow.member_year_totals(year, as_of=as_of, branch_ids=scope.branch_ids)
+        if scope.branch_ids is None:  # the whole organ: a host's override of the older signature still works
+            totals = uow.member_year_totals(year, as_of=as_of)
+        else:
+            totals = uow.member_year_totals(year, as_of=as_of, branch_ids=scope.branch_ids)
         return scope.rooted(
             compliance.evaluate_year_totals(
                 year,

@@ -358,6 +358,12 @@ class QueryContract(ContractBase):
                 )
                 found = seeded.member_year_totals(2026, as_of=as_of)
                 assert found == expected, f"member_year_totals(2026, as_of={as_of})"
+                for branch_ids in (["b-1"], ["b-2"], ["b-1", "b-2"], [], [MISSING]):
+                    wanted = {member for member, branch in branch_of.items() if branch in branch_ids}
+                    found = seeded.member_year_totals(2026, as_of=as_of, branch_ids=branch_ids)
+                    assert found == {m: t for m, t in expected.items() if m in wanted}, (
+                        f"member_year_totals(2026, as_of={as_of}, branch_ids={branch_ids})"
+                    )
             assert seeded.member_year_totals(2024) == {}
 
     def test_members_in_branch(self, seeded: UnitOfWork) -> None:
