@@ -147,6 +147,10 @@ def test_an_unknown_organisation_and_a_shard_are_refused(make_uow: MakeUow) -> N
     assert "后续版本" in caught.value.message_zh
     with uow, pytest.raises(InvalidInput):
         services.evaluate_in_transaction(uow, YEAR, shard=(1, 4))
+    for junk in (["o1"], "", " o1", 7):  # structurally bad: InvalidInput naming the field, on every storage
+        with pytest.raises(InvalidInput) as bad:
+            services.evaluate_year(uow, YEAR, organisation_id=junk)  # type: ignore[arg-type]
+        assert bad.value.path == "organisation_id"
 
 
 def test_an_empty_subtree_and_branches_outside_the_tree(make_uow: MakeUow) -> None:

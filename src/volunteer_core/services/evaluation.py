@@ -45,6 +45,7 @@ from volunteer_core.model import (
     Pairing,
     ServiceRecord,
     Team,
+    check_identifier,
 )
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
@@ -132,6 +133,7 @@ def _scope(uow: UnitOfWork, year: int, organisation_id: str | None) -> _Scope:
             plans=[p for p in uow.plans.list() if p.year == year],
             reports=[r for r in uow.reports.list() if r.year == year],
         )
+    check_identifier("organisation_id", organisation_id)  # InvalidInput for a list, a blank, a number …
     organisations = uow.organisations.subtree(organisation_id)  # NotFound for an unknown id
     branches = uow.branches.in_organisations(o.id for o in organisations)
     ids = frozenset(b.id for b in branches)
