@@ -14,6 +14,11 @@ need — relabelling it 精神文化 does not lift the cap):
 ...              collected_on=date(2026, 5, 1), value="500")
 >>> [v.code for v in validate_wish(books)]
 ['wish.value_cap']
+
+A wish over the cap that was referred (转介) to a department is not judged by the cap — they meet it:
+
+>>> validate_wish(books.refer(to="区教育局", on=date(2026, 5, 2), reason="超过300元"))
+[]
 """
 
 from __future__ import annotations
@@ -43,15 +48,22 @@ def check_value_cap(wish: Wish, policy: Policy | None = None) -> list[Violation]
     """A wish's value, whatever its kind, is at most the policy's cap (inclusive): 300.00 passes, 300.01
     fails. A wish without a value (a service, say) is not judged.
 
+    Nor is a wish that was referred (``referred_on`` set: REFERRED, or its referral resolved, FULFILLED or
+    CANCELLED): a wish over the cap "may be referred instead of rejected" (domain.md), and the department
+    it was referred to meets it, not members. The cap still bounds what members and supporters pledge
+    (:meth:`~volunteer_core.Wish.claim`), and a referred wish takes no claim.
+
     >>> from datetime import date
     >>> def service(value):
     ...     return Wish(id="w1", beneficiary_id="p1", kind="service", content="理发上门",
     ...                 collected_on=date(2026, 5, 1), value=value)
     >>> check_value_cap(service("300.00")), [v.details["value"] for v in check_value_cap(service("300.01"))]
     ([], ['300.01'])
+    >>> check_value_cap(service("300.01").refer(to="区民政局", on=date(2026, 5, 2), reason="超过300元"))
+    []
     """
     cap = resolve_policy(policy).wish_value_cap
-    if wish.value is None or cap is None or wish.value <= cap:
+    if wish.value is None or cap is None or wish.value <= cap or wish.referred_on is not None:
         return []
     return [
         violation(
@@ -133,7 +145,8 @@ def check_claim_total(wish: Wish, policy: Policy | None = None) -> list[Violatio
 
 @validator(Wish)
 def validate_wish(wish: Wish, policy: Policy | None = None) -> list[Violation]:
-    """Every wish rule at once: content, value required, value cap, claim total.
+    """Every wish rule at once: content, value required, value cap (not for a referred wish: see
+    :func:`check_value_cap`), claim total.
 
     Args:
         wish: the wish to judge.
