@@ -440,8 +440,10 @@ class Wish:
         From COLLECTED (a screening outcome: a wish over the cap may be referred instead of rejected, and
         ``screened_on`` becomes ``on``), SCREENED, or PUBLISHED (without a live claim: a wish with one is
         CLAIMED). Refused with ``wish.transition``: another status, a blank ``to`` or ``reason`` (a referral
-        names the department and why), ``on`` before the last step; with ``wish.content_required``: a wish
-        whose content is blank. ``to`` or ``reason`` that is not a string is ``InvalidInput``.
+        names the department and why), ``on`` before the last step — the latest of the collection,
+        screening and publication dates and of every claim's ``claimed_on`` and ``withdrawn_on`` (as
+        :meth:`fulfil` is refused before the latest claim); with ``wish.content_required``: a wish whose
+        content is blank. ``to`` or ``reason`` that is not a string is ``InvalidInput``.
 
         >>> from datetime import date
         >>> w = Wish(id="w1", beneficiary_id="p1", kind="material", content="电动轮椅",
@@ -460,9 +462,9 @@ class Wish:
                     name, text, code="input.type", message_en="must be a string", message_zh="须为字符串"
                 )
         self._require((WishStatus.COLLECTED, WishStatus.SCREENED, WishStatus.PUBLISHED), "refer", "转介")
-        on = self._not_before(
-            on, self.published_on or self.screened_on or self.collected_on, "last step", "上一环节"
-        )
+        steps = [self.published_on or self.screened_on or self.collected_on]
+        steps += [day for c in self.claims for day in (c.claimed_on, c.withdrawn_on) if day is not None]
+        on = self._not_before(on, max(steps), "last step", "上一环节")
         if not to.strip() or not reason.strip():
             raise _refuse(
                 self,
