@@ -233,7 +233,7 @@ def test_nothing_is_earned_unconfirmed_corrected_elsewhere_or_without_grants() -
     assert earned_qualifications(_attended("pending"), TRAINING) == []
     assert earned_qualifications(_attended("rejected"), TRAINING) == []
     assert earned_qualifications(_attended().reversal(id="v1", recorded_on=DAY), TRAINING) == []
-    plain = attrs.evolve(TRAINING, grants=frozenset())
+    plain = attrs.evolve(TRAINING, grants=frozenset(), grants_valid_months=None)
     assert earned_qualifications(_attended(), plain) == []
     other = attrs.evolve(TRAINING, id="t2")
     assert earned_qualifications(_attended(), other) == []

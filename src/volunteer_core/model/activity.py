@@ -96,7 +96,8 @@ class Activity:
     requires: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
     #: A TRAINING activity's qualifications: a confirmed record of it earns them (a ``Qualification``).
     grants: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
-    #: How long what it ``grants`` stays valid, in months from the service date (``None``: no expiry).
+    #: How long what it ``grants`` stays valid, in months from the service date (``None``: no expiry);
+    #: given only with ``grants`` (``InvalidInput`` otherwise).
     grants_valid_months: int | None = attrs.field(default=None, validator=_optional_months)
     version: int = attrs.field(default=0, validator=f.version)
 
@@ -111,6 +112,13 @@ class Activity:
                 sorted(self.grants),
                 message_en=f"only a training activity grants qualifications, not a {self.kind.value} one",
                 message_zh="只有培训活动才能授予资质",
+            )
+        if self.grants_valid_months is not None and not self.grants:
+            raise InvalidInput(
+                "grants_valid_months",
+                self.grants_valid_months,
+                message_en="a validity in months belongs to an activity that grants qualifications (grants)",
+                message_zh="未授予资质（grants）的活动不能设定资质有效期",
             )
 
     @property
