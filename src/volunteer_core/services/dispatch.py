@@ -57,9 +57,33 @@ def assign_demand(
     policy: Policy = DEFAULT,
     retries: int = DEFAULT_RETRIES,
 ) -> Demand:
-    """派单 to a stored member or team. Under ``policy.require_insurance`` a member whose insurance does
-    not cover ``on`` is not assigned (``RuleViolation`` ``member.uninsured``, 003 §四.5); a team is
-    assigned as it is — each of its members is judged on accepting (:func:`accept_demand`)."""
+    """派单 to a stored member or team. A member is refused with ``RuleViolation``: under
+    ``policy.require_insurance``, one whose insurance does not cover ``on`` (``member.uninsured``, 003
+    §四.5); when the demand names its activity (``activity_id``) and that activity ``requires``
+    qualifications, one without each of them valid on ``on`` (``member.untrained``, under
+    ``policy.require_training``) — as :func:`accept_demand` judges. A team is assigned as it is: each of
+    its members is judged on accepting.
+
+    Insurance and training are judged on the date of the act — the assignment here, the acceptance in
+    :func:`accept_demand` — and again on the service date when the service is recorded
+    (:func:`complete_demand`, :func:`~volunteer_core.services.record_service`): a member ready when
+    assigned whose cover or qualification lapses before the service is refused then.
+
+    >>> from volunteer_core import Activity, Branch, Member
+    >>> from volunteer_core.services import add_entities
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> uow = InMemoryUnitOfWork()
+    >>> _ = add_entities(uow, [Branch(id="b1", name="一支部"),
+    ...     Member(id="m1", name="张三", branch_id="b1", joined_on=date(2020, 1, 1)),
+    ...     Activity(id="a1", kind="community_service", branch_id="b1", on=date(2026, 3, 6),
+    ...              title="马拉松医疗保障", requires={"急救"})])
+    >>> _ = order_demand(uow, Demand(id="d1", community="凤山社区", content="医疗保障",
+    ...                              ordered_on=date(2026, 3, 1), activity_id="a1"))
+    >>> assign_demand(uow, "d1", member_id="m1", on=date(2026, 3, 2))
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.RuleViolation: member.untrained: ...
+    """
 
     def work() -> Demand:
         ready = Readiness(uow, policy)
@@ -67,9 +91,11 @@ def assign_demand(
             ready.member(member_id)
         if team_id is not None:
             uow.teams.get(team_id)
-        assigned = uow.demands.get(demand_id).assign(on, member_id=member_id, team_id=team_id)
+        demand = uow.demands.get(demand_id)
+        assigned = demand.assign(on, member_id=member_id, team_id=team_id)
         if member_id is not None:
-            ready.refuse(member_id, None, on)
+            activity = None if demand.activity_id is None else uow.activities.get(demand.activity_id)
+            ready.refuse(member_id, activity, on)
         return uow.demands.update(assigned)
 
     return transaction(uow, work, retries)
@@ -89,7 +115,10 @@ def accept_demand(
     uninsured on ``on`` (``member.uninsured``); when the demand names its activity (``activity_id``) and
     that activity ``requires`` qualifications, a member without each of them valid on ``on``
     (``member.untrained``, under ``policy.require_training``). A demand without its activity yet is
-    judged for training when it is completed (:func:`complete_demand` records through the ledger)."""
+    judged for training when it is completed (:func:`complete_demand` records through the ledger).
+
+    As at :func:`assign_demand`, insurance and training are judged on the date of the act (the
+    acceptance, ``on``) and again on the service date when the service is recorded."""
 
     def work() -> Demand:
         demand = uow.demands.get(demand_id)
