@@ -202,6 +202,18 @@ class MemberRepository(Repository[Member]):
         """The members whose ``branch_id`` is ``branch_id`` (past members included), ordered by id;
         ``[]`` for an unknown branch. One query, not one per member."""
 
+    def in_branches(self, branch_ids: Iterable[str]) -> list[Member]:
+        """The members whose ``branch_id`` is one of ``branch_ids`` (past members included), ordered by
+        id: what :meth:`in_branch` finds for each distinct id, together (an unknown id finds nothing,
+        ``[]`` finds nothing). One string (a slip for ``[branch_id]``), anything not a collection, or an id
+        that is not a string raises ``InvalidInput`` (code ``input.type``, path ``branch_ids``).
+
+        The default calls :meth:`in_branch` for each distinct id; a storage overrides it with an indexed
+        look-up (memory) or one query per chunk of ids (``storage.sql``: ``branch_id IN (…)``).
+        """
+        wanted = compliance.valid_branch_ids(branch_ids)
+        return sorted((m for b in sorted(wanted) for m in self.in_branch(b)), key=lambda m: m.id)
+
 
 class TeamRepository(Repository[Team]):
     """Volunteer teams (志愿服务队)."""
@@ -467,15 +479,13 @@ class UnitOfWork(abc.ABC):
 
         :func:`volunteer_core.services.evaluate_year` calls it instead of streaming every record. This
         default streams ``records.in_year(year)`` through that fold (reading only the given branches'
-        members, by :meth:`MemberRepository.in_branch`); a database overrides it with a ``GROUP BY``
+        members, by :meth:`MemberRepository.in_branches`); a database overrides it with a ``GROUP BY``
         query (``storage.sql`` does) — the contract suite checks the two agree.
         """
         if branch_ids is None:
             members = self.members.list()
         else:
-            members = [
-                m for b in sorted(compliance.valid_branch_ids(branch_ids)) for m in self.members.in_branch(b)
-            ]
+            members = self.members.in_branches(compliance.valid_branch_ids(branch_ids))
         branch_of = {m.id: m.branch_id for m in members}
         records = self.records.in_year(year)
         return compliance.member_year_totals(

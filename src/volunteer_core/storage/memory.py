@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from volunteer_core.aggregates import AGGREGATES, AGGREGATES_BY_NAME, Aggregate
+from volunteer_core.compliance import valid_branch_ids
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation, StorageError
 from volunteer_core.model import (
     Activity,
@@ -333,6 +334,10 @@ class _Qualifications(_Repo[Qualification], QualificationRepository):
 class _Members(_Repo[Member], MemberRepository):
     def in_branch(self, branch_id: str) -> list[Member]:
         return self._find("branch", branch_id)
+
+    def in_branches(self, branch_ids: Iterable[str]) -> list[Member]:
+        found = {m.id: m for b in valid_branch_ids(branch_ids) for m in self._find("branch", b)}
+        return [found[key] for key in sorted(found)]
 
 
 class _Pairings(_Repo[Pairing], PairingRepository):

@@ -54,3 +54,42 @@ def test_values_the_database_cannot_hold_are_invalid_input(sql_uow: SqlUnitOfWor
         sql_uow.commit()
     with sql_uow:
         assert BRANCH in sql_uow.branches.list()
+
+
+def test_members_in_branches_is_one_statement_per_thousand_branch_ids(sql_uow: SqlUnitOfWork) -> None:
+    """``members.in_branches``: one ``branch_id IN (…)`` of at most 1,000 ids per statement (and one for
+    the members' skills when several are found), never one statement per branch."""
+    import sqlalchemy as sa
+
+    from volunteer_core.storage.sql._repository import BRANCH_IDS_CHUNK
+
+    assert BRANCH_IDS_CHUNK == 1000
+    seed(sql_uow)
+    with sql_uow:
+        sql_uow.branches.add(attrs.evolve(BRANCH, id="b2"))
+        sql_uow.members.add(attrs.evolve(MEMBER, id="m2", branch_id="b2", skills={"急救"}))
+        sql_uow.commit()
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((" ".join(statement.split()), parameters))
+
+    sa.event.listen(sql_uow.engine, "before_cursor_execute", record)
+    try:
+        with sql_uow:
+            assert [m.id for m in sql_uow.members.in_branches(["b2", "b1", "b-none"])] == ["m1", "m2"]
+            few = list(seen)
+            seen.clear()
+            wanted = ["b1", *(f"x{i:04d}" for i in range(1999)), "b2"]  # 2,001 ids: three chunks
+            found = sql_uow.members.in_branches(wanted)
+            assert [(m.id, m.skills) for m in found] == [("m1", MEMBER.skills), ("m2", frozenset({"急救"}))]
+            many = list(seen)
+    finally:
+        sa.event.remove(sql_uow.engine, "before_cursor_execute", record)
+    assert [s.startswith("SELECT members.") for s, _ in few] == [True, False]  # the members, their skills
+    members = [(s, p) for s, p in many if s.startswith("SELECT members.")]
+    assert len(members) == 3
+    assert all("members.branch_id IN" in s for s, _ in members)
+    assert [len(p) if isinstance(p, (list, tuple, dict)) else 0 for _, p in members] == [1000, 1000, 1]
+    assert len(many) <= 2 * len(members)

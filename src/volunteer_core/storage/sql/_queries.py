@@ -135,9 +135,10 @@ def distinct_ids(values: Iterable[object], postgres: bool) -> list[str]:
     return list(seen)
 
 
-def chunks(values: Sequence[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield list(values[start : start + _IN_CHUNK])
+def chunks(values: Sequence[str], size: int = _IN_CHUNK) -> Iterator[list[str]]:
+    """``values`` cut into lists of at most ``size`` (the values one ``IN (…)`` binds)."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
 
 
 def ids_in(column: sa.Column[Any], name: str = "ids") -> Where:

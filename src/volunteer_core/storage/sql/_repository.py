@@ -13,6 +13,7 @@ import attrs
 import sqlalchemy as sa
 
 from volunteer_core.aggregates import Aggregate
+from volunteer_core.compliance import valid_branch_ids
 from volunteer_core.errors import (
     ConcurrencyConflict,
     InvalidInput,
@@ -433,6 +434,10 @@ class Repo(Generic[T]):
         return attrs.evolve(current, version=current.version + 1)  # type: ignore[no-any-return]
 
 
+#: How many branch ids one ``members.branch_id IN (…)`` of ``members.in_branches`` binds.
+BRANCH_IDS_CHUNK = 1000
+
+
 class Members(Repo[Member], MemberRepository):
     def in_branch(self, branch_id: str) -> list[Member]:
         if not isinstance(branch_id, str):
@@ -440,6 +445,18 @@ class Members(Repo[Member], MemberRepository):
         return self._load(
             "branch", {"branch_id": branch_id}, lambda: s.members.c.branch_id == sa.bindparam("branch_id")
         )
+
+    def in_branches(self, branch_ids: Iterable[str]) -> list[Member]:
+        """One ``branch_id IN (…)`` query per :data:`BRANCH_IDS_CHUNK` branch ids (and one per child
+        table), whatever the number of branches."""
+        tx = self._tx
+        wanted = sorted(valid_branch_ids(branch_ids))
+        found: dict[str, Member] = {}
+        with unprepared(tx.conn):
+            for chunk in chunks(distinct_ids(wanted, tx.postgres), BRANCH_IDS_CHUNK):
+                for member in self._load("branches", {"ids": chunk}, lambda: ids_in(s.members.c.branch_id)):
+                    found[member.id] = member
+        return [found[key] for key in sorted(found)]
 
 
 class Pairings(Repo[Pairing], PairingRepository):

@@ -1,6 +1,6 @@
 """The queries (keyword ``contract_queries``): ``records.in_year`` (to the day, an iterator),
 ``for_member``, ``by_idempotency_key``, ``reversal_of``, the bulk reads and ``records.add_many``,
-``uow.member_year_totals``, ``members.in_branch``, ``pairings.for_target`` / ``for_branch``,
+``uow.member_year_totals``, ``members.in_branch`` / ``in_branches``, ``pairings.for_target`` / ``for_branch``,
 ``activities.in_year``, ``wishes.with_status``, ``plans.for_branch``, ``reports.for_branch`` and the locks.
 
 >>> QueryContract.test_locks.contract_queries
@@ -379,6 +379,35 @@ class QueryContract(ContractBase):
             assert ids_of(seeded.members.in_branch("b-1")) == ["m-1", "m-10", "m-9"], "past members included"
             assert ids_of(seeded.members.in_branch("b-2")) == ["m-2", "m-3"]
             assert seeded.members.in_branch("b-unknown") == []
+
+    def test_members_in_branches(self, seeded: UnitOfWork) -> None:
+        """What ``in_branch`` finds for each distinct id, together, ordered by id (not by branch); the
+        unit's own adds and moves included; one string instead of a collection is refused."""
+        store(
+            seeded,
+            [
+                ("members", make_member("m-9", "b-1")),
+                ("members", make_member("m-10", "b-1", left_on=date(2024, 1, 1))),
+                ("members", make_member("m-3", "b-2")),
+            ],
+        )
+        with seeded:
+            every = ["m-1", "m-10", "m-2", "m-3", "m-9"]
+            assert ids_of(seeded.members.in_branches(["b-2", "b-1"])) == every, "ordered by id"
+            assert ids_of(seeded.members.in_branches(iter(["b-1", MISSING, "b-1"]))) == ["m-1", "m-10", "m-9"]
+            assert ids_of(seeded.members.in_branches({"b-2"})) == ids_of(seeded.members.in_branch("b-2"))
+            assert seeded.members.in_branches([]) == []
+            assert seeded.members.in_branches([MISSING]) == []
+            with pytest.raises(InvalidInput) as caught:
+                seeded.members.in_branches("b-1")
+            assert (caught.value.code, caught.value.path) == ("input.type", "branch_ids")
+            seeded.members.add(make_member("m-11", "b-2"))
+            moved = seeded.members.update(attrs.evolve(seeded.members.get("m-9"), branch_id="b-2"))
+            assert moved.branch_id == "b-2"
+            assert ids_of(seeded.members.in_branches(["b-2"])) == ["m-11", "m-2", "m-3", "m-9"], (
+                "in_branches sees the unit's own writes"
+            )
+            assert ids_of(seeded.members.in_branches(["b-1"])) == ["m-1", "m-10"]
 
     def test_pairings_for_target_and_for_branch(self, seeded: UnitOfWork) -> None:
         joint = Pairing(
