@@ -81,10 +81,15 @@ def organisation_trees(
     order never names a missing parent. Ids ``<prefix>-1``, ``<prefix>-2``, … in that order; kinds by
     level: the root a 机关工委, then 机关党委 / 党委 / 街道, then 单位 / 党总支 / 社区.
 
+    Whatever tree is drawn: the root first, every other node after its parent, at most ``depth`` levels.
+
     >>> from hypothesis import find
-    >>> tree = find(organisation_trees(depth=3), lambda t: t[-1].parent_id not in (None, "o-1"))
-    >>> tree[0].parent_id, [o.parent_id in {p.id for p in tree[:i]} for i, o in enumerate(tree)][1:]
-    (None, [True, True])
+    >>> tree = find(organisation_trees(depth=3), lambda t: len(t) > 1)
+    >>> level = {tree[0].id: 1}
+    >>> for node in tree[1:]:
+    ...     level[node.id] = level[node.parent_id] + 1  # KeyError if a child came before its parent
+    >>> tree[0].parent_id, [o.id for o in tree[:2]], max(level.values()) <= 3
+    (None, ['o-1', 'o-2'], True)
     """
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= len(_KINDS_BY_LEVEL):
         raise ValueError(f"depth must be an integer within 1..{len(_KINDS_BY_LEVEL)}")
