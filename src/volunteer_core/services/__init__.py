@@ -40,7 +40,12 @@ from volunteer_core.services.dispatch import (
     decline_demand,
     order_demand,
 )
-from volunteer_core.services.erasure import Erasure, anonymise_beneficiary, anonymise_member
+from volunteer_core.services.erasure import (
+    Erasure,
+    anonymise_beneficiary,
+    anonymise_member,
+    anonymise_supporter,
+)
 from volunteer_core.services.evaluation import evaluate_in_transaction, evaluate_year
 from volunteer_core.services.ledger import (
     RecordRequest,
@@ -77,6 +82,7 @@ __all__ = [
     "adjust_service",
     "anonymise_beneficiary",
     "anonymise_member",
+    "anonymise_supporter",
     "assign_demand",
     "cancel_demand",
     "cancel_wish",

@@ -1,11 +1,12 @@
-"""Erasure of a person's data, the records kept: :func:`anonymise_member`, :func:`anonymise_beneficiary`.
+"""Erasure of a person's data, the records kept: :func:`anonymise_member`, :func:`anonymise_beneficiary`,
+:func:`anonymise_supporter`.
 
 Two texts meet here. GB/T 40143-2021 §5.2.2 asks a volunteer organisation to keep service records at least
 ten years (``Policy.retention_years``); the personal information protection law (个人信息保护法, Art 47)
 gives a person the right to have their personal information deleted. Both hold: the person's name becomes a
 placeholder and their phone, ID number, address and other identifying fields are cleared, while the id —
-which every record, claim, team and pairing refers to — stays, so the ledger and every total stay too. The
-year report is the same apart from the name.
+which every record, claim, team and pairing refers to — stays, so the ledger, the claims and every total
+stay too. The year report is the same apart from the name.
 
 The library keeps no register of erasures (it stores no personal data about the act either): each call
 returns an :class:`Erasure` saying what was cleared and on which day, for the host's own register.
@@ -37,7 +38,14 @@ from volunteer_core.errors import InvalidType
 from volunteer_core.ports import Repository, UnitOfWork
 from volunteer_core.services._unit import DEFAULT_RETRIES, transaction
 
-__all__ = ["ERASED_NAME_PREFIX", "Erasure", "anonymise_beneficiary", "anonymise_member", "erased_name"]
+__all__ = [
+    "ERASED_NAME_PREFIX",
+    "Erasure",
+    "anonymise_beneficiary",
+    "anonymise_member",
+    "anonymise_supporter",
+    "erased_name",
+]
 
 #: The name an erased person is shown under: this prefix, a dash and 8 hexadecimal digits of the SHA-256 of
 #: their id (``已注销-ca0df2c9``), so that two erased people stay apart in a report.
@@ -52,6 +60,17 @@ _MEMBER_CLEARED = ("phone", "volunteer_no")
 # forms count by). Cleared: ID number, phone, address, gender and birth date.
 _BENEFICIARY_CLEARED = ("id_number", "phone", "address", "gender", "birth_date")
 
+# What an erased supporter keeps: id and kind (what the claims and the forms count by). Cleared: the contact
+# (a phone) and the credit code, which would name a social organisation again under its placeholder.
+_SUPPORTER_CLEARED = ("contact", "credit_code")
+
+_Kind = Literal["member", "beneficiary", "supporter"]
+_CLEARED: dict[str, tuple[str, ...]] = {
+    "member": _MEMBER_CLEARED,
+    "beneficiary": _BENEFICIARY_CLEARED,
+    "supporter": _SUPPORTER_CLEARED,
+}
+
 
 @attrs.frozen(kw_only=True)
 class Erasure:
@@ -63,7 +82,7 @@ class Erasure:
     ('name',)
     """
 
-    kind: Literal["member", "beneficiary"]
+    kind: _Kind
     entity_id: str
     on: date
     fields: tuple[str, ...]
@@ -89,14 +108,18 @@ def _check_on(on: object) -> date:
     return on
 
 
-def _erase(
-    uow: UnitOfWork, kind: Literal["member", "beneficiary"], entity_id: str, on: date, retries: int
-) -> Erasure:
+def _repository(uow: UnitOfWork, kind: _Kind) -> Repository[Any]:
+    if kind == "member":
+        return uow.members
+    return uow.beneficiaries if kind == "beneficiary" else uow.supporters
+
+
+def _erase(uow: UnitOfWork, kind: _Kind, entity_id: str, on: date, retries: int) -> Erasure:
     _check_on(on)
-    repository: Repository[Any] = uow.members if kind == "member" else uow.beneficiaries
-    cleared = _MEMBER_CLEARED if kind == "member" else _BENEFICIARY_CLEARED
+    cleared = _CLEARED[kind]
 
     def work() -> Erasure:
+        repository = _repository(uow, kind)
         stored = repository.get(entity_id)
         erased = attrs.evolve(stored, name=erased_name(stored.id), **dict.fromkeys(cleared))
         changed = tuple(name for name in ("name", *cleared) if getattr(stored, name) != getattr(erased, name))
@@ -173,3 +196,40 @@ def anonymise_beneficiary(
     ('name', 'id_number')
     """
     return _erase(uow, "beneficiary", beneficiary_id, on, retries)
+
+
+def anonymise_supporter(
+    uow: UnitOfWork, supporter_id: str, *, on: date, retries: int = DEFAULT_RETRIES
+) -> Erasure:
+    """Erase a supporter's personal data on ``on``: the name becomes :func:`erased_name`, the contact (a
+    phone) and the credit code are cleared; the id and kind stay, and so do the supporter's claims — the
+    wishes they pledged to, the amounts, the pledged totals — and every form's count. Free text the host
+    wrote elsewhere (a wish's content, a referral's outcome) is not searched. Erasing twice changes
+    nothing.
+
+    Args:
+        uow: the unit of work.
+        supporter_id: the supporter.
+        on: the day of the erasure, returned in the :class:`Erasure`.
+        retries: see :mod:`volunteer_core.services`.
+
+    Returns:
+        The :class:`Erasure`: which fields changed (none when already erased).
+
+    Raises:
+        NotFound: no supporter has this id.
+        InvalidType: ``on`` is not a date.
+
+    >>> from volunteer_core import Supporter
+    >>> from volunteer_core.services import add_entities
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> uow = InMemoryUnitOfWork()
+    >>> _ = add_entities(uow, [Supporter(id="s1", name="林爱心", kind="caring_person", contact="13712342222")])
+    >>> anonymise_supporter(uow, "s1", on=date(2026, 6, 1)).fields
+    ('name', 'contact')
+    >>> with uow:
+    ...     s = uow.supporters.get("s1")
+    >>> s.name, s.kind.value, s.contact
+    ('已注销-e8bc163c', 'caring_person', None)
+    """
+    return _erase(uow, "supporter", supporter_id, on, retries)
