@@ -1,6 +1,7 @@
 """The reports among the forms: 活动开展情况 (``half_year``, one row per branch for one half of a year) and the
 公示 (``notice``: members' hours and compliance, the wishes each member or supporter fulfilled, the wishes
-referred to a department and their outcome).
+referred to a department and their outcome). Both list a referral in the period it was referred and in the
+period it was resolved (:func:`referrals_between`).
 
 >>> from datetime import date
 >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
@@ -15,7 +16,7 @@ referred to a department and their outcome).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 
 from volunteer_core.errors import InvalidInput
@@ -27,7 +28,7 @@ from volunteer_core.rules.coverage import BranchCoverage
 from volunteer_core.rules.member import organising_branches
 from volunteer_core.services.evaluation import evaluate_in_transaction
 
-__all__ = ["coverage_line", "half_year", "notice", "referral_lines"]
+__all__ = ["coverage_line", "half_year", "notice", "referral_lines", "referrals_between", "resolved_on"]
 
 
 def _overlaps(start: date, end: date | None, first: date, last: date) -> bool:
@@ -55,15 +56,71 @@ def coverage_line(coverages: Sequence[BranchCoverage], known_by: date) -> str:
     )
 
 
-def referral_lines(referred: Sequence[Wish], people: People, mask: Mask, known_by: date) -> list[str]:
-    """The title lines of a half-year report about the wishes referred in it: how many, and what became of
-    them by ``known_by`` (已落实, 未落实, 办理中), then one line per wish in order of referral."""
+def resolved_on(wish: Wish) -> date | None:
+    """The day a wish's referral was resolved — fulfilled by the department, or closed unmet — or None
+    while it is open (and for a wish never referred).
+
+    >>> w = Wish(id="w1", beneficiary_id="p1", kind="policy", content="申请廉租房", collected_on=date(2026, 5, 1))
+    >>> w = w.refer(to="区住建局", on=date(2026, 5, 2), reason="政策类")
+    >>> resolved_on(w), resolved_on(w.resolve_referral(on=date(2027, 1, 5), fulfilled=True))
+    (None, datetime.date(2027, 1, 5))
+    """
+    if wish.referred_on is None:
+        return None
+    return {WishStatus.FULFILLED: wish.fulfilled_on, WishStatus.CANCELLED: wish.cancelled_on}.get(wish.status)
+
+
+def referrals_between(wishes: Iterable[Wish], first: date, last: date) -> list[Wish]:
+    """The referrals a report of ``first … last`` lists, in order of referral: every wish referred in it,
+    and every wish referred before it whose referral was resolved in it — so that a referral resolved in
+    a later period than its own still shows with its outcome.
+
+    >>> w = Wish(id="w1", beneficiary_id="p1", kind="policy", content="申请廉租房", collected_on=date(2025, 11, 1))
+    >>> w = w.refer(to="区住建局", on=date(2025, 12, 2), reason="政策类")
+    >>> done = w.resolve_referral(on=date(2026, 1, 5), fulfilled=True)
+    >>> [len(referrals_between([done], date(y, 1, 1), date(y, 12, 31))) for y in (2025, 2026, 2027)]
+    [1, 1, 0]
+    """
+
+    def listed(wish: Wish) -> bool:
+        if wish.referred_on is None:
+            return False
+        closed = resolved_on(wish)
+        return first <= wish.referred_on <= last or (closed is not None and first <= closed <= last)
+
+    return sorted(filter(listed, wishes), key=lambda w: (w.referred_on, w.id))
+
+
+def _counted(head: str, results: Sequence[str], outcomes: tuple[str, ...]) -> str:
+    if not results:
+        return head
+    return (
+        head
+        + "（"
+        + "，".join(f"{k} {sum(1 for r in results if r.startswith(k))} 个" for k in outcomes)
+        + "）"
+    )
+
+
+def referral_lines(
+    referred: Sequence[Wish], people: People, mask: Mask, known_by: date, first: date | None = None
+) -> list[str]:
+    """The title lines of a half-year report about its referrals (:func:`referrals_between`): how many were
+    referred in it — from ``first`` (None: every one given) — and what became of them by ``known_by``
+    (已落实, 未落实, 办理中); when some were referred before ``first`` and resolved in the report's period,
+    how many and how (a line of its own); then one line per wish in order of referral, each with its
+    referral date and its outcome as known by ``known_by``."""
     results = [referral_result(w, known_by) for w in referred]
-    counts = {k: sum(1 for r in results if r.startswith(k)) for k in ("已落实", "未落实", "办理中")}
-    head = f"全单位本期转介微心愿 {len(referred)} 个"
-    if referred:
-        head += "（" + "，".join(f"{k} {n} 个" for k, n in counts.items()) + "）"
-    lines = [head]
+    earlier = {
+        i
+        for i, w in enumerate(referred)
+        if first is not None and w.referred_on is not None and w.referred_on < first
+    }
+    now = [r for i, r in enumerate(results) if i not in earlier]
+    lines = [_counted(f"全单位本期转介微心愿 {len(now)} 个", now, ("已落实", "未落实", "办理中"))]
+    if earlier:
+        done = [r for i, r in enumerate(results) if i in earlier]
+        lines.append(_counted(f"前期转介、本期办结微心愿 {len(done)} 个", done, ("已落实", "未落实")))
     for wish, result in zip(referred, results, strict=True):
         lines.append(
             f"转介：{people.wish_line(wish, mask)} → {wish.referred_to}（{wish.referred_on}）：{result}"
@@ -102,8 +159,9 @@ def _claims_by_branch(
 
 def half_year(uow: UnitOfWork, a: Args) -> Form:
     """活动开展情况 of ``a.year`` and ``a.half``: one row per branch (or ``a.branch_id``); title lines for
-    the wishes collected, claimed by supporters and referred in the half (each referral with its outcome
-    as known at the half's end, or ``a.as_of``), and 四覆盖 under a policy that asks for it."""
+    the wishes collected and claimed by supporters in the half, the referrals referred or resolved in it
+    (:func:`referral_lines`: each with its outcome as known at the half's end, or ``a.as_of`` if earlier),
+    and 四覆盖 under a policy that asks for it."""
     require("year", a.year, "年度（year）")
     require("half", a.half, "上/下半年（half）")
     assert a.year is not None
@@ -177,10 +235,7 @@ def half_year(uow: UnitOfWork, a: Args) -> Form:
                 summaries[-1] if summaries and summaries[-1] else None,
             ]
         )
-    referred = sorted(
-        (w for w in wishes if w.referred_on is not None and first <= w.referred_on <= last),
-        key=lambda w: (w.referred_on, w.id),
-    )
+    referred = referrals_between(wishes, first, known_by)
     scope = branches[0].name if a.branch_id is not None and branches else ""
     titles = [
         f"{scope}{year}年{'上' if half == 1 else '下'}半年{TITLES['half_year']}",
@@ -189,7 +244,7 @@ def half_year(uow: UnitOfWork, a: Args) -> Form:
     ]
     if by_supporters:
         titles.append(f"社会认领人（社区志愿者、爱心人士、社会组织）本期认领微心愿 {by_supporters} 个")
-    titles += referral_lines(referred, People.read(uow), a.mask, known_by)
+    titles += referral_lines(referred, People.read(uow), a.mask, known_by, first)
     if report.coverage:  # a policy that asks for 四覆盖 (PUTIAN_2022): the form's branches so far
         titles.append(
             coverage_line([report.coverage[b.id] for b in branches if b.id in report.coverage], known_by)
@@ -204,9 +259,10 @@ def _verdict(compliant: bool, pending: bool) -> str:
 def notice(uow: UnitOfWork, a: Args) -> Form:
     """公示 of ``a.year``: one row per member judged (hours, compliance, the wishes the member fulfilled);
     then, for the whole unit (not with ``a.branch_id``), one row per supporter who fulfilled a wish in the
-    year (社会认领人, with its kind) and one row per wish referred in the year up to the notice's date
-    (转介心愿, 转介部门, 转介日期, 办理结果 as known on that date). A year not yet over is judged up to ``a.as_of`` (default
-    ``a.on``)."""
+    year (社会认领人, with its kind) and one row per referral referred or resolved in the year
+    (:func:`referrals_between`) — 转介心愿, 转介部门, 转介日期, 办理结果 as known at ``a.as_of`` or the
+    year's end, whichever comes first (a referral resolved after that is 办理中). A year not yet over is
+    judged up to ``a.as_of`` (default ``a.on``)."""
     require("year", a.year, "年度（year）")
     assert a.year is not None
     year = a.year
@@ -244,7 +300,11 @@ def notice(uow: UnitOfWork, a: Args) -> Form:
         )
     if a.branch_id is None:
         rows += _supporter_rows(helped, people, len(rows))
-        rows += _referral_rows(wishes, year, people, a.mask, as_of, len(rows))
+        year_end = date(year, 12, 31)
+        known_by = year_end if as_of is None else min(as_of, year_end)
+        rows += _referral_rows(
+            referrals_between(wishes, date(year, 1, 1), known_by), people, a.mask, known_by, len(rows)
+        )
     scope = branches[a.branch_id].name if a.branch_id in branches else ""
     titles = [f"{scope}{year}年度{TITLES['notice']}"]
     if as_of is not None:
@@ -270,20 +330,10 @@ def _supporter_rows(helped: dict[tuple[str, str], list[str]], people: People, be
 
 
 def _referral_rows(
-    wishes: Sequence[Wish], year: int, people: People, mask: Mask, as_of: date | None, before: int
+    referred: Sequence[Wish], people: People, mask: Mask, known_by: date, before: int
 ) -> list[Row]:
-    """One notice row per wish referred in ``year`` (by ``as_of``, when given): the wish, the department,
-    the date, the outcome as known on ``as_of``."""
-    referred = sorted(
-        (
-            w
-            for w in wishes
-            if w.referred_on is not None
-            and w.referred_on.year == year
-            and (as_of is None or w.referred_on <= as_of)
-        ),
-        key=lambda w: (w.referred_on, w.id),
-    )
+    """One notice row per referral listed (:func:`referrals_between`): the wish, the department, the date
+    of the referral, the outcome as known on ``known_by``."""
     return [
         [
             before + i,
@@ -291,7 +341,7 @@ def _referral_rows(
             people.wish_line(w, mask),
             w.referred_to,
             w.referred_on,
-            referral_result(w, as_of),
+            referral_result(w, known_by),
         ]
         for i, w in enumerate(referred, start=1)
     ]
