@@ -178,6 +178,17 @@ def test_only_the_pairings_active_on_a_day_over_the_limit_are_named() -> None:
     assert v.details["pairing_ids"] == ["p1", "p3"]
 
 
+def test_the_message_counts_the_most_targets_held_on_one_day() -> None:
+    # t2 in February and t3 in June, each beside t1: three targets named, never more than two at once
+    p1 = pairing("p1", D(2026, 1, 1), D(2026, 12, 31), target="t1", branches={"b1"})
+    p2 = pairing("p2", D(2026, 2, 1), D(2026, 2, 28), target="t2", branches={"b2"})
+    p3 = pairing("p3", D(2026, 6, 1), D(2026, 6, 30), target="t3", branches={"b2"})
+    (v,) = per_unit([p1, p2, p3])
+    assert v.details["target_ids"] == ["t1", "t2", "t3"]
+    assert "hold 2 concurrent pairing targets (at most 1)" in v.message_en
+    assert "同时有 2 个结对对象（最多 1 个）" in v.message_zh
+
+
 def test_one_violation_per_group_of_chained_pairings() -> None:
     spring = [
         pairing("p1", D(2026, 1, 1), D(2026, 3, 31), target="t1", branches={"b1"}),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from services_support import MakeUow, organ
 
 from volunteer_core import Branch, DateRange, Organisation, Pairing, PartnerUnit, services
 from volunteer_core.errors import RuleViolation
 from volunteer_core.policy import MCA_LEIFENG
 from volunteer_core.ports import UnitOfWork
+from volunteer_core.storage.memory import InMemoryUnitOfWork
 
 
 @pytest.fixture
@@ -135,3 +138,91 @@ def test_a_joint_pairing_counts_for_the_unit_of_each_branch(uow: UnitOfWork) -> 
         services.register_pairing(uow, joint, policy=per_unit)
     assert caught.value.violation.details["unit_id"] == "o3"
     assert caught.value.violation.details["pairing_ids"] == ["pr1", "pr2"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# pairing.single_target per branch: every breach, not only the first, refuses a pairing that takes part
+
+
+def test_a_later_breach_of_the_limit_per_branch_is_refused(uow: UnitOfWork) -> None:
+    """b1 hangs in no 单位. Stored before the limit applied: t0 and t1 overlapping in 2025, then t2 in
+    2027. Under MCA_LEIFENG a new t3 in 2027 breaches the limit again (the 2025 breach aside): refused on
+    t2's last day, accepted the day after."""
+    with uow:
+        for stored in (
+            _pair("pr0", "b1", "t0", date(2025, 1, 1), date(2025, 12, 31)),
+            _pair("pr1", "b1", "t1", date(2025, 6, 1), date(2025, 12, 31)),
+            _pair("pr2", "b1", "t2", date(2027, 1, 1), date(2027, 12, 31)),
+        ):
+            uow.pairings.add(stored)
+        uow.commit()
+    with pytest.raises(RuleViolation) as caught:
+        services.register_pairing(uow, _pair("pr3", "b1", "t3", date(2027, 3, 1)), policy=MCA_LEIFENG)
+    found = caught.value.violation
+    assert (found.code, found.subject_id) == ("pairing.single_target", "pr2")
+    assert found.details == {"branch_id": "b1", "pairing_ids": ["pr2", "pr3"], "limit": 1}
+    with pytest.raises(RuleViolation):
+        services.register_pairing(uow, _pair("pr3", "b1", "t3", date(2027, 12, 31)), policy=MCA_LEIFENG)
+    day_after = _pair("pr3", "b1", "t3", date(2028, 1, 1))
+    assert services.register_pairing(uow, day_after, policy=MCA_LEIFENG) == day_after
+    with uow:
+        assert [p.id for p in uow.pairings.for_branch("b1")] == ["pr0", "pr1", "pr2", "pr3"]
+
+
+def _over_on_some_day(stored: list[Pairing], new: Pairing, limit: int) -> bool:
+    """Day-by-day oracle: is ``new`` active on a day when one of its branches holds more than ``limit``
+    pairings (``new`` included)?"""
+    every = [*stored, new]
+    last = max(d for p in every for d in (p.period.start, p.period.end) if d is not None)
+    day = new.period.start
+    while day <= (new.period.end or last):
+        for branch in new.branch_ids:
+            if sum(1 for p in every if branch in p.branch_ids and p.is_active_on(day)) > limit:
+                return True
+        day += timedelta(days=1)
+    return False
+
+
+@st.composite
+def _stored_and_new(draw: st.DrawFn) -> tuple[list[Pairing], Pairing]:
+    def one(pid: str) -> Pairing:
+        start = date(2026, 1, 1) + timedelta(days=draw(st.integers(0, 60)))
+        end = None if draw(st.integers(0, 5)) == 0 else start + timedelta(days=draw(st.integers(0, 12)))
+        branches = draw(st.lists(st.sampled_from(["b1", "b2"]), min_size=1, max_size=2, unique=True))
+        return Pairing(
+            id=pid,
+            branch_ids=set(branches),
+            target_id=f"t{pid}",  # never a duplicate: the limit alone is judged
+            mode="solo" if len(branches) == 1 else "joint_branches",
+            period=DateRange(start, end),
+        )
+
+    return [one(f"pr{i}") for i in range(draw(st.integers(0, 8)))], one("new")
+
+
+@settings(max_examples=60, deadline=None)
+@given(_stored_and_new(), st.integers(1, 2))
+def test_register_pairing_refuses_exactly_when_the_new_pairing_breaches_the_limit_per_branch(
+    drawn: tuple[list[Pairing], Pairing], limit: int
+) -> None:
+    """Property (memory): the pairings stored behind the use-case's back may already breach the limit;
+    ``register_pairing`` refuses the new one exactly when it is active on a day over the limit."""
+    stored, new = drawn
+    uow = organ(InMemoryUnitOfWork())
+    with uow:
+        for pairing in stored:
+            uow.pairings.add(pairing)
+        uow.commit()
+    policy = attrs.evolve(
+        MCA_LEIFENG, max_pairing_targets_per_branch=limit, max_pairing_targets_per_unit=None
+    )
+    if not _over_on_some_day(stored, new, limit):
+        assert services.register_pairing(uow, new, policy=policy) == new
+        return
+    with pytest.raises(RuleViolation) as refused:
+        services.register_pairing(uow, new, policy=policy)
+    assert refused.value.code == "pairing.single_target"
+    assert "new" in refused.value.violation.details["pairing_ids"]
+    assert refused.value.violation.details["branch_id"] in new.branch_ids
+    with uow:
+        assert uow.pairings.get_many(["new"]) == {}

@@ -15,9 +15,8 @@ All are sort-and-sweep passes: O(n log n) in the number of pairings, never pairw
 from __future__ import annotations
 
 import bisect
-import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -123,9 +122,12 @@ def check_single_target(
     """At most ``policy.max_pairing_targets_per_branch`` concurrent pairings per branch, and at most
     ``policy.max_pairing_targets_per_unit`` concurrent pairing targets per 单位 (001 §(一)).
 
-    **Per branch.** One violation per branch that ever exceeds the limit; ``subject_id`` is the first
-    pairing of the group (the earliest start), ``details["pairing_ids"]`` the pairings concurrent when the
-    limit was first exceeded.
+    **Per branch.** A branch's pairings (a joint pairing counts for each of its branches) are grouped as
+    chains of overlapping periods (closed intervals: the same day counts); one violation per branch and
+    group where some day holds more pairings than the limit — every breach is reported, a later one too:
+    ``details["pairing_ids"]`` lists the pairings active on a day over the limit, in order of start, and
+    ``subject_id`` is the first of them, with ``details["branch_id"]`` and ``details["limit"]``. Two
+    pairings of one target count twice here (``pairing.duplicate`` reports them as well).
 
     **Per unit.** A branch's unit is the nearest organisation of kind ``UNIT`` found walking ``parent_id``
     up from ``branch.organisation_id`` (the branch's own organisation included); a branch with no unit
@@ -163,33 +165,39 @@ def check_single_target(
 
 def _per_branch(ordered_pairings: list[Pairing], limit: int) -> list[Violation]:
     by_branch: dict[str, list[Pairing]] = defaultdict(list)
-    for pairing in ordered_pairings:
+    for pairing in ordered_pairings:  # in order of start, so each branch's list is too
         for branch_id in pairing.branch_ids:
             by_branch[branch_id].append(pairing)
     found: list[Violation] = []
-    for branch_id, ordered in sorted(by_branch.items()):
-        active: list[tuple[date, str, Pairing]] = []  # a heap of (end, id, pairing)
-        for pairing in ordered:
-            while active and active[0][0] < pairing.period.start:
-                heapq.heappop(active)
-            heapq.heappush(active, (_end(pairing), pairing.id, pairing))
-            if len(active) > limit:
-                concurrent = sorted((p for _, _, p in active), key=lambda p: (p.period.start, p.id))
-                ids = [p.id for p in concurrent]
-                found.append(
-                    violation(
-                        "pairing.single_target",
-                        ids[0],
-                        en=f"branch {branch_id} holds {len(ids)} concurrent pairings (at most {limit}): "
-                        + ", ".join(ids),
-                        zh=f"支部 {branch_id} 同时有 {len(ids)} 个结对（最多 {limit} 个）：" + "、".join(ids),
-                        branch_id=branch_id,
-                        pairing_ids=ids,
-                        limit=limit,
-                    )
-                )
-                break
+    for branch_id in sorted(by_branch):
+        for group in _chains(by_branch[branch_id]):
+            if len(group) <= limit:
+                continue
+            over, peak = _over_limit(group, limit, _pairing_id)
+            if over:
+                found.append(_branch_violation(branch_id, over, peak, limit))
     return found
+
+
+def _pairing_id(pairing: Pairing) -> str:
+    return pairing.id
+
+
+def _target_id(pairing: Pairing) -> str:
+    return pairing.target_id
+
+
+def _branch_violation(branch_id: str, over: list[Pairing], peak: int, limit: int) -> Violation:
+    ids = [p.id for p in over]
+    return violation(
+        "pairing.single_target",
+        ids[0],
+        en=f"branch {branch_id} holds {peak} concurrent pairings (at most {limit}): " + ", ".join(ids),
+        zh=f"支部 {branch_id} 同时有 {peak} 个结对（最多 {limit} 个）：" + "、".join(ids),
+        branch_id=branch_id,
+        pairing_ids=ids,
+        limit=limit,
+    )
 
 
 def units_of_branches(
@@ -263,9 +271,9 @@ def _per_unit(
     found: list[Violation] = []
     for unit_id in sorted(by_unit):
         for group in _chains(by_unit[unit_id]):
-            over = _over_limit(group, limit)
+            over, peak = _over_limit(group, limit, _target_id)
             if over:
-                found.append(_unit_violation(units[unit_id], over, limit))
+                found.append(_unit_violation(units[unit_id], over, peak, limit))
     return found
 
 
@@ -285,39 +293,44 @@ def _chains(ordered: list[Pairing]) -> Iterable[list[Pairing]]:
         yield group
 
 
-def _over_limit(group: list[Pairing], limit: int) -> list[Pairing]:
-    """The pairings of ``group`` active on some day when more than ``limit`` distinct targets are.
+def _over_limit(
+    group: list[Pairing], limit: int, counted: Callable[[Pairing], str]
+) -> tuple[list[Pairing], int]:
+    """The pairings of ``group`` active on some day when more than ``limit`` distinct values of
+    ``counted`` are (targets per unit, pairings per branch), and the most such values on one day.
 
     A sweep over day ordinals: a pairing starts counting on its first day and stops the day after its
     last (an open end never stops). The days over the limit form disjoint segments, found in order;
     each pairing is then tested against them by bisection.
     """
-    events: list[tuple[int, int, str]] = []  # (day, +1 start / -1 stop, target)
+    events: list[tuple[int, int, str]] = []  # (day, +1 start / -1 stop, counted value)
     for pairing in group:
-        events.append((pairing.period.start.toordinal(), 1, pairing.target_id))
+        events.append((pairing.period.start.toordinal(), 1, counted(pairing)))
         if pairing.period.end is not None:
-            events.append((pairing.period.end.toordinal() + 1, -1, pairing.target_id))
+            events.append((pairing.period.end.toordinal() + 1, -1, counted(pairing)))
     events.sort()
     held: dict[str, int] = defaultdict(int)
     segments: list[tuple[int, int]] = []  # closed [first day, last day] ordinals over the limit
     forever = date.max.toordinal() + 1
+    peak = 0
     index = 0
     while index < len(events):
         day = events[index][0]
         while index < len(events) and events[index][0] == day:
-            _, step, target = events[index]
-            held[target] += step
-            if not held[target]:
-                del held[target]
+            _, step, value = events[index]
+            held[value] += step
+            if not held[value]:
+                del held[value]
             index += 1
         if len(held) > limit:
+            peak = max(peak, len(held))
             last = events[index][0] - 1 if index < len(events) else forever
             if segments and segments[-1][1] == day - 1:
                 segments[-1] = (segments[-1][0], last)
             else:
                 segments.append((day, last))
     if not segments:
-        return []
+        return [], 0
     starts = [first for first, _ in segments]
     over: list[Pairing] = []
     for pairing in group:
@@ -326,18 +339,18 @@ def _over_limit(group: list[Pairing], limit: int) -> list[Pairing]:
         at = bisect.bisect_right(starts, last) - 1  # the last segment starting on or before its end
         if at >= 0 and segments[at][1] >= first:
             over.append(pairing)
-    return over
+    return over, peak
 
 
-def _unit_violation(unit: Organisation, over: list[Pairing], limit: int) -> Violation:
+def _unit_violation(unit: Organisation, over: list[Pairing], peak: int, limit: int) -> Violation:
     ids = [p.id for p in over]
     targets = sorted({p.target_id for p in over})
     return violation(
         "pairing.single_target",
         ids[0],
-        en=f"the branches of unit {unit.name} ({unit.id}) hold {len(targets)} concurrent pairing targets "
+        en=f"the branches of unit {unit.name} ({unit.id}) hold {peak} concurrent pairing targets "
         f"(at most {limit}): {', '.join(targets)} — pairings {', '.join(ids)}",
-        zh=f"单位 {unit.name}（{unit.id}）所属支部同时有 {len(targets)} 个结对对象（最多 {limit} 个）："
+        zh=f"单位 {unit.name}（{unit.id}）所属支部同时有 {peak} 个结对对象（最多 {limit} 个）："
         f"{'、'.join(targets)}（结对 {'、'.join(ids)}）",
         unit_id=unit.id,
         target_ids=targets,

@@ -35,6 +35,11 @@ def register_pairing(
     (``pairing.single_target``). Checked inside the transaction: two concurrent registrations of one
     target cannot both succeed.
 
+    Per branch (``policy.max_pairing_targets_per_branch``), the pairings of each of its branches are
+    loaded and the pairing is refused exactly when it takes part in a breach: some day of its period
+    would hold more pairings of one of its branches than the limit — whichever breach it is (a breach
+    among the stored pairings alone, an earlier one say, neither refuses it nor hides a later one).
+
     Per unit (``policy.max_pairing_targets_per_unit``), each branch of the pairing is placed under its
     nearest organisation of kind ``UNIT`` (walking up from ``Branch.organisation_id``); the pairings of
     every branch under that unit (its subtree, less the branches under a nearer unit of their own) are
