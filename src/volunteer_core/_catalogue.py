@@ -210,7 +210,9 @@ _REGISTRY: dict[str, Rule] = {
             "004 §三",
             "A wish's value, whatever its kind (a wish that costs money is a 物资 need), must be ≤ "
             "policy.wish_value_cap (default 300.00 yuan, inclusive): 300.00 passes, 300.01 fails. A wish "
-            "without a value is not judged.",
+            "without a value is not judged, nor a wish referred instead of rejected (refer_wish: REFERRED, or "
+            "its referral resolved) — the department it was referred to meets it; the cap still bounds what "
+            "claimants pledge.",
         ),
         _rule(
             "wish.value_required",
