@@ -62,6 +62,7 @@ from volunteer_core.model import (
     Wish,
     WishStatus,
 )
+from volunteer_core.model.organisation import walk_subtree
 
 __all__ = [
     "REFERENCES",
@@ -164,21 +165,10 @@ class OrganisationRepository(Repository[Organisation]):
         The default walks :meth:`list` once; a storage may override it with one query (a recursive
         CTE on SQL).
         """
-        everything = self.list()
         by_parent: dict[str | None, list[Organisation]] = {}
-        for organisation in everything:
+        for organisation in self.list():
             by_parent.setdefault(organisation.parent_id, []).append(organisation)
-        found: list[Organisation] = []
-        stack = [self.get(organisation_id)]
-        seen: set[str] = set()
-        while stack:
-            node = stack.pop()
-            if node.id in seen:  # a cycle a storage failed to refuse: never loop
-                continue
-            seen.add(node.id)
-            found.append(node)
-            stack.extend(reversed(by_parent.get(node.id, [])))
-        return found
+        return walk_subtree(self.get(organisation_id), lambda node: by_parent.get(node, []))
 
 
 class BranchRepository(Repository[Branch]):

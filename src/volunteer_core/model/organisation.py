@@ -12,7 +12,7 @@ targets per organisation of kind 单位 (001 §(一)).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -20,7 +20,7 @@ from volunteer_core.errors import InvalidInput
 from volunteer_core.model import _fields as f
 from volunteer_core.model.enums import OrganisationKind
 
-__all__ = ["Organisation", "check_no_cycle"]
+__all__ = ["Organisation", "check_no_cycle", "walk_subtree"]
 
 
 @attrs.frozen(kw_only=True)
@@ -91,3 +91,27 @@ def check_no_cycle(organisation: Organisation, parent_of: Callable[[str], str | 
             )
         seen.add(node)
         node = parent_of(node)
+
+
+def walk_subtree(root: Organisation, children: Callable[[str], Sequence[Organisation]]) -> list[Organisation]:
+    """``root`` and every organisation below it: the node first, then each child's subtree in turn, in the
+    order ``children(id)`` gives them (depth-first, pre-order). A node met twice — a cycle a storage failed
+    to refuse — is not walked again, so the walk always ends. The port's default ``subtree`` and the
+    in-memory storage both walk with it.
+
+    >>> o = lambda i, p=None: Organisation(id=i, name=i, kind="unit", parent_id=p)
+    >>> below = {"a": [o("b", "a"), o("c", "a")], "b": [o("d", "b")]}
+    >>> [n.id for n in walk_subtree(o("a"), lambda i: below.get(i, []))]
+    ['a', 'b', 'd', 'c']
+    """
+    found: list[Organisation] = []
+    stack = [root]
+    seen: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        found.append(node)
+        stack.extend(reversed(children(node.id)))
+    return found

@@ -43,7 +43,7 @@ from volunteer_core.model import (
     Wish,
     WishStatus,
 )
-from volunteer_core.model.organisation import check_no_cycle
+from volunteer_core.model.organisation import check_no_cycle, walk_subtree
 from volunteer_core.ports import (
     ActivityRepository,
     BranchRepository,
@@ -306,17 +306,7 @@ class _Organisations(_Repo[Organisation], OrganisationRepository):
         return self._find("parent", parent_id)
 
     def subtree(self, organisation_id: str) -> list[Organisation]:
-        found: list[Organisation] = []
-        stack = [self.get(organisation_id)]
-        seen: set[str] = set()
-        while stack:
-            node = stack.pop()
-            if node.id in seen:  # a cycle a storage failed to refuse: never loop
-                continue
-            seen.add(node.id)
-            found.append(node)
-            stack.extend(reversed(self.children(node.id)))
-        return found
+        return walk_subtree(self.get(organisation_id), self.children)
 
 
 class _Branches(_Repo[Branch], BranchRepository):
