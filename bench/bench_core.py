@@ -42,7 +42,7 @@ pairings in under 5× the time).
 ``--profile``: pyinstrument over one ``evaluate_year`` pass of the smallest size, written as text to
 ``bench/results/profile_evaluate_year.txt`` (``pip install -e '.[bench]'``).
 
-Run: ``.venv/bin/python bench/bench_core.py [--quick] [--members 10000 100000 1000000]
+Run: ``.venv/bin/python bench/bench_core.py [--quick] [--members 20000 100000 1000000]
 [--pairings …] [--runs 5] [--rounds 3] [--pandas-max 100000] [--profile] [--skip-evaluate]
 [--skip-duplicates]``.
 ``--quick``: 2,000 and 20,000 members, 10k and 40k pairings, one round. Tables are printed; the results are written with ``_common.write_json("core", …)``.
@@ -308,7 +308,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--members", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--members", type=int, nargs="+", default=[20_000, 100_000, 1_000_000])
     parser.add_argument(
         "--pairings", type=int, nargs="+", default=[10_000, 40_000, 100_000, 400_000, 1_000_000]
     )
