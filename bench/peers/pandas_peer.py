@@ -11,14 +11,17 @@ the branch's pairings. A record dated outside its activity's date or span (``rec
 ERROR) counts in the minutes and the attendances only; a record whose activity is not in the frames is
 judged by its own fields (a PAIRING record of the own branch counts, its date is not judged).
 
-The frames are what an analyst would load from an export of the tables: members, records, activities,
-the organisers of each activity, pairings and the branches of each pairing (``*_frame`` below; built
-before the timed part).
+The frames are what an analyst would load from an export of the tables: members (join and leave days
+as ordinals), records, activities, the organisers of each activity, pairings and the branches of each
+pairing (``*_frame`` below; built before the timed part). ``evaluate`` is fully vectorised — no Python
+loop, ``apply`` or lambda per member or per row: members and records are matched by integer codes
+(``Index.get_indexer``), per-member sums are ``np.bincount``, the full months of membership and the
+months missing are boolean member × month arrays, the own-branch activities a ``merge`` then a
+``groupby``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -26,28 +29,35 @@ import numpy as np
 import pandas as pd
 
 import volunteer_core as vc
-from volunteer_core.calendar.dates import last_day
 
 JOINT = ("joint_branches", "joint_department")
 LINKED = ("festival", "practical_help")
 CREDITABLE = ("pairing", *LINKED)
+MONTHS = list(range(1, 13))
+#: the ordinal of a member who has not left: after every day
+NEVER = date.max.toordinal()
 
 
 def members_frame(members: Iterable[vc.Member], year: int) -> pd.DataFrame:
-    rows = []
-    for m in members:
-        if m.joined_on > date(year, 12, 31) or (m.left_on is not None and m.left_on < date(year, 1, 1)):
-            continue
-        full = [
-            month
-            for month in range(1, 13)
-            if m.joined_on <= date(year, month, 1)
-            and (m.left_on is None or m.left_on >= last_day(year, month))
-        ]
-        rows.append(
-            {"member_id": m.id, "branch_id": m.branch_id, "skills": len(m.skills), "full_months": full}
-        )
-    return pd.DataFrame(rows).set_index("member_id")
+    """Index member_id; branch_id, skills (how many), joined and left (ordinals; ``NEVER`` when not left)
+    — the members whose membership meets ``year``."""
+    frame = pd.DataFrame.from_records(
+        (
+            (
+                m.id,
+                m.branch_id,
+                len(m.skills),
+                m.joined_on.toordinal(),
+                NEVER if m.left_on is None else m.left_on.toordinal(),
+            )
+            for m in members
+        ),
+        columns=["member_id", "branch_id", "skills", "joined", "left"],
+    ).set_index("member_id")
+    meets = (frame["joined"] <= date(year, 12, 31).toordinal()) & (
+        frame["left"] >= date(year, 1, 1).toordinal()
+    )
+    return frame[meets]
 
 
 def records_frame(records: Iterable[vc.ServiceRecord]) -> pd.DataFrame:
@@ -139,6 +149,14 @@ def credited(
     return pd.concat([led, of_joint, linked], ignore_index=True).drop_duplicates()
 
 
+def month_bounds(year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last day (ordinals) of each month of ``year`` (12 of each)."""
+    starts = np.array(
+        [date(year + month // 13, (month - 1) % 12 + 1, 1).toordinal() for month in range(1, 14)]
+    )
+    return starts[:-1], starts[1:] - 1
+
+
 def evaluate(
     members: pd.DataFrame,
     records: pd.DataFrame,
@@ -149,39 +167,56 @@ def evaluate(
     pairings: pd.DataFrame,
     pairing_branches: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per member: net_minutes, required_minutes, months_missing, branch_activities,
+    """One row per member: net_minutes, required_minutes, months_missing (how many) and missing_1 …
+    missing_12 (booleans: a full month of membership without community service), branch_activities,
     caring_actions, trainings, attendances, misdated, compliant."""
+    n = len(members)
+    # full months of membership: a boolean member × month array
+    firsts, lasts = month_bounds(year)
+    joined = members["joined"].to_numpy()[:, None]
+    left = members["left"].to_numpy()[:, None]
+    full = (joined <= firsts[None, :]) & (left >= lasts[None, :])
+    months = full.sum(axis=1)
+
     r = records[(records["status"] == "confirmed") & (records["year"] == year)]
-    r = r[r["member_id"].isin(members.index)]
-    net = r.groupby("member_id")["minutes"].sum()
+    code = members.index.get_indexer(r["member_id"])
+    r = r[code >= 0].assign(code=code[code >= 0])
+    net = np.bincount(r["code"], weights=r["minutes"], minlength=n).astype(np.int64)
+
     sessions = r[~r["adjustment"]]
-    sessions = sessions.assign(
-        step=1 - 2 * sessions["reversal"].astype(np.int64),
-        own=sessions["member_id"].map(members["branch_id"]),
-    )
+    step = 1 - 2 * sessions["reversal"].to_numpy(np.int64)
+    member = sessions["code"].to_numpy()
+    attendances = np.bincount(member, weights=step, minlength=n).astype(np.int64)
     # the activity's days: a record of a known activity counts toward the rules only on them
     where = activities.index.get_indexer(sessions["activity_id"])
     known = where >= 0
-    first = activities["first"].to_numpy()[where]
-    last = activities["last"].to_numpy()[where]
     day = sessions["day"].to_numpy()
-    on_date = ~known | ((first <= day) & (day <= last))
-    attendances = sessions.groupby("member_id")["step"].sum()
-    misdated = sessions[~on_date].groupby("member_id")["step"].sum()  # a reversal carries its date
-    counted = sessions[on_date]
-    known = known[on_date]
-
-    community = (
-        counted[counted["kind"] == "community_service"]
-        .pivot_table(index="member_id", columns="month", values="step", aggfunc="sum", fill_value=0)
-        .reindex(columns=range(1, 13), fill_value=0)
+    on_date = ~known | (
+        (activities["first"].to_numpy()[where] <= day) & (day <= activities["last"].to_numpy()[where])
     )
-    by_kind = counted[counted["kind"].isin(("caring_action", "training"))].pivot_table(
-        index="member_id", columns="kind", values="step", aggfunc="sum", fill_value=0
-    )
+    misdated = np.bincount(member[~on_date], weights=step[~on_date], minlength=n).astype(np.int64)
 
-    candidates = counted[counted["kind"].isin(CREDITABLE)]
-    candidates_known = known[counted["kind"].isin(CREDITABLE).to_numpy()]
+    kind = sessions["kind"].to_numpy()
+
+    def per_member(mask: np.ndarray) -> np.ndarray:
+        mask = mask & on_date
+        return np.bincount(member[mask], weights=step[mask], minlength=n).astype(np.int64)
+
+    caring = per_member(kind == "caring_action")
+    trainings = per_member(kind == "training")
+    # community service: a member × month array of sessions (reversals subtract)
+    community_mask = on_date & (kind == "community_service")
+    cell = member[community_mask] * 12 + sessions["month"].to_numpy()[community_mask] - 1
+    community = np.bincount(cell, weights=step[community_mask], minlength=n * 12).reshape(n, 12)
+    missing = full & (community < 1)
+
+    # own-branch 共建、帮扶 activities: the (activity, branch) pairs credited, merged with each record's
+    # member's branch; a record of an unknown activity is judged by its own fields
+    creditable = on_date & np.isin(kind, CREDITABLE)
+    candidates = sessions.loc[creditable, ["code", "activity_id", "branch_id"]].assign(
+        step=step[creditable], own=members["branch_id"].to_numpy()[member[creditable]]
+    )
+    candidates_known = known[creditable]
     of_activity = candidates[candidates_known].merge(
         credited(activities, activity_branches, pairings, pairing_branches).rename(
             columns={"branch_id": "own"}
@@ -189,31 +224,38 @@ def evaluate(
         on=["activity_id", "own"],
     )
     unknown = candidates[~candidates_known]
-    by_own_fields = unknown[(unknown["kind"] == "pairing") & (unknown["branch_id"] == unknown["own"])]
-    attended = pd.concat([of_activity, by_own_fields], ignore_index=True)
-    per_activity = attended.groupby(["member_id", "activity_id"])["step"].sum()
-    branch_activities = (per_activity > 0).groupby("member_id").sum()
-
-    out = members.copy()
-    out["net_minutes"] = net.reindex(out.index, fill_value=0)
-    out["required_minutes"] = out["full_months"].map(lambda months: math.ceil(1200 * len(months) / 12))
-    community = community.reindex(out.index, fill_value=0)
-    out["months_missing"] = [
-        tuple(m for m in months if community.at[mid, m] < 1) for mid, months in out["full_months"].items()
+    by_own_fields = unknown[
+        (kind[creditable][~candidates_known] == "pairing")
+        & (unknown["branch_id"] == unknown["own"]).to_numpy()
     ]
-    out["branch_activities"] = branch_activities.reindex(out.index, fill_value=0)
-    by_kind = by_kind.reindex(index=out.index, columns=["caring_action", "training"], fill_value=0)
-    out["caring_actions"] = by_kind["caring_action"]
-    out["trainings"] = by_kind["training"]
-    out["attendances"] = attendances.reindex(out.index, fill_value=0)
-    out["misdated"] = misdated.reindex(out.index, fill_value=0)
-    judged = out["full_months"].map(len) > 0
-    out["compliant"] = (
-        (out["net_minutes"] >= out["required_minutes"])
-        & (out["months_missing"].map(len) == 0)
-        & (~judged | (out["branch_activities"] >= 1))
-        & (~judged | (out["caring_actions"] >= 1))
-        & (out["skills"] >= 1)
-        & (out["misdated"] == 0)
+    attended = pd.concat([of_activity, by_own_fields], ignore_index=True)
+    per_activity = attended.groupby(["code", "activity_id"], sort=False)["step"].sum()
+    held = per_activity[per_activity > 0].index.get_level_values("code").to_numpy()
+    branch_activities = np.bincount(held, minlength=n)
+
+    required = (1200 * months + 11) // 12  # ceil(1200 × full months / 12)
+    judged = months > 0
+    compliant = (
+        (net >= required)
+        & ~missing.any(axis=1)
+        & (~judged | (branch_activities >= 1))
+        & (~judged | (caring >= 1))
+        & (members["skills"].to_numpy() >= 1)
+        & (misdated == 0)
     )
-    return out
+    out = pd.DataFrame(
+        {
+            "branch_id": members["branch_id"].to_numpy(),
+            "net_minutes": net,
+            "required_minutes": required,
+            "months_missing": missing.sum(axis=1),
+            "branch_activities": branch_activities,
+            "caring_actions": caring,
+            "trainings": trainings,
+            "attendances": attendances,
+            "misdated": misdated,
+            "compliant": compliant,
+        },
+        index=members.index,
+    )
+    return out.join(pd.DataFrame(missing, index=members.index, columns=[f"missing_{m}" for m in MONTHS]))

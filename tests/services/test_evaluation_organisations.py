@@ -136,17 +136,15 @@ def test_one_subtree_is_judged_alone_on_every_storage(
     assert whole_tree.organisations == on_memory.organisations
 
 
-def test_an_unknown_organisation_and_a_shard_are_refused(make_uow: MakeUow) -> None:
+def test_an_unknown_organisation_and_a_bad_shard_are_refused(make_uow: MakeUow) -> None:
     uow = make_uow()
     with pytest.raises(NotFound):
         services.evaluate_year(uow, YEAR, organisation_id="nowhere")
     with pytest.raises(InvalidInput) as caught:
-        services.evaluate_year(uow, YEAR, shard=(0, 2))
+        services.evaluate_year(uow, YEAR, shard=(2, 2))
     assert caught.value.path == "shard"
-    assert "later" in caught.value.message_en
-    assert "后续版本" in caught.value.message_zh
     with uow, pytest.raises(InvalidInput):
-        services.evaluate_in_transaction(uow, YEAR, shard=(1, 4))
+        services.evaluate_in_transaction(uow, YEAR, shard=(1, 0))
     for junk in (["o1"], "", " o1", 7):  # structurally bad: InvalidInput naming the field, on every storage
         with pytest.raises(InvalidInput) as bad:
             services.evaluate_year(uow, YEAR, organisation_id=junk)  # type: ignore[arg-type]

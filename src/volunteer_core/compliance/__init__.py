@@ -31,6 +31,7 @@ from volunteer_core.compliance._member import (
     valid_as_of,
     valid_year,
 )
+from volunteer_core.compliance._merge import shard_of
 from volunteer_core.compliance._organisations import (
     ORGANISATION_COLUMNS,
     OrganisationTotals,
@@ -56,6 +57,7 @@ __all__ = [
     "full_months",
     "member_year_totals",
     "roll_up_organisations",
+    "shard_of",
     "valid_as_of",
     "valid_branch_ids",
     "valid_year",

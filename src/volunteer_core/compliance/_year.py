@@ -192,6 +192,24 @@ class YearReport:
 
         return year_report_html(self)
 
+    @classmethod
+    def merge(cls, reports: Iterable[YearReport]) -> YearReport:
+        """The report of a whole year from the reports of its shards (``evaluate_year(..., shard=(k, n))``
+        for every ``k``): equal to one whole run — the same members, branches, violations in the same
+        order (the members by id, as every storage lists them), 四覆盖, roll-up, ``records_read``. ``InvalidInput`` (path ``reports``) for no report, or
+        reports of different years, ``as_of``, policies, branches or organisations, or sharing a member
+        (:mod:`how the shards split <volunteer_core.compliance._merge>`).
+
+        >>> from datetime import date
+        >>> from volunteer_core import Member, evaluate_year
+        >>> m = Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1))
+        >>> YearReport.merge([evaluate_year(2026, members=[m], records=[])]).members["m1"].compliant
+        False
+        """
+        from volunteer_core.compliance._merge import merge_reports
+
+        return merge_reports(reports)
+
     def violations_of(self, subject_id: str) -> tuple[Violation, ...]:
         """The violations whose subject is ``subject_id``."""
         return tuple(v for v in self.violations if v.subject_id == subject_id)
@@ -222,6 +240,7 @@ def evaluate_year(
     registrations: Iterable[CommunityRegistration] = (),
     organisations: Iterable[Organisation] = (),
     judged_activities: Iterable[Activity] | None = None,
+    every_branch_id: Iterable[str] = (),
 ) -> YearReport:
     """Judge a whole year in one pass over ``records``.
 
@@ -244,6 +263,10 @@ def evaluate_year(
     fields. ``judged_activities``, when given, are the activities judged (``activity.*``, and the team
     campaigns) instead of ``activities`` — a report of part of the organ judges its own activities while
     every activity its members' records refer to is known.
+
+    ``every_branch_id`` names branches judged even when none of ``members`` is in them: a shard of the
+    members (:func:`~volunteer_core.compliance.shard_of`) passes the branches of every member of the year,
+    so that each shard judges the same branches and its report merges (``YearReport.merge``).
 
     With ``organisations`` (the tree, or a subtree of it) and ``branches`` naming their
     ``organisation_id``, ``YearReport.organisations`` rolls the branches up the tree
@@ -298,6 +321,7 @@ def evaluate_year(
         reports=reports,
         branches=branches,
         organisations=organisations,
+        every_branch_id=every_branch_id,
     )
 
 
@@ -315,6 +339,7 @@ def evaluate_year_totals(
     policy: Policy = DEFAULT,
     as_of: date | None = None,
     organisations: Iterable[Organisation] = (),
+    every_branch_id: Iterable[str] = (),
 ) -> YearReport:
     """:func:`evaluate_year` from per-member aggregates instead of records — the same report, for a
     storage that aggregates in the database (``GROUP BY``) instead of streaming every record.
@@ -327,7 +352,7 @@ def evaluate_year_totals(
     :func:`evaluate_year`), which raises ``InvalidInput``. ``records_read`` sums ``totals.records``;
     ``unmatched_records`` sums those of members not judged. ``activities`` here are only judged
     (``activity.*``, team campaigns); ``organisations`` roll the branches up the tree as in
-    :func:`evaluate_year`.
+    :func:`evaluate_year`, and ``every_branch_id`` is judged as there.
 
     >>> from datetime import date
     >>> from volunteer_core import Member
@@ -375,6 +400,7 @@ def evaluate_year_totals(
         reports=reports,
         branches=branches,
         organisations=organisations,
+        every_branch_id=every_branch_id,
     )
 
 
@@ -394,13 +420,14 @@ def _report(
     reports: Iterable[HalfYearReport],
     branches: Iterable[Branch],
     organisations: Iterable[Organisation],
+    every_branch_id: Iterable[str],
 ) -> YearReport:
     """The rules beyond the members' (teams, branches, deadlines, activities, pairings), and the report."""
     ended = as_of is None or as_of >= date(year, 12, 31)
     teams = list(teams)
     organisations = list(organisations)
     known_branches = {b.id: b for b in branches}
-    branch_ids = sorted({m.branch_id for m in judged} | set(known_branches))
+    branch_ids = sorted({m.branch_id for m in judged} | set(known_branches) | set(every_branch_id))
     counted = ViolationCounts()
     for member_year in member_years.values():
         counted.add(member_year.branch_id, member_year.violations)

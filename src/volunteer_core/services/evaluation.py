@@ -71,6 +71,12 @@ class _Scope:
     pairings: list[Pairing]
     plans: list[BranchPlan]
     reports: list[HalfYearReport]
+    every_branch_id: frozenset[str] = frozenset()
+    shard: tuple[int, int] | None = None
+
+    def mine(self, member_id: str) -> bool:
+        """Whether ``member_id`` (a record's, a total's: known or not) is in the scope's shard."""
+        return self.shard is None or compliance.shard_of(member_id, self.shard[1]) == self.shard[0]
 
     def organised(self, activities: Iterable[Activity]) -> list[Activity]:
         """The activities the scope judges: every one, or those a branch of the subtree organises."""
@@ -99,7 +105,10 @@ class _Scope:
         """The year's records the scope reads: ``records.in_year`` (streamed), or the subtree's members'
         (``records.for_members``, :data:`MEMBER_CHUNK` members at a time: memory stays bounded)."""
         if self.branch_ids is None:
-            yield from uow.records.in_year(year)
+            if self.shard is None:
+                yield from uow.records.in_year(year)
+            else:
+                yield from (r for r in uow.records.in_year(year) if self.mine(r.member_id))
             return
         ordered = sorted({m.id for m in self.members})
         for start in range(0, len(ordered), MEMBER_CHUNK):
@@ -107,15 +116,42 @@ class _Scope:
                 yield from records
 
 
-def _no_shard(shard: object) -> None:
-    if shard is not None:
-        raise InvalidInput(
-            "shard",
-            shard,
-            code="input.invalid",
-            message_en="evaluating a shard of the members comes in a later version: leave shard=None",
-            message_zh="按分片评估将在后续版本提供，请勿指定 shard（保持 None）",
-        )
+def _valid_shard(shard: object) -> tuple[int, int] | None:
+    """``shard`` checked: None, or ``(k, n)`` of integers with ``n >= 1`` and ``0 <= k < n``."""
+    if shard is None:
+        return None
+    if (
+        isinstance(shard, tuple | list)
+        and len(shard) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in shard)
+        and shard[1] >= 1
+        and 0 <= shard[0] < shard[1]
+    ):
+        return (shard[0], shard[1])
+    raise InvalidInput(
+        "shard",
+        shard,
+        code="input.invalid",
+        message_en="shard must be (k, n): integers with n >= 1 and 0 <= k < n, or None",
+        message_zh="shard 须为 (k, n)：整数，n ≥ 1 且 0 ≤ k < n；或为 None",
+    )
+
+
+def _sharded(scope: _Scope, year: int, shard: tuple[int, int] | None) -> _Scope:
+    """``scope`` with only the members of shard ``k`` of ``n`` (:func:`~volunteer_core.compliance.shard_of`);
+    ``every_branch_id`` keeps the branches of all the year's members, so that every shard judges the same
+    branches."""
+    if shard is None:
+        return scope
+    k, n = shard
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    every = frozenset(
+        m.branch_id
+        for m in scope.members
+        if m.joined_on <= last and (m.left_on is None or m.left_on >= first)
+    )
+    mine = [m for m in scope.members if compliance.shard_of(m.id, n) == k]
+    return attrs.evolve(scope, members=mine, every_branch_id=every, shard=shard)
 
 
 def _scope(uow: UnitOfWork, year: int, organisation_id: str | None) -> _Scope:
@@ -195,8 +231,15 @@ def evaluate_in_transaction(
     activities they organise, the pairings that list one of them, their plans and reports — and the
     roll-up starts at that node (depth 0); ``NotFound`` for an unknown id. The nodes above it are read
     too (one look-up a level): the limit per 单位 (``policy.max_pairing_targets_per_unit``) finds a unit
-    above the node, and judges it among the subtree's pairings. ``shard`` is for a later
-    version: anything but None raises ``InvalidInput`` (path ``shard``).
+    above the node, and judges it among the subtree's pairings.
+
+    ``shard=(k, n)`` judges only the members of shard ``k`` of ``n`` (of the whole organ, or of the
+    subtree): those whose :func:`~volunteer_core.compliance.shard_of` is ``k`` — a stable hash of the
+    member id — counting only the records (the totals) of member ids in that shard. Teams, branches,
+    activities and pairings are judged by every shard alike; ``YearReport.merge`` of the ``n`` reports is
+    the whole run's report (docs/scale.md). ``InvalidInput`` (path ``shard``) unless ``n >= 1`` and
+    ``0 <= k < n`` are integers. The members are read and filtered here and the totals filtered after the
+    storage computes them: the database-side shard filter comes with the partitioned schema.
 
     >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
     >>> seen = []
@@ -210,13 +253,14 @@ def evaluate_in_transaction(
     >>> report.year, report.records_read, seen
     (2026, 0, [])
     """
-    _no_shard(shard)
-    scope = _scope(uow, year, organisation_id)
+    scope = _sharded(_scope(uow, year, organisation_id), year, _valid_shard(shard))
     if pushdown and records is None and not policy.community_service_where_registered:
         if scope.branch_ids is None:  # the whole organ: a host's override of the older signature still works
             totals = uow.member_year_totals(year, as_of=as_of)
         else:
             totals = uow.member_year_totals(year, as_of=as_of, branch_ids=scope.branch_ids)
+        if scope.shard is not None:  # the database-side shard filter comes with the partitioned schema
+            totals = {m: t for m, t in totals.items() if scope.mine(m)}
         return scope.rooted(
             compliance.evaluate_year_totals(
                 year,
@@ -231,6 +275,7 @@ def evaluate_in_transaction(
                 policy=policy,
                 as_of=as_of,
                 organisations=scope.placed(),
+                every_branch_id=scope.every_branch_id,
             )
         )
     everything = uow.activities.list()  # every activity a record may refer to (spans, off its date)
@@ -250,6 +295,7 @@ def evaluate_in_transaction(
         as_of=as_of,
         registrations=registrations,
         organisations=scope.placed(),
+        every_branch_id=scope.every_branch_id,
     )
     return scope.rooted(streamed)
 
@@ -276,12 +322,13 @@ def evaluate_year(
     >>> evaluate_year(InMemoryUnitOfWork(), 2026).records_read
     0
     """
-    _no_shard(shard)
+    shard = _valid_shard(shard)  # refused before the transaction opens
     with paused_collector(), uow:
         return evaluate_in_transaction(
             uow,
             year,
             organisation_id=organisation_id,
+            shard=shard,
             policy=policy,
             as_of=as_of,
             registrations=registrations,
