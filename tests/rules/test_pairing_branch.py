@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
+from pairing_support import day_by_day_breaches
 
 from volunteer_core import DateRange, Pairing, Severity, Violation, check_pairings, policies
 
@@ -87,12 +88,6 @@ def test_each_branch_of_a_joint_pairing_is_judged_apart() -> None:
 # property: equal to a day-by-day oracle (the shape of the per-unit one, tests/rules/test_pairing_unit.py)
 
 
-def _root(parent: dict[str, str], pid: str) -> str:
-    while parent[pid] != pid:
-        pid = parent[pid]
-    return pid
-
-
 def oracle(pairings: list[Pairing], limit: int) -> set[tuple[str, frozenset[str]]]:
     """Brute force: for each branch, the days when more than ``limit`` of its pairings are active, the
     pairings active on one of them, split by the chains of pairwise-overlapping periods."""
@@ -101,28 +96,7 @@ def oracle(pairings: list[Pairing], limit: int) -> set[tuple[str, frozenset[str]
     for p in latest:
         for branch in p.branch_ids:
             by_branch[branch].append(p)
-    last_day = max(
-        (d for p in latest for d in (p.period.start, p.period.end) if d is not None), default=D(2026, 1, 1)
-    ) + timedelta(days=1)
-    out: set[tuple[str, frozenset[str]]] = set()
-    for branch, mine in by_branch.items():
-        involved: set[str] = set()
-        day = min(p.period.start for p in mine)
-        while day <= last_day:
-            active = [p for p in mine if p.is_active_on(day)]
-            if len(active) > limit:
-                involved.update(p.id for p in active)
-            day += timedelta(days=1)
-        component = {p.id: p.id for p in mine}
-        for x in mine:
-            for y in mine:
-                if x.period.overlaps(y.period):
-                    component[_root(component, x.id)] = _root(component, y.id)
-        groups: dict[str, set[str]] = defaultdict(set)
-        for pid in involved:
-            groups[_root(component, pid)].add(pid)
-        out.update((branch, frozenset(ids)) for ids in groups.values())
-    return out
+    return day_by_day_breaches(by_branch, len, limit)
 
 
 @st.composite

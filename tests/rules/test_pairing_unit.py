@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
+from pairing_support import day_by_day_breaches
 
 from volunteer_core import (
     Branch,
@@ -223,12 +224,6 @@ def test_per_branch_and_per_unit_together_under_mca_leifeng() -> None:
 # property: equal to a day-by-day oracle
 
 
-def _root(parent: dict[str, str], pid: str) -> str:
-    while parent[pid] != pid:
-        pid = parent[pid]
-    return pid
-
-
 def _oracle(pairings: list[Pairing], limit: int) -> set[tuple[str, frozenset[str]]]:
     """Brute force: for each unit, the days over the limit, the pairings active on one of them, split
     by the chains of pairwise-overlapping periods."""
@@ -237,28 +232,7 @@ def _oracle(pairings: list[Pairing], limit: int) -> set[tuple[str, frozenset[str
     for p in pairings:
         for unit in {units[b] for b in p.branch_ids if b in units}:
             by_unit[unit].append(p)
-    last_day = max(
-        (d for p in pairings for d in (p.period.start, p.period.end) if d is not None), default=D(2026, 1, 1)
-    ) + timedelta(days=1)
-    out: set[tuple[str, frozenset[str]]] = set()
-    for unit, mine in by_unit.items():
-        involved: set[str] = set()
-        day = min(p.period.start for p in mine)
-        while day <= last_day:
-            active = [p for p in mine if p.is_active_on(day)]
-            if len({p.target_id for p in active}) > limit:
-                involved.update(p.id for p in active)
-            day += timedelta(days=1)
-        component = {p.id: p.id for p in mine}
-        for x in mine:
-            for y in mine:
-                if x.period.overlaps(y.period):
-                    component[_root(component, x.id)] = _root(component, y.id)
-        groups: dict[str, set[str]] = defaultdict(set)
-        for pid in involved:
-            groups[_root(component, pid)].add(pid)
-        out.update((unit, frozenset(ids)) for ids in groups.values())
-    return out
+    return day_by_day_breaches(by_unit, lambda active: len({p.target_id for p in active}), limit)
 
 
 @st.composite
