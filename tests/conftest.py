@@ -1,15 +1,17 @@
-"""Shared fixtures: a PostgreSQL server that the test run starts itself, and storages to test.
+"""Shared fixtures: a PostgreSQL and a MariaDB server that the test run starts itself, and storages to test.
 
-``make_uow`` runs a test on every storage — ``memory``, ``sqlite`` (a file) and ``postgresql`` — as a
+``make_uow`` runs a test on every storage — ``memory``, ``sqlite`` (a file), ``postgresql`` and ``mariadb`` — as a
 factory of units of work on one fresh, empty storage (call it twice for two units of work that see each
-other's commits). ``sql_url`` gives the URL of a fresh SQL storage (``sqlite`` and ``postgresql``) for
+other's commits). ``sql_url`` gives the URL of a fresh SQL storage (``sqlite``, ``postgresql``, ``mariadb``) for
 tests that need other processes; ``sql_uow`` a unit of work on it, ``pg_engine`` the engine of the
 PostgreSQL test database, emptied.
 
 The PostgreSQL server comes from Debian's binaries (``initdb`` and ``pg_ctl`` on the PATH or under
 ``/usr/lib/postgresql/*/bin``), runs as an unprivileged user in a temporary directory on a free port of
 127.0.0.1 and is stopped at the end. Without the binaries the PostgreSQL tests fail — unless
-``VOLUNTEER_CORE_SKIP_POSTGRES=1`` is set, which skips them.
+``VOLUNTEER_CORE_SKIP_POSTGRES=1`` is set, which skips them. The MariaDB server comes from Debian's
+``mariadb-server`` (``mariadbd``, ``mariadb-install-db``), started the same way
+(:mod:`volunteer_core.testing.mariadb`); ``VOLUNTEER_CORE_SKIP_MARIADB=1`` skips its tests.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pytest
 
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.memory import InMemoryStore, InMemoryUnitOfWork
+from volunteer_core.testing import mariadb
 from volunteer_core.testing.postgres import server_binaries, temporary_postgres
 
 if TYPE_CHECKING:
@@ -36,18 +39,27 @@ if TYPE_CHECKING:
 pytest.register_assert_rewrite("volunteer_core.testing.contract")
 
 SKIP_POSTGRES_ENV = "VOLUNTEER_CORE_SKIP_POSTGRES"
-STORAGES = ("memory", "sqlite", "postgresql")
-SQL_STORAGES = ("sqlite", "postgresql")
+SKIP_MARIADB_ENV = "VOLUNTEER_CORE_SKIP_MARIADB"
+STORAGES = ("memory", "sqlite", "postgresql", "mariadb")
+SQL_STORAGES = ("sqlite", "postgresql", "mariadb")
+MIGRATED_STORAGES = ("sqlite", "postgresql")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    """Say which PostgreSQL server binaries the storage tests will start (or why they will not)."""
+    """Say which PostgreSQL and MariaDB server binaries the storage tests will start (or why they will not)."""
     if os.environ.get(SKIP_POSTGRES_ENV) == "1":
-        return f"postgresql: skipped ({SKIP_POSTGRES_ENV}=1)"
-    bindir = server_binaries()
-    return (
-        f"postgresql: {bindir}" if bindir else "postgresql: no server binaries (apt-get install postgresql)"
-    )
+        lines = [f"postgresql: skipped ({SKIP_POSTGRES_ENV}=1)"]
+    else:
+        bindir = server_binaries()
+        lines = [f"postgresql: {bindir}" if bindir else "postgresql: no server binaries (apt-get install postgresql)"]
+    if os.environ.get(SKIP_MARIADB_ENV) == "1":
+        lines.append(f"mariadb: skipped ({SKIP_MARIADB_ENV}=1)")
+    else:
+        found = mariadb.server_binaries()
+        lines.append(
+            f"mariadb: {found[0]}" if found else "mariadb: no server binaries (apt-get install mariadb-server)"
+        )
+    return "\n".join(lines)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +74,22 @@ def postgres_url() -> Iterator[str]:
             pytrace=False,
         )
     with temporary_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def mariadb_url() -> Iterator[str]:
+    """Start a MariaDB server for this test run; yield the URL of its empty database ``volunteer``."""
+    if os.environ.get(SKIP_MARIADB_ENV) == "1":
+        pytest.skip(f"{SKIP_MARIADB_ENV}=1: MariaDB tests skipped on request")
+    if mariadb.server_binaries() is None:
+        pytest.fail(
+            "MariaDB server binaries (mariadbd, mariadb-install-db) not found: install them — on "
+            "Debian/Ubuntu `apt-get install mariadb-server` — or set VOLUNTEER_CORE_SKIP_MARIADB=1 to skip "
+            "these tests",
+            pytrace=False,
+        )
+    with mariadb.temporary_mariadb() as url:
         yield url
 
 
@@ -112,13 +140,58 @@ def _postgres(postgres_url: str) -> Iterator[_Postgres]:
     database.engine.dispose()
 
 
+class _MariaDB:
+    """The test server's database ``volunteer`` with the schema, emptied before each test."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        from volunteer_core.storage.sql import create_schema
+
+        self.url = url
+        self.engine = create_schema(url)
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, pool_size=20, max_overflow=0, isolation_level="SERIALIZABLE", pool_pre_ping=True
+        )
+        with self.engine.connect() as conn:
+            names = conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+                "AND table_name <> 'schema_version'"
+            ).scalars()
+            self._tables = sorted(names)
+
+    def empty(self) -> None:
+        """Delete every row but the schema version. The ledger's DELETE trigger is dropped for it and
+        created again (MySQL has no way to switch a trigger off for one session)."""
+        from volunteer_core.storage.sql._triggers import install_ledger_triggers
+
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
+            ledger = conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM records)").scalar()
+            if ledger:
+                conn.exec_driver_sql("DROP TRIGGER IF EXISTS ledger_records_delete")
+            for name in self._tables:
+                conn.exec_driver_sql(f"DELETE FROM `{name}`")
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
+            if ledger:
+                install_ledger_triggers(conn)
+
+
+@pytest.fixture(scope="session")
+def _mariadb(mariadb_url: str) -> Iterator[_MariaDB]:
+    database = _MariaDB(mariadb_url)
+    yield database
+    database.engine.dispose()
+
+
 def _fresh_sql(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh SQL storage with an empty schema."""
     if kind == "sqlite":
         path = tmp_path / "volunteer.db"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         return f"sqlite:///{path}"
-    database: _Postgres = request.getfixturevalue("_postgres")
+    database: _Postgres | _MariaDB = request.getfixturevalue("_mariadb" if kind == "mariadb" else "_postgres")
     database.empty()
     return database.url
 
@@ -134,8 +207,8 @@ def make_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callabl
     from volunteer_core.storage.sql import SqlUnitOfWork
 
     url = _fresh_sql(kind, request, tmp_path)
-    if kind == "postgresql":
-        engine = request.getfixturevalue("_postgres").engine
+    if kind in ("postgresql", "mariadb"):
+        engine = request.getfixturevalue(f"_{kind}").engine
         yield lambda: SqlUnitOfWork(engine)
         return
     shared = SqlUnitOfWork(url).engine
@@ -174,14 +247,36 @@ def pg_engine(request: pytest.FixtureRequest) -> sa.Engine:
 
 @pytest.fixture(params=SQL_STORAGES)
 def blank_sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of a new SQL database without any table (a new SQLite file, a new PostgreSQL database)."""
-    if request.param == "sqlite":
+    """The URL of a new SQL database without any table (a new SQLite file, a new PostgreSQL or MariaDB
+    database)."""
+    return _blank(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=MIGRATED_STORAGES)
+def legacy_sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new database without any table on a backend that had databases of the older schema
+    versions (SQLite, PostgreSQL): MySQL and MariaDB start at version 4, nothing older exists there."""
+    return _blank(request.param, request, tmp_path)
+
+
+def _blank(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'blank.db'}"
-    import psycopg
     import sqlalchemy as sa
 
-    url = sa.make_url(request.getfixturevalue("postgres_url"))
     name = f"blank_{uuid.uuid4().hex[:12]}"
+    if kind == "mariadb":
+        server = sa.make_url(request.getfixturevalue("mariadb_url"))
+        engine = sa.create_engine(server)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
+        finally:
+            engine.dispose()
+        return server.set(database=name).render_as_string(hide_password=False)
+    import psycopg
+
+    url = sa.make_url(request.getfixturevalue("postgres_url"))
     with psycopg.connect(
         host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True
     ) as conn:

@@ -42,19 +42,35 @@ def _is_sqlite(uow: UnitOfWork) -> bool:
     return isinstance(uow, SqlUnitOfWork) and uow.engine.dialect.name == "sqlite"
 
 
+def _is_mysql(uow: UnitOfWork) -> bool:
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    return isinstance(uow, SqlUnitOfWork) and uow.engine.dialect.name in ("mysql", "mariadb")
+
+
 @contextlib.contextmanager
 def _readers(make_uow: MakeUow, writer: UnitOfWork) -> Iterator[MakeUow]:
     """Units of work on the writer's storage that answer at once while the writer's transaction is open.
 
     SQLite runs one transaction at a time (``BEGIN IMMEDIATE``): a second unit of work waits up to 15 s
     for the first. Its readers here do not wait (``?timeout=0``): they are refused at once
-    (ConcurrencyConflict). Memory and PostgreSQL let a reader read at once.
+    (ConcurrencyConflict). MariaDB's SERIALIZABLE reads wait for the writer's row locks: its readers wait one
+    second, then are refused. Memory and PostgreSQL let a reader read at once.
     """
+    from volunteer_core.storage.sql import SqlUnitOfWork
+
+    if _is_mysql(writer):  # a reader waits one second (the least InnoDB allows) for a lock, then gives up
+        assert isinstance(writer, SqlUnitOfWork)
+        url = writer.engine.url.update_query_dict({"init_command": "SET SESSION innodb_lock_wait_timeout = 1"})
+        engine = SqlUnitOfWork(url.render_as_string(hide_password=False)).engine
+        try:
+            yield lambda: SqlUnitOfWork(engine)
+        finally:
+            engine.dispose()
+        return
     if not _is_sqlite(writer):
         yield make_uow
         return
-    from volunteer_core.storage.sql import SqlUnitOfWork
-
     assert isinstance(writer, SqlUnitOfWork)
     url = writer.engine.url.update_query_dict({"timeout": "0"})
     engine = SqlUnitOfWork(url.render_as_string(hide_password=False)).engine
@@ -89,8 +105,9 @@ def _read_while_open(writer: UnitOfWork, make_reader: MakeUow) -> list[Branch] |
 
 
 def _unseen(writer: UnitOfWork, seen: list[Branch] | str) -> bool:
-    """The reader saw nothing of the uncommitted write — on SQLite it may not even begin meanwhile."""
-    return seen == [] or (seen == "locked" and _is_sqlite(writer))
+    """The reader saw nothing of the uncommitted write — on SQLite it may not even begin meanwhile, on
+    MariaDB its read waits for the writer's lock (SERIALIZABLE InnoDB locks what it reads)."""
+    return seen == [] or (seen == "locked" and (_is_sqlite(writer) or _is_mysql(writer)))
 
 
 def test_another_unit_of_work_sees_writes_only_after_commit(make_uow: MakeUow) -> None:

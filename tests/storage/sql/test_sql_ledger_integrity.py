@@ -67,6 +67,8 @@ def _lock(uow: SqlUnitOfWork, branch_id: str = "b1", year: int = 2026) -> None:
 
 def _raw(engine: sa.Engine, sql: str, **params: Any) -> None:
     """Run ``sql`` in a transaction of its own on a plain connection, as a DBA or another program would."""
+    if engine.dialect.name in ("mysql", "mariadb"):  # standard "quoted" identifiers in MySQL's quotes
+        sql = sql.replace('"', "`")
     with engine.begin() as conn:
         conn.execute(sa.text(sql), params)
 

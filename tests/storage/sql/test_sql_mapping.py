@@ -55,7 +55,7 @@ def test_columns_hold_fen_dates_and_enum_values(sql_uow: SqlUnitOfWork) -> None:
         assert conn.exec_driver_sql("SELECT value_fen, status, collected_on FROM wishes").one() == (
             29999,
             "claimed",
-            date(2026, 5, 1) if conn.dialect.name == "postgresql" else "2026-05-01",
+            date(2026, 5, 1) if conn.dialect.name != "sqlite" else "2026-05-01",
         )
         assert conn.exec_driver_sql("SELECT position, member_id, pledged_fen FROM wish_claims").one() == (
             0,

@@ -39,11 +39,11 @@ def _record_row(record: Any, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def v1_engine(blank_sql_url: str) -> Iterator[sa.Engine]:
+def v1_engine(legacy_sql_url: str) -> Iterator[sa.Engine]:
     """A new database holding the version-1 schema, as version 1's ``create_schema`` left it, with a branch,
     a member, an activity, three records (one with an idempotency key, a reversal, a pending one) and a
     locked year — written by raw SQL, as version 1 wrote them."""
-    engine = sa.create_engine(blank_sql_url)
+    engine = sa.create_engine(legacy_sql_url)
     with engine.begin() as conn:
         for statement in v1_ddl(conn.dialect.name):
             conn.exec_driver_sql(statement)

@@ -53,10 +53,10 @@ def _insert(conn: sa.Connection, table: str, **values: Any) -> None:
 
 
 @pytest.fixture
-def v2_engine(blank_sql_url: str) -> Iterator[sa.Engine]:
+def v2_engine(legacy_sql_url: str) -> Iterator[sa.Engine]:
     """A new database holding the version-2 schema, as version 2's ``create_schema`` left it, with two
     branches, a member, a pairing, an activity and a record — written by raw SQL, as version 2 wrote them."""
-    engine = sa.create_engine(blank_sql_url)
+    engine = sa.create_engine(legacy_sql_url)
     with engine.begin() as conn:
         for statement in v2_ddl(conn.dialect.name):
             conn.exec_driver_sql(statement, execution_options={"no_parameters": True})

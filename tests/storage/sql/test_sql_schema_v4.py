@@ -120,10 +120,10 @@ def _old_database(url: str, ddl: Callable[[str], tuple[str, ...]], version: int)
 
 
 @pytest.fixture
-def v3_engine(blank_sql_url: str) -> Iterator[sa.Engine]:
+def v3_engine(legacy_sql_url: str) -> Iterator[sa.Engine]:
     """A new database holding the version-3 schema, as version 3's ``create_schema`` left it, with the rows
     of :func:`_old_rows` written by raw SQL."""
-    engine = _old_database(blank_sql_url, v3_ddl, 3)
+    engine = _old_database(legacy_sql_url, v3_ddl, 3)
     yield engine
     engine.dispose()
 
@@ -166,8 +166,8 @@ def test_a_version_3_database_is_refused_until_create_schema_migrates_it(v3_engi
     _everything_is_there(uow)
 
 
-def test_a_version_1_database_with_a_claimed_wish_is_migrated_to_4(blank_sql_url: str) -> None:
-    engine = _old_database(blank_sql_url, v1_ddl, 1)
+def test_a_version_1_database_with_a_claimed_wish_is_migrated_to_4(legacy_sql_url: str) -> None:
+    engine = _old_database(legacy_sql_url, v1_ddl, 1)
     try:
         create_schema(engine)
         assert _version(engine) == 4

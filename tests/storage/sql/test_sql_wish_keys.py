@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from volunteer_core import Beneficiary, Wish
 from volunteer_core.errors import InvalidInput
 from volunteer_core.storage.sql import SqlUnitOfWork
+from volunteer_core.storage.sql import _schema as schema
 
 BENEFICIARY = Beneficiary(id="p1", name="王五", category="elderly", community="凤山社区")
 WISH = Wish(id="w1", beneficiary_id="p1", kind="material", content="电视", collected_on=date(2026, 5, 1))
@@ -30,7 +31,8 @@ def test_a_wish_is_found_by_its_key_after_commit(sql_uow: SqlUnitOfWork) -> None
         assert sql_uow.wishes.by_idempotency_key("row-1") == WISH
         assert sql_uow.wishes.by_idempotency_key("row-2") is None
     with sql_uow.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT key, wish_id FROM wish_keys")).all() == [("row-1", "w1")]
+        keys = sa.select(schema.wish_keys.c.key, schema.wish_keys.c.wish_id)  # "key" is reserved in MySQL
+        assert conn.execute(keys).all() == [("row-1", "w1")]
 
 
 def test_a_stored_key_is_refused_and_nothing_of_the_wish_is_stored(sql_uow: SqlUnitOfWork) -> None:

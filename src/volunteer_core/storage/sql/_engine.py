@@ -1,4 +1,4 @@
-"""Engines and transactions: how the SQL storage talks to SQLite and PostgreSQL.
+"""Engines and transactions: how the SQL storage talks to SQLite, PostgreSQL, MySQL / MariaDB and others.
 
 * **SQLite** (a file, the embedded default): every connection runs in WAL mode with foreign keys on and
   a busy timeout (15 s; ``?timeout=SECONDS`` in the URL sets another); the driver's own transaction
@@ -10,6 +10,13 @@
   predicate races (two registrations of one target) fail with serialization errors, which become
   ``ConcurrencyConflict``; an engine made here from a URL waits at most 15 s for a lock
   (``lock_timeout``, unless the URL sets ``options``).
+* **MySQL and MariaDB** (``mysql+pymysql://``; ``mysql://`` and ``mariadb://`` mean PyMySQL): every
+  transaction is ``SERIALIZABLE`` (InnoDB then locks what it reads, so the same races fail with a deadlock
+  or a lock wait, which become ``ConcurrencyConflict``); each connection runs in strict SQL mode, and an
+  engine made here from a URL waits at most 15 s for a row lock (``innodb_lock_wait_timeout``) and talks
+  utf8mb4.
+* **Any other SQLAlchemy dialect** runs the portable path of :data:`~volunteer_core.storage.sql._dialects.
+  DIALECTS` and says so once (:class:`~volunteer_core.storage.sql._dialects.UnknownDialectWarning`).
 """
 
 from __future__ import annotations
@@ -22,9 +29,11 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, StorageError
-from volunteer_core.storage.sql._errors import db_errors
+from volunteer_core.storage.sql._dialects import dialect_of
+from volunteer_core.storage.sql._errors import db_errors, normalise_mysql_error
 
 __all__ = [
+    "MYSQL_LOCK_WAIT_TIMEOUT_S",
     "POSTGRES_LOCK_TIMEOUT_MS",
     "SQLITE_BUSY_TIMEOUT_MS",
     "EngineLike",
@@ -43,7 +52,11 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: How long a PostgreSQL statement of an engine made from a URL waits for a lock (then ConcurrencyConflict).
 POSTGRES_LOCK_TIMEOUT_MS = 15_000
 
+#: How long a MySQL / MariaDB statement of an engine made from a URL waits for a row lock, in seconds.
+MYSQL_LOCK_WAIT_TIMEOUT_S = 15
+
 _CONFIGURED = "volunteer_core.configured"
+_MYSQL_DRIVERS = {"mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql"}
 
 
 def _is_memory(url: sa.URL) -> bool:
@@ -66,16 +79,23 @@ def resolve_engine(url_or_engine: EngineLike) -> sa.Engine:
             ) from None
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
+        elif url.drivername in _MYSQL_DRIVERS:
+            url = url.set(drivername=_MYSQL_DRIVERS[url.drivername])
         options: dict[str, Any] = {}
         backend = url.get_backend_name()
-        if backend not in ("sqlite", "postgresql"):
-            raise _unsupported(backend, url)
         if backend == "sqlite" and _is_memory(url):
             options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         elif backend == "postgresql":
             options = {"isolation_level": "SERIALIZABLE"}
             if "options" not in url.query:  # wait at most this long for a row lock, then conflict
                 options["connect_args"] = {"options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"}
+        elif backend in ("mysql", "mariadb"):
+            options = {"isolation_level": "SERIALIZABLE", "pool_pre_ping": True}
+            if "charset" not in url.query:
+                url = url.update_query_dict({"charset": "utf8mb4"})
+            if url.get_driver_name() == "pymysql" and "init_command" not in url.query:
+                init = f"SET SESSION innodb_lock_wait_timeout = {MYSQL_LOCK_WAIT_TIMEOUT_S}"
+                options["connect_args"] = {"init_command": init}
         with db_errors("open the database"):
             try:
                 engine = sa.create_engine(url, **options)
@@ -92,18 +112,29 @@ def resolve_engine(url_or_engine: EngineLike) -> sa.Engine:
             message_en="must be a database URL or a sqlalchemy Engine",
             message_zh="须为数据库地址或 SQLAlchemy Engine",
         )
-    if engine.dialect.name not in ("sqlite", "postgresql"):
-        raise _unsupported(engine.dialect.name, engine.url)
+    if dialect_of(engine).family == "mysql" and not sa.event.contains(
+        engine, "handle_error", normalise_mysql_error
+    ):
+        sa.event.listen(engine, "handle_error", normalise_mysql_error)
     return engine
 
 
-def _unsupported(backend: str, url: sa.URL) -> InvalidInput:
-    return InvalidInput(
-        "url_or_engine",
-        url.render_as_string(hide_password=True),
-        message_en=f"unsupported database {backend!r}: use SQLite or PostgreSQL",
-        message_zh=f"不支持的数据库 {backend!r}：请使用 SQLite 或 PostgreSQL",
-    )
+def _configure_mysql(conn: sa.Connection) -> None:
+    """Once per DBAPI connection: strict SQL mode, so that a value the column cannot hold is refused,
+    never truncated."""
+    proxied = conn.connection
+    if proxied.info.get(_CONFIGURED):
+        return
+    raw = proxied.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()  # on the driver's connection: no SQLAlchemy transaction begins here
+    try:
+        cursor.execute(
+            "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')"
+        )
+    finally:
+        cursor.close()
+    proxied.info[_CONFIGURED] = True
 
 
 def _configure_sqlite(conn: sa.Connection, url: sa.URL) -> None:
@@ -138,22 +169,36 @@ def _configure_sqlite(conn: sa.Connection, url: sa.URL) -> None:
 
 def begin(engine: sa.Engine, action: str = "begin a transaction") -> sa.Connection:
     """A connection of ``engine`` with a transaction open: ``BEGIN IMMEDIATE`` on SQLite,
-    ``SERIALIZABLE`` on PostgreSQL. The caller commits or rolls back, then closes it."""
+    ``SERIALIZABLE`` elsewhere (:data:`~volunteer_core.storage.sql._dialects.DIALECTS`). The caller
+    commits or rolls back, then closes it."""
     with db_errors(action):
         conn = engine.connect()
         try:
-            if engine.dialect.name == "sqlite":
+            dialect = dialect_of(engine)
+            if dialect.family == "sqlite":
                 _configure_sqlite(conn, engine.url)
                 conn.begin()
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
-                conn.execution_options(isolation_level="SERIALIZABLE")
+                if dialect.family == "mysql":
+                    _configure_mysql(conn)
+                if dialect.isolation is not None:
+                    _isolate(conn, dialect.isolation, strict=dialect.family != "portable")
                 conn.begin()
         except BaseException:
             with suppress(sa.exc.SQLAlchemyError):
                 conn.close()
             raise
     return conn
+
+
+def _isolate(conn: sa.Connection, level: str, *, strict: bool) -> None:
+    """Ask for the isolation ``level``; a driver of the portable path that does not know it keeps its own."""
+    try:
+        conn.execution_options(isolation_level=level)
+    except sa.exc.ArgumentError:
+        if strict:
+            raise
 
 
 def end(conn: sa.Connection, *, commit: bool, action: str = "commit") -> None:

@@ -1,4 +1,4 @@
-"""Driver errors → the library's errors: nothing from sqlite3, psycopg or SQLAlchemy leaks out.
+"""Driver errors → the library's errors: nothing from sqlite3, psycopg, PyMySQL or SQLAlchemy leaks out.
 
 * a serialization failure, a deadlock, a lock timeout or a locked / busy database → ``ConcurrencyConflict``
   (the use-cases retry);
@@ -40,6 +40,7 @@ __all__ = [
     "is_conflict",
     "ledger_code",
     "ledger_violation",
+    "normalise_mysql_error",
     "translate",
 ]
 
@@ -49,9 +50,42 @@ _SQLITE_CONFLICT_NAMES = ("SQLITE_BUSY", "SQLITE_LOCKED")
 _SQLITE_CONFLICT_TEXT = ("database is locked", "database table is locked", "database is busy")
 
 
+#: MySQL / MariaDB error numbers of a lost race: deadlock, lock wait timeout, record changed since read
+#: (MariaDB's snapshot isolation), "plugin instructed the server to roll back" (group replication)
+_MYSQL_CONFLICTS = frozenset({1213, 1205, 1020, 3101})
+#: MySQL / MariaDB error numbers of a refused value that drivers report as something else than an
+#: integrity error: a trigger's SIGNAL (1644), a CHECK constraint (MariaDB 4025, MySQL 3819)
+_MYSQL_INTEGRITY = frozenset({1644, 4025, 3819})
+#: What the portable path reads in a driver's message of a lost race (any database)
+_PORTABLE_CONFLICT_TEXT = ("deadlock", "serializ", "could not serialize", "lock wait timeout", "lock timeout")
+
+
+def _mysql_errno(orig: BaseException) -> int | None:
+    """The error number of a MySQL-protocol driver's error (PyMySQL, mysqlclient), else None."""
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int) and type(orig).__module__.split(".")[0] in ("pymysql", "MySQLdb"):
+        return args[0]
+    return None
+
+
+def normalise_mysql_error(context: sa.engine.ExceptionContext) -> BaseException | None:
+    """The ``handle_error`` hook of a MySQL-family engine: a trigger's ``SIGNAL`` and a CHECK constraint's
+    refusal, which the drivers report as an operational error, become an ``IntegrityError`` as on the
+    other databases (the repositories then name the field or the rule code)."""
+    orig = context.original_exception
+    errno = _mysql_errno(orig)
+    if errno in _MYSQL_INTEGRITY and not isinstance(context.sqlalchemy_exception, sa.exc.IntegrityError):
+        assert isinstance(orig, Exception)
+        return sa.exc.IntegrityError(context.statement, context.parameters, orig)
+    return None
+
+
 def is_conflict(err: BaseException) -> bool:
     """Whether a driver error means "another transaction got there first": retrying may succeed."""
     orig = err.orig if isinstance(err, sa.exc.DBAPIError) else err
+    errno = _mysql_errno(orig)
+    if errno is not None:
+        return errno in _MYSQL_CONFLICTS
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str):
         return sqlstate in _PG_CONFLICTS
@@ -59,7 +93,9 @@ def is_conflict(err: BaseException) -> bool:
     if isinstance(name, str) and name.startswith(_SQLITE_CONFLICT_NAMES):
         return True
     text = str(orig).lower()
-    return any(phrase in text for phrase in _SQLITE_CONFLICT_TEXT)
+    return any(phrase in text for phrase in (*_SQLITE_CONFLICT_TEXT, *_PORTABLE_CONFLICT_TEXT)) or any(
+        str(arg) in _PG_CONFLICTS for arg in getattr(orig, "args", ())
+    )
 
 
 #: The rule codes the ledger's triggers raise, and what each refusal says when no row explains it better.
@@ -168,12 +204,53 @@ _SQLITE_PATTERNS = (
 )
 
 
+#: MySQL / MariaDB: error number → kind; the message names the key, constraint or column
+_MYSQL_KINDS = {1062: "unique", 1452: "foreign_key", 1451: "foreign_key", 1048: "not_null"}
+_MYSQL_CHECK = (
+    re.compile(r"CONSTRAINT [`'\"]?(\w+)[`'\"]? failed for [`'\"]?\w+[`'\"]?\.[`'\"]?(\w+)"),  # MariaDB
+    re.compile(r"[Cc]heck constraint '(\w+)' is violated"),  # MySQL
+)
+_MYSQL_NAMED = {
+    "unique": re.compile(r"for key '(?:(\w+)\.)?(\w+)'"),
+    "foreign_key": re.compile(r"\([`'\"]?\w+[`'\"]?\.[`'\"]?(\w+)[`'\"]?, CONSTRAINT [`'\"]?(\w+)"),
+    "not_null": re.compile(r"Column '(\w+)' cannot be null"),
+}
+_STATEMENT_TABLE = re.compile(r"^\s*(?:INSERT\s+(?:IGNORE\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[`'\"]?(\w+)", re.I)
+
+
+def _mysql_integrity(err: sa.exc.IntegrityError, errno: int) -> IntegrityInfo:
+    text = str(err.orig)
+    statement = _STATEMENT_TABLE.match(err.statement or "")
+    table = statement.group(1) if statement else None
+    if errno in (4025, 3819):
+        for pattern in _MYSQL_CHECK:
+            match = pattern.search(text)
+            if match is not None:
+                groups = match.groups()
+                return IntegrityInfo("check", groups[1] if len(groups) > 1 else table, groups[0])
+        return IntegrityInfo("check", table)
+    kind = _MYSQL_KINDS.get(errno, "unknown")
+    pattern = _MYSQL_NAMED.get(kind)
+    match = pattern.search(text) if pattern is not None else None
+    if match is None:
+        return IntegrityInfo(kind, table)
+    if kind == "unique":
+        key = match.group(2)
+        return IntegrityInfo(kind, match.group(1) or table, None if key == "PRIMARY" else key)
+    if kind == "foreign_key":
+        return IntegrityInfo(kind, match.group(1), match.group(2))
+    return IntegrityInfo(kind, table, match.group(1))
+
+
 def integrity_info(err: sa.exc.IntegrityError) -> IntegrityInfo:
     """Read the kind of constraint and its table / column or name from an ``IntegrityError``."""
     orig = err.orig
     code = ledger_code(err)
     if code is not None:
         return IntegrityInfo("ledger", "records", code)
+    errno = _mysql_errno(orig)
+    if errno is not None:
+        return _mysql_integrity(err, errno)
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str):
         diag = getattr(orig, "diag", None)

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from volunteer_core.errors import StorageError
 from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql._dialects import dialect_of, mysql_ddl
 from volunteer_core.storage.sql._engine import EngineLike, resolve_engine, transaction
 from volunteer_core.storage.sql._triggers import install_ledger_triggers
 
@@ -256,23 +257,33 @@ def create_schema(url_or_engine: EngineLike) -> sa.Engine:
     True
     """
     engine = resolve_engine(url_or_engine)
+    family = dialect_of(engine).family
     with transaction(engine, "create or migrate the schema") as conn:
-        if engine.dialect.name == "postgresql":
+        if family == "postgresql":
             # serialise concurrent create_schema calls on one database
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7212026)"))
-        stored = _stored_version(conn)
-        if stored is not None and stored > SCHEMA_VERSION:
-            check_version(stored)
-        if stored is None:
-            s.metadata.create_all(conn, checkfirst=True)
-            install_ledger_triggers(conn)
-            conn.execute(sa.insert(s.schema_version).values(id=1, version=SCHEMA_VERSION))
-            return engine
-        for version in range(stored + 1, SCHEMA_VERSION + 1):
-            _STEPS[version](conn)
-        s.metadata.create_all(conn, checkfirst=True)
-        if stored < SCHEMA_VERSION:
-            conn.execute(
-                sa.update(s.schema_version).where(s.schema_version.c.id == 1).values(version=SCHEMA_VERSION)
-            )
+        if family == "mysql":
+            with mysql_ddl(conn):
+                _create_or_migrate(conn)
+        else:
+            _create_or_migrate(conn)
     return engine
+
+
+def _create_or_migrate(conn: sa.Connection) -> None:
+    """Create the schema of a new database, or migrate an older one, inside the caller's transaction."""
+    stored = _stored_version(conn)
+    if stored is not None and stored > SCHEMA_VERSION:
+        check_version(stored)
+    if stored is None:
+        s.metadata.create_all(conn, checkfirst=True)
+        install_ledger_triggers(conn)
+        conn.execute(sa.insert(s.schema_version).values(id=1, version=SCHEMA_VERSION))
+        return
+    for version in range(stored + 1, SCHEMA_VERSION + 1):
+        _STEPS[version](conn)
+    s.metadata.create_all(conn, checkfirst=True)
+    if stored < SCHEMA_VERSION:
+        conn.execute(
+            sa.update(s.schema_version).where(s.schema_version.c.id == 1).values(version=SCHEMA_VERSION)
+        )

@@ -154,6 +154,8 @@ class Records(Repo[ServiceRecord], RecordRepository):
             return iter(())
         r = s.records
         tx = self._tx
+        if not tx.dialect.server_side_cursors:
+            return self._pages(tx, year)
         query = prepared(self.spec, "year", lambda: within_year(r.c.on), by_on_then_id).main
         with tx.io("read records") as conn:
             result = conn.execute(
@@ -161,6 +163,52 @@ class Records(Repo[ServiceRecord], RecordRepository):
             )
         tx.streams.add(result)
         return self._stream(tx, result)
+
+    def _pages(self, tx: Transaction, year: int) -> Iterator[ServiceRecord]:
+        """The year's records in pages of ``uow.chunk_size`` by ``(on, id)`` (keyset paging), for a
+        database whose driver cannot hold a cursor open while the connection runs other statements
+        (MySQL, MariaDB, the portable path): each page is one query, so the stream and other reads of the
+        same transaction interleave freely."""
+        r = s.records
+        first = prepared(self.spec, "year_page", lambda: within_year(r.c.on), by_on_then_id).main
+        after = prepared(
+            self.spec,
+            "year_page_after",
+            lambda: sa.and_(
+                within_year(r.c.on),
+                sa.or_(
+                    r.c.on > sa.bindparam("after_on", type_=sa.Date),
+                    sa.and_(r.c.on == sa.bindparam("after_on", type_=sa.Date), r.c.id > sa.bindparam("after_id")),
+                ),
+            ),
+            by_on_then_id,
+        ).main
+        spec = self.spec
+        chunk = self._uow.chunk_size
+        params: dict[str, Any] = year_params(year)
+        query = first
+        while True:
+            if tx.closed:
+                raise StorageError(
+                    "事务已结束，记录流不能继续读取；the transaction of this record stream has ended"
+                )
+            with tx.io("read records") as conn:
+                batch = conn.execute(query.limit(chunk), params).mappings().all()
+            try:
+                built = [spec.from_row(row) for row in batch]
+            except InvalidInput as err:
+                raise StorageError(f"数据库中的服务记录无效；a stored record is invalid: {err}") from err
+            for record in built:
+                if tx.closed:
+                    raise StorageError(
+                        "事务已结束，记录流不能继续读取；the transaction of this record stream has ended"
+                    )
+                yield record
+            if len(batch) < chunk:
+                return
+            last = built[-1]
+            params = {**year_params(year), "after_on": last.on, "after_id": last.id}
+            query = after
 
     def _stream(self, tx: Transaction, result: sa.CursorResult[Any]) -> Iterator[ServiceRecord]:
         spec = self.spec

@@ -44,8 +44,16 @@ metadata = sa.MetaData(
     }
 )
 
-#: Identifiers: compared and sorted by code point everywhere (``COLLATE "C"`` on PostgreSQL).
-_ID = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+#: Identifiers: compared and sorted by code point everywhere (``COLLATE "C"`` on PostgreSQL; on MySQL and
+#: MariaDB the tables' binary no-pad collation, :func:`~volunteer_core.storage.sql._dialects.mysql_collation`),
+#: at most 128 characters (``InvalidInput`` refuses longer ids before they get here).
+_ID = (
+    sa.String()
+    .with_variant(sa.String(collation="C"), "postgresql")
+    .with_variant(sa.String(128), "mysql", "mariadb")
+)
+#: Enum values and short codes (an ID number, a credit code): MySQL needs a length for ``VARCHAR``.
+_CODE = sa.String().with_variant(sa.String(64), "mysql", "mariadb")
 _TEXT = sa.Text()
 _FEN = sa.BigInteger()
 
@@ -97,7 +105,7 @@ organisations = sa.Table(
     metadata,
     _id(primary_key=True),
     sa.Column("name", _TEXT, nullable=False),
-    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("kind", _CODE, nullable=False),
     _ref("parent_id", "organisations", nullable=True),
     _version(),
     _version_check(),
@@ -167,12 +175,12 @@ beneficiaries = sa.Table(
     metadata,
     _id(primary_key=True),
     sa.Column("name", _TEXT, nullable=False),
-    sa.Column("category", sa.String, nullable=False),
+    sa.Column("category", _CODE, nullable=False),
     sa.Column("community", _TEXT, nullable=False),
-    sa.Column("id_number", sa.String),
+    sa.Column("id_number", _CODE),
     sa.Column("phone", _TEXT),
     sa.Column("address", _TEXT),
-    sa.Column("gender", sa.String),
+    sa.Column("gender", _CODE),
     sa.Column("birth_date", sa.Date),
     _version(),
     _version_check(),
@@ -193,8 +201,8 @@ units = sa.Table(
     metadata,
     _id(primary_key=True),
     sa.Column("name", _TEXT, nullable=False),
-    sa.Column("kind", sa.String, nullable=False),
-    sa.Column("credit_code", sa.String),
+    sa.Column("kind", _CODE, nullable=False),
+    sa.Column("credit_code", _CODE),
     _version(),
     _version_check(),
     _enum_check("kind", UnitKind),
@@ -205,7 +213,7 @@ pairings = sa.Table(
     metadata,
     _id(primary_key=True),
     _id("target_id"),  # a partner unit or a beneficiary: not a foreign key (see ports.REFERENCES)
-    sa.Column("mode", sa.String, nullable=False),
+    sa.Column("mode", _CODE, nullable=False),
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date),
     sa.Column("measures", _TEXT, nullable=False),
@@ -237,7 +245,7 @@ activities = sa.Table(
     "activities",
     metadata,
     _id(primary_key=True),
-    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("kind", _CODE, nullable=False),
     _ref("branch_id", "branches"),
     sa.Column("on", sa.Date, nullable=False),
     sa.Column("title", _TEXT, nullable=False),
@@ -296,12 +304,12 @@ records = sa.Table(
     _ref("member_id", "members"),
     _ref("activity_id", "activities"),
     _ref("branch_id", "branches"),
-    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("kind", _CODE, nullable=False),
     sa.Column("on", sa.Date, nullable=False),
     sa.Column("minutes", sa.Integer, nullable=False),
     sa.Column("recorded_on", sa.Date),
     _ref("reverses", "records", nullable=True),
-    sa.Column("status", sa.String, nullable=False),
+    sa.Column("status", _CODE, nullable=False),
     _ref("adjusts", "records", nullable=True),
     sa.Column("decided_by", _ID),  # who confirmed or rejected it: not a foreign key (ports.REFERENCES)
     sa.Column("decided_on", sa.Date),
@@ -352,9 +360,9 @@ supporters = sa.Table(
     metadata,
     _id(primary_key=True),
     sa.Column("name", _TEXT, nullable=False),
-    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("kind", _CODE, nullable=False),
     sa.Column("contact", _TEXT),
-    sa.Column("credit_code", sa.String),
+    sa.Column("credit_code", _CODE),
     _version(),
     _version_check(),
     _enum_check("kind", SupporterKind),
@@ -365,11 +373,11 @@ wishes = sa.Table(
     metadata,
     _id(primary_key=True),
     _ref("beneficiary_id", "beneficiaries"),
-    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("kind", _CODE, nullable=False),
     sa.Column("content", _TEXT, nullable=False),
     sa.Column("collected_on", sa.Date, nullable=False),
     sa.Column("value_fen", _FEN),
-    sa.Column("status", sa.String, nullable=False),
+    sa.Column("status", _CODE, nullable=False),
     sa.Column("screened_on", sa.Date),
     sa.Column("published_on", sa.Date),
     sa.Column("fulfilled_on", sa.Date),
@@ -422,7 +430,7 @@ demands = sa.Table(
     sa.Column("community", _TEXT, nullable=False),
     sa.Column("content", _TEXT, nullable=False),
     sa.Column("ordered_on", sa.Date, nullable=False),
-    sa.Column("status", sa.String, nullable=False),
+    sa.Column("status", _CODE, nullable=False),
     _ref("member_id", "members", nullable=True),
     _ref("team_id", "teams", nullable=True),
     _ref("activity_id", "activities", nullable=True),
@@ -450,11 +458,11 @@ plan_items = sa.Table(
     metadata,
     _ref("plan_id", "plans", cascade=True),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("line", sa.String, nullable=False),
+    sa.Column("line", _CODE, nullable=False),
     sa.Column("target", _TEXT, nullable=False),
     sa.Column("measures", _TEXT, nullable=False),
     sa.Column("scheduled", _TEXT, nullable=False),
-    sa.Column("mode", sa.String, nullable=False),
+    sa.Column("mode", _CODE, nullable=False),
     sa.PrimaryKeyConstraint("plan_id", "position"),
     sa.CheckConstraint("position >= 0", name="position"),
     _enum_check("line", PlanLine),

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from volunteer_core.errors import ConcurrencyConflict, StorageError, VolunteerError
+from volunteer_core.storage.sql._dialects import dialect_of
 from volunteer_core.storage.sql._engine import begin, end
 from volunteer_core.storage.sql._errors import translate
 
@@ -19,7 +20,12 @@ class Transaction:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.conn = begin(engine)
-        self.postgres = engine.dialect.name == "postgresql"
+        self.dialect = dialect_of(engine)
+        #: text cannot hold U+0000 (PostgreSQL): a value with one is never stored, so never found
+        self.postgres = self.dialect.rejects_nul
+        #: a failed statement aborts the whole transaction (PostgreSQL; assumed on the portable path):
+        #: a write that may fail runs inside a savepoint
+        self.aborts_on_error = self.dialect.family in ("postgresql", "portable")
         self.streams: set[sa.CursorResult[Any]] = set()
         self.closed = False
         self.doomed: ConcurrencyConflict | None = None

@@ -1,4 +1,5 @@
-"""The ledger's rules held by the database itself: triggers on ``records`` (SQLite and PostgreSQL).
+"""The ledger's rules held by the database itself: triggers on ``records`` (SQLite, PostgreSQL, MySQL and
+MariaDB; none on the portable path of an unknown database).
 
 Whatever writes to the database — this storage, another program, a DBA at a SQL prompt:
 
@@ -15,7 +16,8 @@ Whatever writes to the database — this storage, another program, a DBA at a SQ
 
 A refusal's message begins with the rule code (``ledger.year_locked: …``): SQLite raises it with
 ``RAISE(ABORT, …)``, PostgreSQL with ``RAISE EXCEPTION`` and a SQLSTATE of class 23 (integrity
-constraint violation, :data:`PG_SQLSTATES`), so that both drivers report an integrity error, which the
+constraint violation, :data:`PG_SQLSTATES`), MySQL and MariaDB with ``SIGNAL SQLSTATE '45000'`` (a
+shorter message, :data:`MYSQL_MESSAGES`), so that every driver reports an integrity error, which the
 storage turns back into a :class:`~volunteer_core.errors.RuleViolation` with that code
 (:func:`volunteer_core.storage.sql._errors.ledger_code`).
 
@@ -28,8 +30,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from volunteer_core.rules.ledger import BOOKED_FIELDS
+from volunteer_core.storage.sql._dialects import dialect_of
 
-__all__ = ["IMMUTABLE_COLUMNS", "PG_SQLSTATES", "install_ledger_triggers"]
+__all__ = ["IMMUTABLE_COLUMNS", "MYSQL_MESSAGES", "PG_SQLSTATES", "install_ledger_triggers"]
 
 #: The columns of ``records`` that no UPDATE may change: the booked fields and the idempotency key.
 IMMUTABLE_COLUMNS = (*BOOKED_FIELDS, "idempotency_key")
@@ -197,6 +200,73 @@ $$""",
     ]
 
 
+#: The shorter messages of MySQL / MariaDB (``SIGNAL … MESSAGE_TEXT`` holds at most 128 characters).
+MYSQL_MESSAGES = {
+    "ledger.append_only": "ledger.append_only: 台账只能追加；the ledger is append-only: only a pending record's decision may change",
+    "ledger.year_locked": "ledger.year_locked: 该支部年度已锁定；the (branch, year) of this record is locked",
+    "ledger.already_reversed": "ledger.already_reversed: 原记录是冲销记录；the record reversed is itself a reversal",
+    "ledger.reversal_mismatch": "ledger.reversal_mismatch: 冲销须与原记录一致；a reversal mirrors its original, minutes negated",
+    "record.status": "record.status: 只有已确认的记录可以冲销；only a confirmed record is reversed",
+}
+
+
+def _mysql_raise(code: str) -> str:
+    return f"SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = {_literal(MYSQL_MESSAGES[code])}"
+
+
+def _mysql_locked(row: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM locks WHERE locks.branch_id = {row}.branch_id "
+        f"AND locks.`year` = YEAR({row}.`on`))"
+    )
+
+
+def _mysql_ddl() -> list[str]:
+    """MySQL / MariaDB: one trigger per event (no TRUNCATE trigger exists there: revoke ``DROP`` on
+    ``records``, which TRUNCATE needs)."""
+    changed = " OR ".join(f"NOT (NEW.`{c}` <=> OLD.`{c}`)" for c in IMMUTABLE_COLUMNS)
+    mismatch = (
+        " OR ".join(f"NOT (original.`{c}` <=> NEW.`{c}`)" for c in _MIRRORED)
+        + " OR NOT (original.minutes <=> -NEW.minutes)"
+    )
+    original = "SELECT 1 FROM records AS original WHERE original.id = NEW.reverses"
+    return [
+        "DROP TRIGGER IF EXISTS ledger_records_insert",
+        "DROP TRIGGER IF EXISTS ledger_records_update",
+        "DROP TRIGGER IF EXISTS ledger_records_delete",
+        f"""CREATE TRIGGER ledger_records_insert BEFORE INSERT ON records FOR EACH ROW
+BEGIN
+  IF {_mysql_locked("NEW")} THEN
+    {_mysql_raise("ledger.year_locked")};
+  END IF;
+  IF NEW.reverses IS NOT NULL THEN
+    IF EXISTS ({original} AND original.reverses IS NOT NULL) THEN
+      {_mysql_raise("ledger.already_reversed")};
+    END IF;
+    IF EXISTS ({original} AND NOT (original.status <=> 'confirmed')) THEN
+      {_mysql_raise("record.status")};
+    END IF;
+    IF EXISTS ({original} AND ({mismatch})) THEN
+      {_mysql_raise("ledger.reversal_mismatch")};
+    END IF;
+  END IF;
+END""",
+        f"""CREATE TRIGGER ledger_records_update BEFORE UPDATE ON records FOR EACH ROW
+BEGIN
+  IF {_mysql_locked("OLD")} THEN
+    {_mysql_raise("ledger.year_locked")};
+  END IF;
+  IF NOT (OLD.status <=> 'pending') OR {changed} THEN
+    {_mysql_raise("ledger.append_only")};
+  END IF;
+END""",
+        f"""CREATE TRIGGER ledger_records_delete BEFORE DELETE ON records FOR EACH ROW
+BEGIN
+  {_mysql_raise("ledger.append_only")};
+END""",
+    ]
+
+
 def install_ledger_triggers(conn: sa.Connection) -> None:
     """(Re)create the ledger's triggers on ``records`` inside the caller's transaction: an existing
     trigger of the same name is replaced, so running it twice changes nothing.
@@ -207,11 +277,16 @@ def install_ledger_triggers(conn: sa.Connection) -> None:
     ...     conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1").all()
     [('ledger_records_delete',), ('ledger_records_insert',), ('ledger_records_update',)]
     """
-    if conn.dialect.name == "sqlite":
+    family = dialect_of(conn).family
+    if family == "sqlite":
         for name in ("insert", "update", "delete"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS ledger_records_{name}")
         statements = _sqlite_ddl()
-    else:
+    elif family == "postgresql":
         statements = _pg_ddl()
+    elif family == "mysql":
+        statements = _mysql_ddl()
+    else:  # the portable path: the storage's own checks hold the ledger
+        return
     for ddl in statements:  # no parameters: psycopg must not read "%ROWTYPE" as a placeholder
         conn.exec_driver_sql(ddl, execution_options={"no_parameters": True})

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql as mysql_dialect
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
@@ -43,6 +44,7 @@ _IS_LOCKED = sa.select(sa.literal(1)).where(
 _LOCK = {
     "postgresql": pg_dialect.insert(s.locks).on_conflict_do_nothing(),
     "sqlite": sqlite_dialect.insert(s.locks).on_conflict_do_nothing(),
+    "mysql": mysql_dialect.insert(s.locks).on_duplicate_key_update(branch_id=s.locks.c.branch_id),
 }
 
 
@@ -70,8 +72,13 @@ class _Locks(LockRepository):
                 "year", year, code="input.type", message_en="must be a year", message_zh="须为年份"
             )
         tx = self._uow._transaction()
+        params = {"branch_id": branch_id, "year": year}
         with tx.io("lock a year") as conn:
-            conn.execute(_LOCK[conn.dialect.name], {"branch_id": branch_id, "year": year})
+            if tx.dialect.insert_or_ignore == "read_then_insert":  # the portable path
+                if conn.execute(_IS_LOCKED, params).first() is None:
+                    conn.execute(sa.insert(s.locks), params)
+            else:
+                conn.execute(_LOCK[tx.dialect.family], params)
 
     def list(self) -> list[tuple[str, int]]:
         t = s.locks
