@@ -9,7 +9,7 @@ STAMP_BENCH := $(VENV)/.installed-bench
 # Extra arguments for every benchmark, e.g. `make bench BENCH_ARGS=--quick`.
 BENCH_ARGS ?=
 
-.PHONY: demo test lint typecheck imports pytest postgres bench docs clean
+.PHONY: demo test lint typecheck imports pytest postgres mariadb bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,15 +42,19 @@ typecheck: $(STAMP_DEV)
 imports: $(STAMP_DEV)
 	$(BIN)/lint-imports
 
-# The SQL tests start their own throwaway PostgreSQL server; its binaries are installed when missing.
+# The SQL tests start their own throwaway PostgreSQL and MariaDB servers; their binaries are installed
+# when missing.
 postgres:
 	@sh tools/ensure-postgres.sh
 
-pytest: $(STAMP_DEV) postgres
+mariadb:
+	@sh tools/ensure-mariadb.sh
+
+pytest: $(STAMP_DEV) postgres mariadb
 	$(BIN)/python -m pytest -q
 
 # Never part of `make test`: numbers, not pass/fail. Tables on stdout, JSON in bench/results/.
-bench: $(STAMP_BENCH)
+bench: $(STAMP_BENCH) postgres mariadb
 	$(BIN)/python bench/bench_core.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_sql.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)

@@ -1,8 +1,9 @@
-"""SQL pushdown against a hand-written query, on the same PostgreSQL (issue 7, item 3).
+"""SQL pushdown against a hand-written query, on the same PostgreSQL, and on the same MariaDB.
 
-For each size (members; ~38 records each) a synthetic year (``volunteer_core.synthetic``) is
-stored in a fresh PostgreSQL database that this script starts itself
-(``volunteer_core.testing.postgres.temporary_postgres``), then, median of ``--runs`` (``peer``,
+For each backend and size (members; ~38 records each) a synthetic year (``volunteer_core.synthetic``) is
+stored in a fresh database of a server that this script starts itself
+(``volunteer_core.testing.postgres.temporary_postgres``, ``volunteer_core.testing.mariadb.temporary_mariadb``),
+then, median of ``--runs`` (``peer``,
 ``totals`` and ``pushdown`` taken in turns, so that a slow spell of the machine falls on all three):
 
 * ``peer``: the hand-written query of ``bench/peers/sql_peer.py`` (one statement, the member rules
@@ -18,7 +19,8 @@ The results are asserted equal member by member (net minutes, required minutes, 
 activities, caring actions, trainings, attendances, records off their activity's date, compliant). Loading is not timed: master data and records are written
 with bulk INSERTs of the storage's own rows (``storage.sql``'s mapping), then ``ANALYZE``.
 
-Run: ``.venv/bin/python bench/bench_sql.py [--members 10000 100000] [--runs 5] [--quick]``.
+Run: ``.venv/bin/python bench/bench_sql.py [--members 10000 100000] [--runs 5] [--backends postgresql mariadb]
+[--quick]``.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ from volunteer_core import services
 from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
 from volunteer_core.storage.sql._mapping import SPECS  # no public bulk loader: see load()
 from volunteer_core.synthetic import SyntheticYear, generate_year
+from volunteer_core.testing.mariadb import temporary_mariadb
 from volunteer_core.testing.postgres import temporary_postgres
 
 YEAR = 2026
+BACKENDS = ("postgresql", "mariadb")
 CHUNK = 20_000
 
 
@@ -81,7 +85,11 @@ def load(engine: sa.Engine, world: SyntheticYear) -> int:
             _bulk(conn, repository, entities)
         records = _bulk(conn, "records", world.iter_records())
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("VACUUM ANALYZE")
+        else:
+            names = ", ".join(f"`{t}`" for t in sa.inspect(conn).get_table_names())
+            conn.exec_driver_sql(f"ANALYZE TABLE {names}")
     return records
 
 
@@ -114,10 +122,24 @@ def _agree(report: Any, peer: dict[str, dict[str, Any]]) -> None:
         assert mine == other, f"{member_id}: ours {mine} ≠ hand-written {other}"
 
 
-def bench_size(url: str, members: int, runs: int) -> dict[str, Any]:
+def _fresh(url: str, members: int) -> sa.Engine:
+    """An engine on an empty database of the server: PostgreSQL's schema ``public`` made anew, a new
+    MariaDB database per size."""
     engine = sa.create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        return engine
+    name = f"bench_{members}"
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
+    engine.dispose()
+    return sa.create_engine(sa.make_url(url).set(database=name))
+
+
+def bench_size(url: str, members: int, runs: int) -> dict[str, Any]:
+    engine = _fresh(url, members)
     create_schema(engine)
     world = generate_year(YEAR, members=members, branches=max(2, members // 50), seed=11)
     started = time.perf_counter()
@@ -159,38 +181,53 @@ def bench_size(url: str, members: int, runs: int) -> dict[str, Any]:
     }
 
 
+def _server(backend: str) -> Any:
+    """A throwaway server of ``backend`` for this run (settings a DBA would give a reporting database)."""
+    if backend == "postgresql":
+        return temporary_postgres(settings=("work_mem=64MB", "shared_buffers=1GB"))
+    return temporary_mariadb(
+        settings=("innodb-buffer-pool-size=1G", "tmp-table-size=256M", "max-heap-table-size=256M")
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--members", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
     parser.add_argument("--quick", action="store_true", help="2,000 members only")
     args = parser.parse_args()
     sizes = [2_000] if args.quick else args.members
-    rows = []
-    with temporary_postgres(settings=("work_mem=64MB", "shared_buffers=1GB")) as url:
-        with sa.create_engine(url).connect() as conn:
-            version = conn.exec_driver_sql("SHOW server_version").scalar()
-        for members in sizes:
-            rows.append(bench_size(url, members, args.runs))
-    print_table(
-        f"evaluate_year on PostgreSQL {version}: SQL pushdown vs a hand-written query "
-        f"(median of {args.runs} runs, seconds; results agree member by member)",
-        [
-            "members",
-            "records",
-            "peer_seconds",
-            "totals_seconds",
-            "pushdown_seconds",
-            "streamed_seconds",
-            "pushdown_over_peer",
-            "totals_over_peer",
-            "streamed_over_peer",
-        ],
-        rows,
-    )
-    write_json("sql", {"postgresql": version, "runs": args.runs, "results": rows})
+    backends = []
+    for backend in args.backends:
+        rows = []
+        with _server(backend) as url:
+            with sa.create_engine(url).connect() as conn:
+                version = conn.exec_driver_sql(
+                    "SHOW server_version" if backend == "postgresql" else "SELECT VERSION()"
+                ).scalar()
+            for members in sizes:
+                rows.append({"backend": backend, **bench_size(url, members, args.runs)})
+        print_table(
+            f"evaluate_year on {backend} {version}: SQL pushdown vs a hand-written query "
+            f"(median of {args.runs} runs, seconds; results agree member by member)",
+            [
+                "members",
+                "records",
+                "peer_seconds",
+                "totals_seconds",
+                "pushdown_seconds",
+                "streamed_seconds",
+                "pushdown_over_peer",
+                "totals_over_peer",
+                "streamed_over_peer",
+            ],
+            rows,
+        )
+        backends.append({"backend": backend, "version": version, "results": rows})
+    write_json("sql", {"runs": args.runs, "backends": backends})
 
 
 if __name__ == "__main__":

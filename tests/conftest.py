@@ -51,13 +51,19 @@ def pytest_report_header(config: pytest.Config) -> str:
         lines = [f"postgresql: skipped ({SKIP_POSTGRES_ENV}=1)"]
     else:
         bindir = server_binaries()
-        lines = [f"postgresql: {bindir}" if bindir else "postgresql: no server binaries (apt-get install postgresql)"]
+        lines = [
+            f"postgresql: {bindir}"
+            if bindir
+            else "postgresql: no server binaries (apt-get install postgresql)"
+        ]
     if os.environ.get(SKIP_MARIADB_ENV) == "1":
         lines.append(f"mariadb: skipped ({SKIP_MARIADB_ENV}=1)")
     else:
         found = mariadb.server_binaries()
         lines.append(
-            f"mariadb: {found[0]}" if found else "mariadb: no server binaries (apt-get install mariadb-server)"
+            f"mariadb: {found[0]}"
+            if found
+            else "mariadb: no server binaries (apt-get install mariadb-server)"
         )
     return "\n".join(lines)
 
@@ -151,8 +157,15 @@ class _MariaDB:
         self.url = url
         self.engine = create_schema(url)
         self.engine.dispose()
+        # a lock is waited for 3 s at most (15 s in an engine made from a URL): a test whose one thread
+        # holds two units of work gets its refusal sooner
         self.engine = sa.create_engine(
-            url, pool_size=20, max_overflow=0, isolation_level="SERIALIZABLE", pool_pre_ping=True
+            url,
+            pool_size=20,
+            max_overflow=0,
+            isolation_level="SERIALIZABLE",
+            pool_pre_ping=True,
+            connect_args={"init_command": "SET SESSION innodb_lock_wait_timeout = 3"},
         )
         with self.engine.connect() as conn:
             names = conn.exec_driver_sql(
@@ -270,7 +283,9 @@ def _blank(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
         engine = sa.create_engine(server)
         try:
             with engine.begin() as conn:
-                conn.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
+                conn.exec_driver_sql(
+                    f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+                )
         finally:
             engine.dispose()
         return server.set(database=name).render_as_string(hide_password=False)

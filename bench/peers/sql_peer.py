@@ -1,4 +1,4 @@
-"""The member rules of a year as one hand-written SQL query on PostgreSQL — what a database developer
+"""The member rules of a year as one hand-written SQL query on PostgreSQL (and its MySQL / MariaDB twin) — what a database developer
 would write instead of using volunteer_core.
 
 Same definitions as volunteer_core (domain.md, DEFAULT policy): confirmed records only; a reversal
@@ -133,9 +133,134 @@ LEFT JOIN skills s ON s.member_id = j.id
 """
 
 
+#: The same query in MySQL / MariaDB's SQL (no FILTER, generate_series or arrays: CASE inside the sums,
+#: a derived table of the twelve months, GROUP_CONCAT for the months missing).
+QUERY_MYSQL = """
+WITH counted AS (
+    SELECT r.member_id, r.activity_id, r.kind, r.`on`, r.minutes,
+           r.adjusts IS NULL AS is_session,
+           CASE WHEN r.reverses IS NULL THEN 1 ELSE -1 END AS step,
+           r.`on` BETWEEN a.`on` AND COALESCE(a.until, a.`on`) AS on_date
+    FROM records r JOIN activities a ON a.id = r.activity_id
+    WHERE r.`on` BETWEEN :start AND :end AND r.status = 'confirmed'
+),
+per_member AS (
+    SELECT member_id,
+           SUM(minutes) AS net_minutes,
+           SUM(CASE WHEN is_session AND on_date AND kind = 'caring_action' THEN step ELSE 0 END)
+               AS caring_actions,
+           SUM(CASE WHEN is_session AND on_date AND kind = 'training' THEN step ELSE 0 END) AS trainings,
+           SUM(CASE WHEN is_session THEN step ELSE 0 END) AS attendances,
+           SUM(CASE WHEN is_session AND NOT on_date THEN step ELSE 0 END) AS misdated
+    FROM counted
+    GROUP BY member_id
+),
+community AS (
+    SELECT member_id, MONTH(`on`) AS month, SUM(step) AS sessions
+    FROM counted
+    WHERE is_session AND on_date AND kind = 'community_service'
+    GROUP BY 1, 2
+),
+year_activities AS (
+    SELECT id, kind, pairing_id FROM activities
+    WHERE kind IN ('pairing', 'festival', 'practical_help')
+      AND `on` <= :end AND COALESCE(until, `on`) >= :start
+),
+credited AS (
+    SELECT ab.activity_id, ab.branch_id
+    FROM year_activities ya JOIN activity_branches ab ON ab.activity_id = ya.id
+    WHERE ya.kind = 'pairing'
+    UNION
+    SELECT ya.id, pb.branch_id
+    FROM year_activities ya
+    JOIN pairings p ON p.id = ya.pairing_id AND p.mode IN ('joint_branches', 'joint_department')
+    JOIN pairing_branches pb ON pb.pairing_id = p.id
+    UNION
+    SELECT ab.activity_id, ab.branch_id
+    FROM year_activities ya
+    JOIN activity_branches ab ON ab.activity_id = ya.id
+    JOIN pairing_branches pb ON pb.pairing_id = ya.pairing_id AND pb.branch_id = ab.branch_id
+    WHERE ya.kind IN ('festival', 'practical_help')
+),
+attended AS (
+    SELECT c.member_id, c.activity_id
+    FROM counted c
+    JOIN members m ON m.id = c.member_id
+    JOIN credited cr ON cr.activity_id = c.activity_id AND cr.branch_id = m.branch_id
+    WHERE c.is_session AND c.on_date AND c.kind IN ('pairing', 'festival', 'practical_help')
+    GROUP BY 1, 2
+    HAVING SUM(c.step) > 0
+),
+activities_attended AS (
+    SELECT member_id, COUNT(*) AS branch_activities FROM attended GROUP BY member_id
+),
+judged AS (
+    SELECT id, joined_on, left_on FROM members
+    WHERE joined_on <= :end AND (left_on IS NULL OR left_on >= :start)
+),
+twelve AS (
+    SELECT 1 AS month UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
+    UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10
+    UNION ALL SELECT 11 UNION ALL SELECT 12
+),
+full_months AS (
+    SELECT j.id AS member_id, t.month
+    FROM judged j CROSS JOIN twelve t
+    WHERE j.joined_on <= MAKEDATE(:year, 1) + INTERVAL (t.month - 1) MONTH
+      AND (j.left_on IS NULL OR j.left_on >= LAST_DAY(MAKEDATE(:year, 1) + INTERVAL (t.month - 1) MONTH))
+),
+months AS (
+    SELECT f.member_id, COUNT(*) AS full_months,
+           SUM(COALESCE(c.sessions, 0) < 1) AS missing_count,
+           GROUP_CONCAT(CASE WHEN COALESCE(c.sessions, 0) < 1 THEN f.month END ORDER BY f.month) AS missing
+    FROM full_months f LEFT JOIN community c ON c.member_id = f.member_id AND c.month = f.month
+    GROUP BY f.member_id
+),
+skills AS (
+    SELECT member_id, COUNT(*) AS skills FROM member_skills GROUP BY member_id
+)
+SELECT j.id AS member_id,
+       COALESCE(p.net_minutes, 0) AS net_minutes,
+       CAST(CEIL(1200 * COALESCE(mo.full_months, 0) / 12) AS SIGNED) AS required_minutes,
+       mo.missing AS months_missing,
+       COALESCE(a.branch_activities, 0) AS branch_activities,
+       COALESCE(p.caring_actions, 0) AS caring_actions,
+       COALESCE(p.trainings, 0) AS trainings,
+       COALESCE(p.attendances, 0) AS attendances,
+       COALESCE(p.misdated, 0) AS misdated,
+       (COALESCE(p.net_minutes, 0) >= CEIL(1200 * COALESCE(mo.full_months, 0) / 12)
+        AND COALESCE(mo.missing_count, 0) = 0
+        AND (COALESCE(mo.full_months, 0) = 0
+             OR (COALESCE(a.branch_activities, 0) >= 1 AND COALESCE(p.caring_actions, 0) >= 1))
+        AND COALESCE(s.skills, 0) >= 1
+        AND COALESCE(p.misdated, 0) = 0) AS compliant
+FROM judged j
+LEFT JOIN per_member p ON p.member_id = j.id
+LEFT JOIN months mo ON mo.member_id = j.id
+LEFT JOIN activities_attended a ON a.member_id = j.id
+LEFT JOIN skills s ON s.member_id = j.id
+"""
+
+_INTS = ("net_minutes", "required_minutes", "branch_activities", "caring_actions", "trainings", "attendances")
+
+
 def member_rules(engine: sa.Engine, year: int) -> dict[str, dict[str, Any]]:
-    """Run the query; member id → the row (``months_missing`` as a tuple)."""
+    """Run the query (PostgreSQL's, or MySQL / MariaDB's); member id → the row (``months_missing`` as a
+    tuple)."""
     params = {"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31)}
+    mysql = engine.dialect.name in ("mysql", "mariadb")
     with engine.connect() as conn:
-        rows = conn.execute(sa.text(QUERY), params).mappings().all()
-    return {row["member_id"]: {**row, "months_missing": tuple(row["months_missing"])} for row in rows}
+        rows = conn.execute(sa.text(QUERY_MYSQL if mysql else QUERY), params).mappings().all()
+    if not mysql:
+        return {row["member_id"]: {**row, "months_missing": tuple(row["months_missing"])} for row in rows}
+    return {
+        row["member_id"]: {
+            **row,
+            **{name: int(row[name]) for name in (*_INTS, "misdated")},  # MySQL sums are DECIMAL
+            "compliant": bool(row["compliant"]),
+            "months_missing": tuple(int(m) for m in row["months_missing"].split(","))
+            if row["months_missing"]
+            else (),
+        }
+        for row in rows
+    }

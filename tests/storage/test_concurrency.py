@@ -61,7 +61,9 @@ def _readers(make_uow: MakeUow, writer: UnitOfWork) -> Iterator[MakeUow]:
 
     if _is_mysql(writer):  # a reader waits one second (the least InnoDB allows) for a lock, then gives up
         assert isinstance(writer, SqlUnitOfWork)
-        url = writer.engine.url.update_query_dict({"init_command": "SET SESSION innodb_lock_wait_timeout = 1"})
+        url = writer.engine.url.update_query_dict(
+            {"init_command": "SET SESSION innodb_lock_wait_timeout = 1"}
+        )
         engine = SqlUnitOfWork(url.render_as_string(hide_password=False)).engine
         try:
             yield lambda: SqlUnitOfWork(engine)

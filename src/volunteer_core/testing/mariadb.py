@@ -147,7 +147,9 @@ def temporary_mariadb(
             check=False,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"mariadb-install-db failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            raise RuntimeError(
+                f"mariadb-install-db failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+            )
         chosen = (*(() if durable else FAST_SETTINGS), "max-connections=200", *settings)
         for _attempt in range(5):
             port = _free_port()

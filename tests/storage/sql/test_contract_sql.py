@@ -1,5 +1,6 @@
 """The integrators' repository contract (``volunteer_core.testing.contract``) on the SQL storage:
-SQLite files and the PostgreSQL test server.
+SQLite files, the PostgreSQL and MariaDB test servers, and the portable path of an unknown database
+(run on a PostgreSQL database).
 
 Each fresh storage is the run's one database emptied (a SQLite file, the PostgreSQL test database), so
 that one engine — and its cache of compiled statements — serves every example.
@@ -120,3 +121,98 @@ class TestPostgresContract(UnitOfWorkContract):
 
     def reopen(self, uow: UnitOfWork) -> UnitOfWork:
         return _reopen(uow)
+
+
+class TestMariaDBContract(UnitOfWorkContract):
+    """MariaDB (InnoDB, SERIALIZABLE): races between units of work end in a deadlock or a lock wait, which
+    are ``ConcurrencyConflict`` and retried; every capability is declared. Its reads lock what they read:
+    a sibling's read of rows being written waits (here one second) and is refused."""
+
+    supports_serializable = True
+    supports_threads = True
+    supports_multiprocess = True
+    reads_wait_for_writers = True
+
+    @pytest.fixture(autouse=True)
+    def _server(self, request: pytest.FixtureRequest) -> None:
+        self._database = request.getfixturevalue("_mariadb")
+
+    def make_uow(self) -> UnitOfWork:
+        self._database.empty()
+        return SqlUnitOfWork(self._database.engine)
+
+    def dispose_uow(self, uow: UnitOfWork) -> None:
+        _dispose(uow, self._database.engine)
+
+    def make_sibling(self, uow: UnitOfWork) -> UnitOfWork:
+        url = sa.make_url(_url(uow)).update_query_dict(
+            {"init_command": "SET SESSION innodb_lock_wait_timeout = 1"}
+        )
+        return SqlUnitOfWork(url.render_as_string(hide_password=False))
+
+    def process_factory(self, uow: UnitOfWork) -> Callable[[], UnitOfWork]:
+        return functools.partial(SqlUnitOfWork, _url(uow))
+
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+        return _reopen(uow)
+
+
+class _Portable:
+    """A database of the PostgreSQL test server run on the portable path of the dialect table (as an
+    unknown database would be): no triggers, rows added by reading first, records read in keyset pages."""
+
+    def __init__(self, server_url: str) -> None:
+        url = sa.make_url(server_url)
+        with sa.create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.exec_driver_sql("DROP DATABASE IF EXISTS portable")
+            conn.exec_driver_sql("CREATE DATABASE portable")
+        self.url = url.set(database="portable")
+        self.engine = sa.create_engine(self.url, pool_size=20, max_overflow=0).execution_options(
+            volunteer_core_dialect="portable"
+        )
+        create_schema(self.engine)
+        reflected = sa.MetaData()
+        reflected.reflect(self.engine)
+        self.tables = [t for t in reversed(reflected.sorted_tables) if t.name != "schema_version"]
+        with self.engine.connect() as conn:
+            triggers = conn.exec_driver_sql("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal").scalar()
+        assert triggers == 0, "the portable path installs no trigger"
+
+    def empty(self) -> None:
+        with self.engine.begin() as conn:
+            for table in self.tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+def _portable(postgres_url: str) -> Iterator[_Portable]:
+    database = _Portable(postgres_url)
+    yield database
+    database.engine.dispose()
+
+
+class TestPortableContract(UnitOfWorkContract):
+    """The portable path (a database the storage does not know) on a real server: the port's own checks
+    hold every promise of the contract without the database's triggers."""
+
+    supports_serializable = True
+    supports_threads = True
+
+    @pytest.fixture(autouse=True)
+    def _server(self, _portable: _Portable) -> None:
+        self._database = _portable
+
+    def make_uow(self) -> UnitOfWork:
+        self._database.empty()
+        return SqlUnitOfWork(self._database.engine)
+
+    def dispose_uow(self, uow: UnitOfWork) -> None:
+        _dispose(uow, self._database.engine)
+
+    def make_sibling(self, uow: UnitOfWork) -> UnitOfWork:
+        assert isinstance(uow, SqlUnitOfWork)
+        return SqlUnitOfWork(uow.engine)
+
+    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
+        assert isinstance(uow, SqlUnitOfWork)
+        return SqlUnitOfWork(uow.engine)

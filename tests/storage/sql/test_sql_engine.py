@@ -39,7 +39,9 @@ def test_urls_and_engines(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert SqlUnitOfWork("postgresql://someone@localhost/db").engine.dialect.driver == "psycopg"
-    for bad in ("not a url", "mysql://localhost/db"):
+    assert SqlUnitOfWork("mysql://someone@localhost/db").engine.dialect.driver == "pymysql"
+    assert SqlUnitOfWork("mariadb://someone@localhost/db").engine.dialect.driver == "pymysql"
+    for bad in ("not a url", "nosuchdb://localhost/db"):
         with pytest.raises(InvalidInput):
             SqlUnitOfWork(bad)
     with pytest.raises(InvalidInput):

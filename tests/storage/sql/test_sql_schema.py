@@ -52,7 +52,9 @@ def test_a_database_without_the_schema_is_refused(blank_sql_url: str) -> None:
 
 
 def _raw_insert(engine: sa.Engine, table: str, **values: Any) -> None:
-    quote = engine.dialect.identifier_preparer.quote_identifier  # "on" is reserved: quoted as the database does
+    quote = (
+        engine.dialect.identifier_preparer.quote_identifier
+    )  # "on" is reserved: quoted as the database does
     names = ", ".join(quote(k) for k in values)
     marks = ", ".join(f":{k}" for k in values)
     with engine.connect() as conn:

@@ -1,5 +1,6 @@
 """SQL storage of :mod:`volunteer_core.ports` on SQLAlchemy 2 Core: SQLite (a file — the embedded
-default) and PostgreSQL (psycopg 3). Needs the extra ``volunteer-core[sql]``.
+default), PostgreSQL (psycopg 3), MySQL and MariaDB (PyMySQL), and any other SQLAlchemy dialect on a
+portable path (:data:`DIALECTS`, :func:`dialect_of`). Needs the extra ``volunteer-core[sql]``.
 
 * :func:`create_schema` creates the tables — primary and foreign keys, CHECKs, UNIQUE idempotency keys,
   an index for every query, the ledger's triggers — and records the schema version
@@ -10,7 +11,8 @@ default) and PostgreSQL (psycopg 3). Needs the extra ``volunteer-core[sql]``.
 * :class:`SqlUnitOfWork` implements the unit of work, one repository per row of the table of aggregates
   and the locks, with the semantics of :mod:`volunteer_core.ports` (and of the reference,
   :mod:`volunteer_core.storage.memory`); the organisation tree's ``subtree`` is one recursive query.
-* The ledger holds in the database too, whoever writes to it: triggers on SQLite and PostgreSQL refuse an
+* The ledger holds in the database too, whoever writes to it: triggers on SQLite, PostgreSQL, MySQL and
+  MariaDB refuse an
   ``UPDATE`` of a record's booked columns or of a decided record, any ``DELETE``, a record added or
   decided in a locked (branch, year) and a reversal that does not mirror its original; the storage turns
   such a refusal into the ``RuleViolation`` the use-cases raise (``ledger.append_only``,
@@ -23,7 +25,8 @@ first included: the retry then sees it), a constraint ``InvalidInput`` naming th
 refusal ``RuleViolation``, anything else ``StorageError``.
 
 Transactions: ``BEGIN IMMEDIATE`` on SQLite (WAL, busy timeout 15 s — ``?timeout=SECONDS`` in the URL
-sets another), ``SERIALIZABLE`` on PostgreSQL. Share one engine between the units of work of a process
+sets another), ``SERIALIZABLE`` on PostgreSQL, MySQL and MariaDB (where reads lock what they read: a
+reader waits for a writer of the same rows). Share one engine between the units of work of a process
 (``SqlUnitOfWork(engine)``, or ``uow.engine``): one unit of work per thread, each transaction on its own
 pooled connection.
 
@@ -44,7 +47,18 @@ Traceback (most recent call last):
 volunteer_core.errors.InvalidInput: input.reference @ branch_id: ...
 """
 
+from volunteer_core.storage.sql._dialects import DIALECTS, Dialect, UnknownDialectWarning, dialect_of
+from volunteer_core.storage.sql._maintenance import empty_test_database
 from volunteer_core.storage.sql._migrate import SCHEMA_VERSION, create_schema
 from volunteer_core.storage.sql._uow import SqlUnitOfWork
 
-__all__ = ["SCHEMA_VERSION", "SqlUnitOfWork", "create_schema"]
+__all__ = [
+    "DIALECTS",
+    "SCHEMA_VERSION",
+    "Dialect",
+    "SqlUnitOfWork",
+    "UnknownDialectWarning",
+    "create_schema",
+    "dialect_of",
+    "empty_test_database",
+]

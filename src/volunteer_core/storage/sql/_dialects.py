@@ -214,7 +214,9 @@ def mysql_ddl(conn: sa.Connection) -> Iterator[None]:
             "另一个进程正在建表，请重试；another process is creating the schema: retry create_schema"
         )
     mode = conn.exec_driver_sql("SELECT @@SESSION.sql_mode").scalar()
-    conn.exec_driver_sql("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'ANSI_QUOTES')")
+    conn.exec_driver_sql(
+        "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'ANSI_QUOTES')"
+    )
     try:
         yield
     finally:

@@ -99,6 +99,13 @@ def resolve_engine(url_or_engine: EngineLike) -> sa.Engine:
         with db_errors("open the database"):
             try:
                 engine = sa.create_engine(url, **options)
+            except sa.exc.NoSuchModuleError:
+                raise InvalidInput(
+                    "url_or_engine",
+                    url.render_as_string(hide_password=True),
+                    message_en=f"no SQLAlchemy dialect {url.drivername!r} is installed",
+                    message_zh=f"未安装 SQLAlchemy 方言 {url.drivername!r}",
+                ) from None
             except ImportError as err:  # the driver is not installed
                 raise StorageError(
                     f"数据库驱动未安装；the database driver is not installed ({err}): "

@@ -60,7 +60,7 @@ _MYSQL_INTEGRITY = frozenset({1644, 4025, 3819})
 _PORTABLE_CONFLICT_TEXT = ("deadlock", "serializ", "could not serialize", "lock wait timeout", "lock timeout")
 
 
-def _mysql_errno(orig: BaseException) -> int | None:
+def _mysql_errno(orig: BaseException | None) -> int | None:
     """The error number of a MySQL-protocol driver's error (PyMySQL, mysqlclient), else None."""
     args = getattr(orig, "args", ())
     if args and isinstance(args[0], int) and type(orig).__module__.split(".")[0] in ("pymysql", "MySQLdb"):
@@ -215,7 +215,9 @@ _MYSQL_NAMED = {
     "foreign_key": re.compile(r"\([`'\"]?\w+[`'\"]?\.[`'\"]?(\w+)[`'\"]?, CONSTRAINT [`'\"]?(\w+)"),
     "not_null": re.compile(r"Column '(\w+)' cannot be null"),
 }
-_STATEMENT_TABLE = re.compile(r"^\s*(?:INSERT\s+(?:IGNORE\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[`'\"]?(\w+)", re.I)
+_STATEMENT_TABLE = re.compile(
+    r"^\s*(?:INSERT\s+(?:IGNORE\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[`'\"]?(\w+)", re.I
+)
 
 
 def _mysql_integrity(err: sa.exc.IntegrityError, errno: int) -> IntegrityInfo:
@@ -230,8 +232,8 @@ def _mysql_integrity(err: sa.exc.IntegrityError, errno: int) -> IntegrityInfo:
                 return IntegrityInfo("check", groups[1] if len(groups) > 1 else table, groups[0])
         return IntegrityInfo("check", table)
     kind = _MYSQL_KINDS.get(errno, "unknown")
-    pattern = _MYSQL_NAMED.get(kind)
-    match = pattern.search(text) if pattern is not None else None
+    named = _MYSQL_NAMED.get(kind)
+    match = named.search(text) if named is not None else None
     if match is None:
         return IntegrityInfo(kind, table)
     if kind == "unique":

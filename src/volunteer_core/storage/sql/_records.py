@@ -178,7 +178,9 @@ class Records(Repo[ServiceRecord], RecordRepository):
                 within_year(r.c.on),
                 sa.or_(
                     r.c.on > sa.bindparam("after_on", type_=sa.Date),
-                    sa.and_(r.c.on == sa.bindparam("after_on", type_=sa.Date), r.c.id > sa.bindparam("after_id")),
+                    sa.and_(
+                        r.c.on == sa.bindparam("after_on", type_=sa.Date), r.c.id > sa.bindparam("after_id")
+                    ),
                 ),
             ),
             by_on_then_id,

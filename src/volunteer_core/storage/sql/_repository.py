@@ -253,7 +253,9 @@ class Repo(Generic[T]):
                 and self.keys is not None
                 and self.keys.table is not self.spec.table
             )
-            needed = tx.aborts_on_error or bool(self.spec.children) or naming_itself is not None or separate_key
+            needed = (
+                tx.aborts_on_error or bool(self.spec.children) or naming_itself is not None or separate_key
+            )
             savepoint = conn.begin_nested() if needed else None
             try:
                 statements(conn)

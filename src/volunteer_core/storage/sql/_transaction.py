@@ -46,7 +46,11 @@ class Transaction:
         except sa.exc.SQLAlchemyError as err:
             translated = translate(err, action)
             if isinstance(translated, ConcurrencyConflict):
+                # a lost race: roll back at once, so that the winner is not kept waiting for our locks
+                # (InnoDB keeps them after a lock wait timeout; a unit of work may stay open a while)
                 self.doomed = translated
+                with suppress(sa.exc.SQLAlchemyError):
+                    self.conn.rollback()
             raise translated from err
 
     def finish(self, *, commit: bool) -> None:

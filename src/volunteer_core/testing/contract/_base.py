@@ -240,6 +240,11 @@ class ContractBase:
     supports_multiprocess: ClassVar[bool] = False
     #: Durable storage (derived: True when reopen is overridden).
     supports_reopen: ClassVar[bool] = False
+    #: Not a capability but a declared behaviour: a read of rows another unit of work is writing waits
+    #: for its commit and may be refused with ConcurrencyConflict (lock-based serializability: MySQL and
+    #: MariaDB's InnoDB) instead of reading the last committed state at once. The isolation tests then
+    #: accept the refusal; seeing an uncommitted write still fails them.
+    reads_wait_for_writers: ClassVar[bool] = False
 
     _created: list[UnitOfWork]
     _siblings_derived: ClassVar[bool] = False

@@ -301,7 +301,9 @@ class TreeContract(ContractBase):
 
     def test_siblings_concurrent_moves_never_close_a_cycle(self, tree: UnitOfWork) -> None:
         """``t-a`` moved under ``t-b`` and, concurrently, ``t-b`` under ``t-a``: each alone is no cycle,
-        together they are — not both may commit."""
+        together they are — not both may commit. The second is refused as a lost race
+        (ConcurrencyConflict) or, by a storage whose reads see the first's commit (a locking read),
+        as the cycle it would close (``input.cycle``)."""
         self._require("supports_serializable")
         other = self._sibling(tree)
         committed = 0
@@ -315,6 +317,8 @@ class TreeContract(ContractBase):
                     committed += 1
                 except ConcurrencyConflict:
                     pass
+                except InvalidInput as refused:
+                    assert refused.code == "input.cycle", refused
         assert committed <= 1, "two moves that together close a cycle both committed"
         with tree:
             parents = {o.id: o.parent_id for o in tree.organisations.list()}
