@@ -177,13 +177,13 @@ def temporary_mariadb(
         if process is None:
             text = log.read_text(errors="replace") if log.exists() else ""
             raise RuntimeError(f"mariadbd did not start:\n{text}")
-        with contextlib.closing(pymysql.connect(unix_socket=str(sock), user="root", autocommit=True)) as conn:
-            with conn.cursor() as cursor:
-                cursor.execute("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''")
-                cursor.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION")
-                cursor.execute(
-                    f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
-                )
+        with (
+            contextlib.closing(pymysql.connect(unix_socket=str(sock), user="root", autocommit=True)) as conn,
+            conn.cursor() as cursor,
+        ):
+            cursor.execute("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''")
+            cursor.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION")
+            cursor.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
         yield f"mysql+pymysql://root@127.0.0.1:{port}/{database}?charset=utf8mb4"
     finally:
         if process is not None:

@@ -52,4 +52,5 @@ def test_the_command_runs_the_contract_on_a_hosts_database(
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = done.stdout.strip().splitlines()[-1]
-    assert " passed" in summary and "failed" not in summary, summary
+    assert " passed" in summary, summary
+    assert "failed" not in summary, summary

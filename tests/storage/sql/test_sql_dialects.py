@@ -14,7 +14,7 @@ from sqlalchemy.engine.default import DefaultDialect
 from volunteer_core import Branch, Member
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput
 from volunteer_core.storage.sql import SqlUnitOfWork
-from volunteer_core.storage.sql._dialects import DIALECTS, UnknownDialectWarning, _WARNED, dialect_of
+from volunteer_core.storage.sql._dialects import _WARNED, DIALECTS, UnknownDialectWarning, dialect_of
 from volunteer_core.storage.sql._errors import is_conflict
 
 
@@ -162,8 +162,7 @@ def test_a_deadlock_is_a_conflict_on_mariadb(maria: SqlUnitOfWork) -> None:
     try:
         with maria:
             maria.branches.update(attrs.evolve(maria.branches.get("b1"), name="一支部"))
-            with waiting:
-                with pytest.raises(ConcurrencyConflict):
-                    waiting.branches.get("b1")
+            with waiting, pytest.raises(ConcurrencyConflict):
+                waiting.branches.get("b1")
     finally:
         waiting.engine.dispose()

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import pickle
 import queue
@@ -133,11 +134,8 @@ class ConcurrencyContract(ContractBase):
                         check(other)
             else:  # each read in a transaction of its own: a read that waited in vain is refused
                 for check in checks:
-                    with other:
-                        try:
-                            check(other)
-                        except ConcurrencyConflict:
-                            pass
+                    with other, contextlib.suppress(ConcurrencyConflict):
+                        check(other)
             seeded.commit()
         with other:
             assert other.branches.get("new-1").id == "new-1", "committed data is visible to other units"
