@@ -221,7 +221,7 @@ def make_uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callabl
 
     url = _fresh_sql(kind, request, tmp_path)
     if kind in ("postgresql", "mariadb"):
-        engine = request.getfixturevalue(f"_{kind}").engine
+        engine = request.getfixturevalue("_mariadb" if kind == "mariadb" else "_postgres").engine
         yield lambda: SqlUnitOfWork(engine)
         return
     shared = SqlUnitOfWork(url).engine
