@@ -53,6 +53,7 @@ pytest: $(STAMP_DEV) postgres
 bench: $(STAMP_BENCH)
 	$(BIN)/python bench/bench_core.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_sql.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_partitions.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_latency.py $(BENCH_ARGS)
 
