@@ -5,8 +5,8 @@ One synthetic year (``--members``; ``volunteer_core.synthetic``, seed 11, 50 mem
 a member) is stored in a PostgreSQL server that this script starts itself, in one schema per layout: the
 unpartitioned one and ``create_schema(..., partitions=P)`` for each ``--partitions`` (the year loaded once
 with bulk INSERTs of the storage's own rows — ``bench_sql.load`` — then copied schema to schema with
-``INSERT … SELECT``, the ledger's triggers firing; ``VACUUM ANALYZE``; none of it timed). The server runs
-without parallel query (``max_parallel_workers_per_gather=0``): every number is one core's. For each
+``INSERT … SELECT``, the ledger's triggers firing; ``VACUUM ANALYZE``; none of it timed). The layouts are
+measured in turns, run after run. The server runs without parallel query (``max_parallel_workers_per_gather=0``): every number is one core's. For each
 layout, median of ``--runs``:
 
 * **totals**: ``SqlUnitOfWork.member_year_totals`` — the pushdown's three statements over the whole year;
@@ -14,10 +14,12 @@ layout, median of ``--runs``:
   aggregation (what ``member_year_totals`` switches on): the actual time of each partition's aggregate —
   the slowest and the mean, in ms — the records of a partition and the µs a record (what one core of a
   Citus worker spends on a shard of the same size);
-* **shards** (``--shards``, on the last layout): ``services.evaluate_year(uow, year, shard=(k, n))`` for
-  every ``k`` — the median over the shards, in seconds, and the judging alone (that time less the
-  totals': the members of the shard judged in Python), in µs a judged member; ``n = 1`` is the whole
-  year.
+* **shards** (``--shards``, on the last layout), the median over the shards ``k`` of ``n`` (``n = 1``: the
+  whole year): the **task**, ``services.evaluate_year(uow, year, shard=(k, n))`` on the database — today
+  the whole year's totals, then the shard's members judged — taken in turns with the **totals** alone;
+  and the **judging** alone, in memory: ``compliance.evaluate_year_totals`` over the shard's members and
+  their totals (read once), in seconds and µs a judged member. The merge of the shards' reports
+  (``YearReport.merge``) is asserted equal to the whole year's.
 
 Run: ``.venv/bin/python bench/bench_partitions.py [--members 20000] [--partitions 4 8] [--shards 4 8]
 [--runs 3] [--quick]``. Tables are printed; the results are written with
@@ -35,10 +37,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from _common import median_seconds, print_table, write_json
+from _common import interleaved_medians, median_seconds, print_table, write_json
 from bench_sql import load
 
-from volunteer_core import services
+from volunteer_core import compliance, services
 from volunteer_core.storage.sql import (
     SqlUnitOfWork,
     _totals,  # the pushdown's statements, for EXPLAIN
@@ -96,61 +98,103 @@ def _partition_times(engine: sa.Engine) -> list[tuple[float, int]]:
     return [(float(c["Actual Total Time"]), int(c["Plans"][0]["Actual Rows"])) for c in children]
 
 
-def bench_layout(url: str, schema: str, partitions: int | None, members: int, runs: int) -> dict[str, Any]:
-    engine = _engine(url, schema)
-    uow = SqlUnitOfWork(engine)
+def bench_layouts(url: str, layouts: list[int | None], members: int, runs: int) -> list[dict[str, Any]]:
+    """Totals and the per-partition aggregate of every layout, the layouts taken in turns run after run
+    (a slow spell of this shared machine falls on all of them)."""
+    engines = {p: _engine(url, _schema_of(p)) for p in layouts}
+    uows = {p: SqlUnitOfWork(engine) for p, engine in engines.items()}
 
-    def totals() -> None:
+    def totals(uow: SqlUnitOfWork) -> None:
         with uow:
             uow.member_year_totals(YEAR)
 
-    seconds = median_seconds(totals, runs)
-    times = [_partition_times(engine) for _ in range(runs)]
-    slowest = statistics.median(max(ms for ms, _ in t) for t in times)
-    mean = statistics.median(statistics.fmean(ms for ms, _ in t) for t in times)
-    records = statistics.fmean(rows for _, rows in times[0])
-    engine.dispose()
-    return {
-        "layout": "unpartitioned" if partitions is None else f"{partitions} partitions",
-        "members": members,
-        "totals_seconds": round(seconds, 3),
-        "partition_ms_max": round(slowest, 1),
-        "partition_ms_mean": round(mean, 1),
-        "records_a_partition": round(records),
-        "us_a_record": round(mean * 1000 / records, 3),
-    }
+    seconds = interleaved_medians({str(p): functools.partial(totals, uow) for p, uow in uows.items()}, runs)
+    times: dict[int | None, list[list[tuple[float, int]]]] = {p: [] for p in layouts}
+    for _ in range(runs):
+        for p, engine in engines.items():
+            times[p].append(_partition_times(engine))
+    rows = []
+    for p in layouts:
+        slowest = statistics.median(max(ms for ms, _ in t) for t in times[p])
+        mean = statistics.median(statistics.fmean(ms for ms, _ in t) for t in times[p])
+        records = statistics.fmean(n for _, n in times[p][0])
+        rows.append(
+            {
+                "layout": "unpartitioned" if p is None else f"{p} partitions",
+                "members": members,
+                "totals_seconds": round(seconds[str(p)], 3),
+                "partition_ms_max": round(slowest, 1),
+                "partition_ms_mean": round(mean, 1),
+                "records_a_partition": round(records),
+                "us_a_record": round(mean * 1000 / records, 3),
+            }
+        )
+    for engine in engines.values():
+        engine.dispose()
+    return rows
 
 
-def _evaluate(uow: SqlUnitOfWork, shard: tuple[int, int]) -> None:
-    services.evaluate_year(uow, YEAR, shard=shard)
+def _schema_of(partitions: int | None) -> str:
+    return "public" if partitions is None else f"p{partitions}"
 
 
-def bench_shards(url: str, schema: str, shards: list[int], members: int, runs: int) -> list[dict[str, Any]]:
+def bench_shards(url: str, schema: str, shards: list[int], runs: int) -> list[dict[str, Any]]:
+    """Per shard: ``services.evaluate_year(uow, year, shard=(k, n))`` on the database (what a task costs
+    today: the whole year's totals, then its members judged), taken in turns with the totals alone; and
+    the judging alone, in memory — ``compliance.evaluate_year_totals`` over the shard's members and
+    totals, read once — whose merge is asserted equal to the whole year's report."""
     engine = _engine(url, schema)
     uow = SqlUnitOfWork(engine)
+    with uow:
+        totals = uow.member_year_totals(YEAR)
+        people = uow.members.list()
+        common: dict[str, Any] = {
+            "teams": uow.teams.list(),
+            "activities": uow.activities.in_year(YEAR),
+            "pairings": uow.pairings.list(),
+            "plans": [p for p in uow.plans.list() if p.year == YEAR],
+            "reports": [r for r in uow.reports.list() if r.year == YEAR],
+            "branches": uow.branches.list(),
+            "organisations": uow.organisations.list(),
+        }
+    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    every = frozenset(
+        m.branch_id for m in people if m.joined_on <= last and (m.left_on is None or m.left_on >= first)
+    )
 
-    def totals() -> None:
+    def judge(k: int, n: int) -> compliance.YearReport:
+        return compliance.evaluate_year_totals(
+            YEAR,
+            members=[m for m in people if compliance.shard_of(m.id, n) == k],
+            totals=[t for m, t in totals.items() if compliance.shard_of(m, n) == k],
+            every_branch_id=every,
+            **common,
+        )
+
+    def task(k: int, n: int) -> None:
+        services.evaluate_year(uow, YEAR, shard=(k, n))
+
+    def whole_totals() -> None:
         with uow:
             uow.member_year_totals(YEAR)
 
-    base = median_seconds(totals, runs)
+    whole = judge(0, 1)
     rows = []
     for n in [1, *shards]:
-        per_shard = []
-        judged = []
-        for k in range(n):
-            per_shard.append(median_seconds(functools.partial(_evaluate, uow, (k, n)), runs))
-            judged.append(len(services.evaluate_year(uow, YEAR, shard=(k, n)).members))
-        shard_seconds = statistics.median(per_shard)
-        judging = max(0.0, shard_seconds - base)
+        assert n == 1 or compliance.YearReport.merge([judge(k, n) for k in range(n)]) == whole
+        judging = [median_seconds(functools.partial(judge, k, n), runs) for k in range(n)]
+        turns = interleaved_medians(
+            {"totals": whole_totals, **{str(k): functools.partial(task, k, n) for k in range(n)}}, runs
+        )
+        judged = statistics.fmean(len(judge(k, n).members) for k in range(n))
         rows.append(
             {
                 "shards": n,
-                "members_a_shard": round(statistics.fmean(judged)),
-                "shard_seconds": round(shard_seconds, 3),
-                "totals_seconds": round(base, 3),
-                "judging_seconds": round(judging, 3),
-                "us_a_judged_member": round(judging * 1e6 / statistics.fmean(judged), 1),
+                "members_a_shard": round(judged),
+                "task_seconds": round(statistics.median(turns[str(k)] for k in range(n)), 3),
+                "totals_seconds": round(turns["totals"], 3),
+                "judging_seconds": round(statistics.median(judging), 3),
+                "us_a_judged_member": round(statistics.median(judging) * 1e6 / judged, 1),
             }
         )
     engine.dispose()
@@ -191,9 +235,9 @@ def main() -> None:
             print(f"copied into {partitions} partitions in {time.perf_counter() - started:.0f} s")
             engine.dispose()
         plain.dispose()
-        rows = [bench_layout(url, "public" if p is None else f"p{p}", p, members, runs) for p in layouts]
+        rows = bench_layouts(url, layouts, members, runs)
         last = layouts[-1]
-        shard_rows = bench_shards(url, "public" if last is None else f"p{last}", args.shards, members, runs)
+        shard_rows = bench_shards(url, _schema_of(last), args.shards, runs)
     print_table(
         f"The pushdown on PostgreSQL {version}, one core (no parallel query): {members:,} members, "
         f"{records:,} records; median of {runs} runs",
@@ -209,12 +253,13 @@ def main() -> None:
     )
     print_table(
         f"services.evaluate_year(uow, {YEAR}, shard=(k, n)) on the "
-        f"{'unpartitioned' if last is None else f'{last}-partition'} schema: median over the shards, "
-        f"seconds (judging = the shard's time less the totals')",
+        f"{'unpartitioned' if last is None else f'{last}-partition'} schema, median over the shards, "
+        "seconds (task: the whole call; totals: the whole year's, alone; judging: the shard's members "
+        "judged in memory from their totals)",
         [
             "shards",
             "members_a_shard",
-            "shard_seconds",
+            "task_seconds",
             "totals_seconds",
             "judging_seconds",
             "us_a_judged_member",
