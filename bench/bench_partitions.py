@@ -18,7 +18,9 @@ layout, median of ``--runs``:
   whole year): the **task**, ``services.evaluate_year(uow, year, shard=(k, n))`` on the database — today
   the whole year's totals, then the shard's members judged — taken in turns with the **totals** alone;
   and the **judging** alone, in memory: ``compliance.evaluate_year_totals`` over the shard's members and
-  their totals (read once), in seconds and µs a judged member. The merge of the shards' reports
+  their totals (read once), in seconds; the **shared** part of it, what a shard with no member judges
+  (the master data's rules: teams, activities, pairings, branches' deadlines, judged by every shard); and
+  the µs a judged member (judging less shared). The merge of the shards' reports
   (``YearReport.merge``) is asserted equal to the whole year's.
 
 Run: ``.venv/bin/python bench/bench_partitions.py [--members 20000] [--partitions 4 8] [--shards 4 8]
@@ -178,7 +180,11 @@ def bench_shards(url: str, schema: str, shards: list[int], runs: int) -> list[di
         with uow:
             uow.member_year_totals(YEAR)
 
+    def shared_only() -> None:  # what every shard judges whatever its members: the master data's rules
+        compliance.evaluate_year_totals(YEAR, members=[], totals=[], every_branch_id=every, **common)
+
     whole = judge(0, 1)
+    shared = median_seconds(shared_only, runs)
     rows = []
     for n in [1, *shards]:
         assert n == 1 or compliance.YearReport.merge([judge(k, n) for k in range(n)]) == whole
@@ -194,7 +200,8 @@ def bench_shards(url: str, schema: str, shards: list[int], runs: int) -> list[di
                 "task_seconds": round(statistics.median(turns[str(k)] for k in range(n)), 3),
                 "totals_seconds": round(turns["totals"], 3),
                 "judging_seconds": round(statistics.median(judging), 3),
-                "us_a_judged_member": round(statistics.median(judging) * 1e6 / judged, 1),
+                "shared_seconds": round(shared, 3),
+                "us_a_judged_member": round(max(0.0, statistics.median(judging) - shared) * 1e6 / judged, 1),
             }
         )
     engine.dispose()
@@ -255,13 +262,15 @@ def main() -> None:
         f"services.evaluate_year(uow, {YEAR}, shard=(k, n)) on the "
         f"{'unpartitioned' if last is None else f'{last}-partition'} schema, median over the shards, "
         "seconds (task: the whole call; totals: the whole year's, alone; judging: the shard's members "
-        "judged in memory from their totals)",
+        "judged in memory from their totals; shared: what every shard judges with no member — the master "
+        "data's rules; µs a judged member: judging less shared)",
         [
             "shards",
             "members_a_shard",
             "task_seconds",
             "totals_seconds",
             "judging_seconds",
+            "shared_seconds",
             "us_a_judged_member",
         ],
         shard_rows,
