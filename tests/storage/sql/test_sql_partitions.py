@@ -14,6 +14,7 @@ import functools
 import json
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 import test_sql_ledger_integrity as ledger
 from sql_support import ACTIVITY, BRANCH, MEMBER, RECORD
 
+from volunteer_core.compliance import shard_of
 from volunteer_core.errors import InvalidInput, RuleViolation
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
@@ -320,3 +322,29 @@ def test_the_pushdown_aggregates_partition_by_partition(partitioned_pg_url: str,
             pass
         assert conn.exec_driver_sql("SHOW enable_partitionwise_aggregate").scalar() == "off"  # restored
     engine.dispose()
+
+
+# -- the shard of a member in SQL (docs/national-scale.md) ----------------------------------------------
+
+
+def _documented_shard_function() -> str:
+    """The ``CREATE FUNCTION volunteer_shard_of`` block of docs/national-scale.md."""
+    page = (Path(__file__).resolve().parents[3] / "docs" / "national-scale.md").read_text(encoding="utf-8")
+    start = page.index("CREATE FUNCTION volunteer_shard_of")
+    return page[start : page.index("$$;", start) + 2]
+
+
+def test_the_documented_sql_shard_of_a_member_is_compliance_shard_of(pg_engine: sa.Engine) -> None:
+    ids = ["m1", "m2", "", "党员-张三", "0", "b" * 300, "🙂", *(f"m{k:05d}" for k in range(400))]
+    counts = [1, 2, 3, 4, 7, 8, 64, 1000, 2**31 - 1]
+    with pg_engine.connect() as conn:
+        conn.exec_driver_sql(_documented_shard_function(), execution_options={"no_parameters": True})
+        found = conn.execute(
+            sa.text(
+                "SELECT m, n, volunteer_shard_of(m, n) FROM unnest(CAST(:ids AS text[])) AS m, unnest(CAST(:counts AS integer[])) AS n"
+            ),
+            {"ids": ids, "counts": counts},
+        ).all()
+        conn.rollback()  # the function is not kept
+    assert len(found) == len(ids) * len(counts)
+    assert [(m, n, shard) for m, n, shard in found] == [(m, n, shard_of(m, n)) for m, n, _ in found]
