@@ -57,6 +57,7 @@ pytest: $(STAMP_DEV) postgres mariadb
 bench: $(STAMP_BENCH) postgres mariadb
 	$(BIN)/python bench/bench_core.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_sql.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_partitions.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_latency.py $(BENCH_ARGS)
 

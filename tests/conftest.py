@@ -6,6 +6,12 @@ other's commits). ``sql_url`` gives the URL of a fresh SQL storage (``sqlite``, 
 tests that need other processes; ``sql_uow`` a unit of work on it, ``pg_engine`` the engine of the
 PostgreSQL test database, emptied.
 
+The partitioned layout (``create_schema(..., partitions=N)``): ``partitioned_pg_url`` gives a second
+database of the server laid out in :data:`PG_PARTITIONS` partitions, emptied (``tests/storage/sql/
+test_sql_partitions.py`` runs the contract and the ledger's tests on it); ``VOLUNTEER_CORE_PG_PARTITIONS=N``
+lays the PostgreSQL test database itself out in ``N`` partitions, so that every PostgreSQL test runs on
+the partitioned layout.
+
 The PostgreSQL server comes from Debian's binaries (``initdb`` and ``pg_ctl`` on the PATH or under
 ``/usr/lib/postgresql/*/bin``), runs as an unprivileged user in a temporary directory on a free port of
 127.0.0.1 and is stopped at the end. Without the binaries the PostgreSQL tests fail — unless
@@ -40,6 +46,9 @@ pytest.register_assert_rewrite("volunteer_core.testing.contract")
 
 SKIP_POSTGRES_ENV = "VOLUNTEER_CORE_SKIP_POSTGRES"
 SKIP_MARIADB_ENV = "VOLUNTEER_CORE_SKIP_MARIADB"
+PARTITIONS_ENV = "VOLUNTEER_CORE_PG_PARTITIONS"
+#: The partitions of the partitioned PostgreSQL database (``partitioned_pg_url``).
+PG_PARTITIONS = 4
 STORAGES = ("memory", "sqlite", "postgresql", "mariadb")
 SQL_STORAGES = ("sqlite", "postgresql", "mariadb")
 MIGRATED_STORAGES = ("sqlite", "postgresql")
@@ -110,9 +119,10 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _Postgres:
-    """The test server's database ``volunteer`` with the schema, emptied before each test."""
+    """A database of the test server with the schema (in ``partitions`` partitions, or unpartitioned),
+    emptied before each test."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, partitions: int | None = None) -> None:
         import sqlalchemy as sa
 
         from volunteer_core.storage.sql import create_schema
@@ -122,7 +132,7 @@ class _Postgres:
         with self.engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
-        create_schema(self.engine)
+        create_schema(self.engine, partitions=partitions)
         with self.engine.connect() as conn:
             names = conn.exec_driver_sql(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_version'"
@@ -141,7 +151,8 @@ class _Postgres:
 
 @pytest.fixture(scope="session")
 def _postgres(postgres_url: str) -> Iterator[_Postgres]:
-    database = _Postgres(postgres_url)
+    partitions = os.environ.get(PARTITIONS_ENV)
+    database = _Postgres(postgres_url, int(partitions) if partitions else None)
     yield database
     database.engine.dispose()
 
@@ -196,6 +207,31 @@ def _mariadb(mariadb_url: str) -> Iterator[_MariaDB]:
     database = _MariaDB(mariadb_url)
     yield database
     database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_partitioned(postgres_url: str) -> Iterator[_Postgres]:
+    """The server's second database ``volunteer_partitioned``, laid out in :data:`PG_PARTITIONS` partitions."""
+    import psycopg
+    import sqlalchemy as sa
+
+    url = sa.make_url(postgres_url)
+    name = "volunteer_partitioned"
+    with psycopg.connect(
+        host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+    database = _Postgres(url.set(database=name).render_as_string(hide_password=False), PG_PARTITIONS)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def partitioned_pg_url(_postgres_partitioned: _Postgres) -> str:
+    """The URL of the partitioned PostgreSQL database (:data:`PG_PARTITIONS` partitions), emptied."""
+    _postgres_partitioned.empty()
+    return _postgres_partitioned.url
 
 
 def _fresh_sql(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:

@@ -19,6 +19,11 @@ The versions:
    nullable, ``wish_claims.supporter_id`` and the CHECK ``ck_wish_claims_claimant``: exactly one of the
    two). PostgreSQL alters the tables in place; SQLite, which cannot alter a CHECK or a NOT NULL, rebuilds
    ``wishes``, ``wish_keys`` and ``wish_claims`` (:func:`_rebuild_on_sqlite`).
+
+The layout is not a version: a PostgreSQL database created with ``partitions=N`` (``_partitions.py``)
+has the same tables and columns, ``members`` and ``records`` hash-partitioned by member, plus the table
+``record_keys``. The layout is read from PostgreSQL's catalogue, not recorded in ``schema_version``: the
+catalogue cannot disagree with the tables.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ from volunteer_core.errors import StorageError
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._dialects import dialect_of, mysql_ddl
 from volunteer_core.storage.sql._engine import EngineLike, resolve_engine, transaction
+from volunteer_core.storage.sql._partitions import (
+    check_layout,
+    check_partitions,
+    create_partitioned,
+    stored_partitions,
+)
 from volunteer_core.storage.sql._triggers import install_ledger_triggers
 
 __all__ = ["SCHEMA_VERSION", "check_version", "create_schema"]
@@ -240,7 +251,7 @@ def _to_2(conn: sa.Connection) -> None:
 _STEPS: dict[int, Callable[[sa.Connection], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
 
 
-def create_schema(url_or_engine: EngineLike) -> sa.Engine:
+def create_schema(url_or_engine: EngineLike, *, partitions: int | None = None) -> sa.Engine:
     """Create the tables, constraints, indexes and triggers of a new database, or migrate an existing
     database in place to this code's :data:`SCHEMA_VERSION`; return the engine used.
 
@@ -252,34 +263,47 @@ def create_schema(url_or_engine: EngineLike) -> sa.Engine:
     code's is refused with ``StorageError`` and left untouched. Everything happens in one transaction: a
     step that fails leaves the database as it was.
 
+    ``partitions=N`` (PostgreSQL only, 2 ≤ N ≤ 1024) lays a new database out hash-partitioned by member:
+    ``members`` and ``records`` in ``N`` partitions each, the shape a distributed PostgreSQL spreads
+    over its workers (``_partitions.py``; docs/national-scale.md). ``InvalidInput`` at ``partitions``
+    for another database (SQLite), a number out of range, or an existing database laid out otherwise
+    (it is never re-partitioned); ``None`` keeps an existing database's layout and creates a new one
+    unpartitioned.
+
     >>> engine = create_schema("sqlite://")
     >>> engine is create_schema(engine)
     True
     """
     engine = resolve_engine(url_or_engine)
     family = dialect_of(engine).family
+    wanted = check_partitions(partitions, family)
     with transaction(engine, "create or migrate the schema") as conn:
         if family == "postgresql":
             # serialise concurrent create_schema calls on one database
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7212026)"))
         if family == "mysql":
             with mysql_ddl(conn):
-                _create_or_migrate(conn)
+                _create_or_migrate(conn, wanted)
         else:
-            _create_or_migrate(conn)
+            _create_or_migrate(conn, wanted)
     return engine
 
 
-def _create_or_migrate(conn: sa.Connection) -> None:
-    """Create the schema of a new database, or migrate an older one, inside the caller's transaction."""
+def _create_or_migrate(conn: sa.Connection, wanted: int | None) -> None:
+    """Create the schema of a new database (hash-partitioned in ``wanted`` partitions, when given), or
+    migrate an older one, inside the caller's transaction."""
     stored = _stored_version(conn)
     if stored is not None and stored > SCHEMA_VERSION:
         check_version(stored)
     if stored is None:
-        s.metadata.create_all(conn, checkfirst=True)
-        install_ledger_triggers(conn)
+        if wanted is None:
+            s.metadata.create_all(conn, checkfirst=True)
+            install_ledger_triggers(conn)
+        else:
+            create_partitioned(conn, wanted)
         conn.execute(sa.insert(s.schema_version).values(id=1, version=SCHEMA_VERSION))
         return
+    check_layout(stored_partitions(conn), wanted)
     for version in range(stored + 1, SCHEMA_VERSION + 1):
         _STEPS[version](conn)
     s.metadata.create_all(conn, checkfirst=True)

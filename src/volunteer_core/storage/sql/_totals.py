@@ -22,12 +22,21 @@ Restricted to some branches (``branch_ids``: an organisation's subtree), each st
 records of those branches' members (``member_id IN (SELECT id FROM members WHERE branch_id IN …)``, the
 index on ``members.branch_id``): the other members' records are never aggregated nor sent.
 
+On PostgreSQL the statements run with partitionwise aggregation and join switched on for their duration
+(:func:`partitionwise`): on the partitioned layout (``_partitions.py``: ``records`` and ``members``
+hash-partitioned alike by member) each partition is aggregated on its own and the results appended —
+the per-member ``GROUP BY`` holds the partition key — and a reversal is looked for in its original's
+member's partition (the ledger's triggers make a reversal mirror its original's member). On an
+unpartitioned schema the settings change nothing.
+
 The result equals :func:`volunteer_core.compliance.member_year_totals` over ``records.in_year`` with every
 stored activity and pairing — the contract suite and ``tests/storage/test_member_year_totals.py`` check it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from typing import Any
@@ -39,7 +48,7 @@ from volunteer_core.compliance import MemberTotals, MisdatedRecord
 from volunteer_core.model.enums import ActivityKind, PairingMode, RecordStatus
 from volunteer_core.storage.sql import _schema as s
 
-__all__ = ["BRANCH_CHUNK", "member_year_totals"]
+__all__ = ["BRANCH_CHUNK", "member_year_totals", "partitionwise"]
 
 _MONTHS = range(1, 13)
 _JOINT = (PairingMode.JOINT_BRANCHES.value, PairingMode.JOINT_DEPARTMENT.value)
@@ -131,10 +140,33 @@ def _statements(scoped: bool) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select
             sessions,
             r.c.reverses.is_(None),
             sa.not_(on_its_date),
-            ~sa.exists().where(reversal.c.reverses == r.c.id),
+            ~sa.exists().where(reversal.c.reverses == r.c.id, reversal.c.member_id == r.c.member_id),
         )
     )
     return per_member, activities, misdated
+
+
+#: The planner's settings :func:`partitionwise` switches on (both off by default in PostgreSQL).
+_PARTITIONWISE = ("enable_partitionwise_aggregate", "enable_partitionwise_join")
+
+
+@contextmanager
+def partitionwise(conn: sa.Connection) -> Iterator[None]:
+    """On PostgreSQL, partitionwise aggregation and join switched on in ``conn``'s transaction for the
+    block (``set_config(…, true)``: ``SET LOCAL``), then set back as they were; elsewhere nothing."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    names = ", ".join(f"current_setting('{name}')" for name in _PARTITIONWISE)
+    before = conn.exec_driver_sql(f"SELECT {names}").one()
+    _settings(conn, dict.fromkeys(_PARTITIONWISE, "on"))
+    yield  # an error ends the transaction, which discards the settings with it
+    _settings(conn, dict(zip(_PARTITIONWISE, before, strict=True)))
+
+
+def _settings(conn: sa.Connection, values: dict[str, str]) -> None:
+    calls = ", ".join(f"set_config('{name}', %(v{i})s, true)" for i, name in enumerate(values))
+    conn.exec_driver_sql(f"SELECT {calls}", {f"v{i}": value for i, value in enumerate(values.values())})
 
 
 #: Branch ids bound to one run of the statements when the totals are restricted to some branches (well
@@ -157,14 +189,15 @@ def member_year_totals(
         **{f"m{k}": first_day(year, k) for k in _MONTHS},
         "m13": date(year + 1, 1, 1) if year < 9999 else date.max,
     }
-    if branch_ids is None:
-        return _run(conn, _statements(False), params)
-    ordered = sorted(branch_ids)
-    totals: dict[str, MemberTotals] = {}
-    for start in range(0, len(ordered), BRANCH_CHUNK):
-        chunk = {**params, "branches": ordered[start : start + BRANCH_CHUNK]}
-        totals.update(_run(conn, _statements(True), chunk))
-    return totals
+    with partitionwise(conn):
+        if branch_ids is None:
+            return _run(conn, _statements(False), params)
+        ordered = sorted(branch_ids)
+        totals: dict[str, MemberTotals] = {}
+        for start in range(0, len(ordered), BRANCH_CHUNK):
+            chunk = {**params, "branches": ordered[start : start + BRANCH_CHUNK]}
+            totals.update(_run(conn, _statements(True), chunk))
+        return totals
 
 
 def _run(
