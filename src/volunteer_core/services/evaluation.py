@@ -239,7 +239,7 @@ def evaluate_in_transaction(
     activities and pairings are judged by every shard alike; ``YearReport.merge`` of the ``n`` reports is
     the whole run's report (docs/scale.md). ``InvalidInput`` (path ``shard``) unless ``n >= 1`` and
     ``0 <= k < n`` are integers. The members are read and filtered here and the totals filtered after the
-    storage computes them: the database-side shard filter comes with the partitioned schema.
+    storage computes them (no shard filter inside the database yet: docs/national-scale.md).
 
     >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
     >>> seen = []
@@ -259,7 +259,7 @@ def evaluate_in_transaction(
             totals = uow.member_year_totals(year, as_of=as_of)
         else:
             totals = uow.member_year_totals(year, as_of=as_of, branch_ids=scope.branch_ids)
-        if scope.shard is not None:  # the database-side shard filter comes with the partitioned schema
+        if scope.shard is not None:  # filtered here: no shard filter inside the database yet
             totals = {m: t for m, t in totals.items() if scope.mine(m)}
         return scope.rooted(
             compliance.evaluate_year_totals(
