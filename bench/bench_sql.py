@@ -200,7 +200,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 members only")
     args = parser.parse_args()
     sizes = [2_000] if args.quick else args.members
-    backends = []
+    versions: dict[str, str] = {}
+    results: list[dict[str, Any]] = []
     for backend in args.backends:
         rows = []
         with _server(backend) as url:
@@ -226,8 +227,10 @@ def main() -> None:
             ],
             rows,
         )
-        backends.append({"backend": backend, "version": version, "results": rows})
-    write_json("sql", {"runs": args.runs, "backends": backends})
+        versions[backend] = version
+        results.extend(rows)
+    # one row per backend and size, each naming its database (bench/summary.py reads "backend")
+    write_json("sql", {"runs": args.runs, "versions": versions, "results": results})
 
 
 if __name__ == "__main__":
