@@ -75,6 +75,11 @@ def machine(document: Mapping[str, Any]) -> str:
     return f"{cores} cores, {' '.join(cpu.split())}{commit}"
 
 
+def seconds(value: object) -> str:
+    """``value`` seconds, or ``?`` when the results file lacks it."""
+    return f"{value:.3f} s" if isinstance(value, int | float) else "?"
+
+
 def row(target: str, measured: str, met: bool | None, document: Mapping[str, Any] | None) -> Row:
     return {
         "target": target,
@@ -97,8 +102,9 @@ def pandas_rows(run_id: str | None) -> list[Row]:
         if "ours_over_pandas" in r:
             by_size[r["members"]] = row(
                 f"{target}, {r['members']:,} members",
-                f"{r['ours_over_pandas']:.2f}× (ours {r['ours_side_by_side_seconds']:.3f} s, "
-                f"pandas {r['pandas_seconds']:.3f} s)",
+                f"{r['ours_over_pandas']:.2f}× "
+                f"(ours {seconds(r.get('ours_side_by_side_seconds', r.get('ours_seconds')))}, "
+                f"pandas {seconds(r.get('pandas_seconds'))})",
                 r["ours_over_pandas"] <= PANDAS_TARGET if r["members"] in PANDAS_SIZES else None,
                 document,
             )
@@ -153,8 +159,8 @@ def sql_rows(run_id: str | None) -> list[Row]:
             rows.append(
                 row(
                     f"{target}, {label}, {r.get('members', 0):,} members",
-                    f"{ratio:.2f}× (pushdown {r.get('pushdown_seconds', 0):.3f} s, "
-                    f"hand-written {r.get('peer_seconds', 0):.3f} s)",
+                    f"{ratio:.2f}× (pushdown {seconds(r.get('pushdown_seconds'))}, "
+                    f"hand-written {seconds(r.get('peer_seconds'))})",
                     ratio <= SQL_TARGET,
                     document,
                 )
@@ -172,13 +178,13 @@ def ingest_rows(run_id: str | None) -> list[Row]:
     rows = []
     for part, how in (("ingest", "records"), ("sweep", "records, batch-size sweep")):
         for r in document.get(part, []):
-            if r.get("storage") != "postgresql" or r.get("batch_size") != INGEST_BATCH:
+            rate = r.get("records_per_second")
+            if r.get("storage") != "postgresql" or r.get("batch_size") != INGEST_BATCH or rate is None:
                 continue
-            rate = r["records_per_second"]
             rows.append(
                 row(
-                    f"{target}, {r['records']:,} {how}",
-                    f"{rate:,} records/s ({r['seconds']} s)",
+                    f"{target}, {r.get('records', 0):,} {how}",
+                    f"{rate:,} records/s ({seconds(r.get('seconds'))})",
                     rate >= INGEST_TARGET,
                     document,
                 )
