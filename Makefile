@@ -53,13 +53,17 @@ mariadb:
 pytest: $(STAMP_DEV) postgres mariadb
 	$(BIN)/python -m pytest -q
 
-# Never part of `make test`: numbers, not pass/fail. Tables on stdout, JSON in bench/results/.
+# Never part of `make test`: numbers, not pass/fail. Tables on stdout, JSON in bench/results/, each file
+# stamped with this run's id; bench/summary.py, last, prints one table of the targets from this run's files.
+bench: export BENCH_RUN_ID := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 bench: $(STAMP_BENCH) postgres mariadb
 	$(BIN)/python bench/bench_core.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_duckdb.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_sql.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_partitions.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_latency.py $(BENCH_ARGS)
+	$(BIN)/python bench/summary.py
 
 # The documentation site (mkdocs.yml) into site/; `make test` builds it too, strictly (tests/docs/test_site.py).
 docs: $(STAMP_DEV)

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: the environment variable naming one run of several benchmarks (``make bench`` sets it): written into
+#: every results file, so that ``bench/summary.py`` tells this run's files from a stale one
+RUN_ID_VARIABLE = "BENCH_RUN_ID"
 
 
 def median_seconds(func: Callable[[], object], runs: int) -> float:
@@ -139,12 +142,14 @@ def machine() -> dict[str, Any]:
 
 
 def write_json(name: str, payload: Mapping[str, Any]) -> Path:
-    """Write ``payload`` with the date and the machine to ``bench/results/<name>.json``; return the path."""
+    """Write ``payload`` with the date, the machine and the run id (``$BENCH_RUN_ID``, ``None`` when unset)
+    to ``bench/results/<name>.json``; return the path."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     document = {
         "benchmark": name,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": os.environ.get(RUN_ID_VARIABLE) or None,
         **payload,
         "machine": {**machine(), **payload.get("machine", {})},  # a benchmark may add to it
     }
