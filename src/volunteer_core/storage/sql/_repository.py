@@ -46,6 +46,7 @@ from volunteer_core.storage.sql._mapping import SPECS, Spec
 from volunteer_core.storage.sql._queries import (
     PREPARED_EXISTS,
     Where,
+    any_of,
     child_rows_of_one,
     chunks,
     distinct_ids,
@@ -187,7 +188,7 @@ class Repo(Generic[T]):
         tx = self._tx
         with unprepared(tx.conn):
             for chunk in chunks(distinct_ids(entity_ids, tx.postgres)):
-                for entity in self._load("ids", {"ids": chunk}, lambda: ids_in(table.c.id)):
+                for entity in self._load("ids", {"ids": chunk}, lambda: any_of(table.c.id)):
                     found[entity.id] = entity  # type: ignore[attr-defined]
         return found
 
