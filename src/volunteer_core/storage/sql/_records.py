@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,12 +24,13 @@ from volunteer_core.ports import RecordRepository
 from volunteer_core.rules.ledger import check_idempotent_request, check_ledger_entry, check_ledger_update
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
+from volunteer_core.storage.sql._mapping import Spec
 from volunteer_core.storage.sql._queries import (
     BY_KEYS,
+    any_of,
     by_on_then_id,
     chunks,
     distinct_ids,
-    ids_in,
     is_year,
     prepared,
     reversal_condition,
@@ -42,7 +44,7 @@ from volunteer_core.storage.sql._transaction import Transaction
 
 #: The locked years of a chunk of branches (``add_many``'s check of a batch).
 _LOCKS_OF_BRANCHES = sa.select(s.locks.c.branch_id, s.locks.c.year).where(
-    ids_in(s.locks.c.branch_id, "branches")
+    any_of(s.locks.c.branch_id, "branches")
 )
 
 
@@ -131,7 +133,7 @@ class Records(Repo[ServiceRecord], RecordRepository):
                 for stored in self._load(
                     "reversal_pairs",
                     {"ids": chunk},
-                    lambda: sa.or_(ids_in(rt.c.id), ids_in(rt.c.reverses)),
+                    lambda: sa.or_(any_of(rt.c.id), any_of(rt.c.reverses)),
                 ):
                     by_id[stored.id] = stored
                     if stored.reverses is not None:
@@ -242,7 +244,7 @@ class Records(Repo[ServiceRecord], RecordRepository):
                 records = self._load(
                     "members_year",
                     {"ids": chunk, **year_params(year)},
-                    lambda: sa.and_(ids_in(r.c.member_id), within_year(r.c.on)),
+                    lambda: sa.and_(any_of(r.c.member_id), within_year(r.c.on)),
                     by_on_then_id,
                 )
                 for record in records:  # by on, then id: each member's list keeps that order
@@ -250,45 +252,93 @@ class Records(Repo[ServiceRecord], RecordRepository):
         return found
 
     def add_many(self, entries: Sequence[tuple[ServiceRecord, str | None]]) -> list[ServiceRecord]:
-        """Append the records with one ``executemany`` INSERT inside a savepoint, once the ledger's rules
-        are checked for the whole batch (:meth:`_batch_refused`: two queries). When one refuses an entry,
-        or the INSERT fails (a duplicate, a dangling reference, a value the database cannot hold, a
-        trigger's refusal), the entries are added one by one through :meth:`add` instead (the savepoint
-        rolled back), so that the error raised is exactly the one ``add`` gives for the first refused
-        entry."""
+        """Append the records in one statement inside a savepoint, once the ledger's rules are checked
+        for the whole batch (:meth:`_batch_refused`: two queries): on PostgreSQL with psycopg 3 one
+        ``COPY … FROM STDIN`` (:func:`_copy_records`: the rows streamed in one round trip, the triggers
+        and constraints firing for each row as for an INSERT), else one ``executemany`` INSERT. When a
+        rule refuses an entry, or the write fails (a duplicate, a dangling reference, a value the database
+        cannot hold, a trigger's refusal), the entries are added one by one through :meth:`add` instead
+        (the savepoint rolled back), so that the error raised is exactly the one ``add`` gives for the
+        first refused entry."""
         entries = builtins.list(entries)
+        records = [record for record, _ in entries]
+        if not _batchable(entries, _self_references(self.spec)):
+            return super().add_many(entries)  # refused before any insert: add's own checks decide
+        if len(entries) <= 1 or self._batch_refused(records) or not self._insert_batch(entries):
+            return super().add_many(entries)  # one by one: the first refused entry raises what add raises
+        return records
+
+    def _insert_batch(self, entries: builtins.list[tuple[ServiceRecord, str | None]]) -> bool:
+        """Write the entries in one statement inside a savepoint; False (the savepoint rolled back) when
+        the database refuses any of them."""
         spec = self.spec
-        rows: builtins.list[dict[str, Any]] = []
-        for record, key in entries:
-            if (
-                not isinstance(record, ServiceRecord)
-                or (key is not None and not isinstance(key, str))
-                or any(
-                    target == "records" and value == record.id for _, target, value in spec.references(record)
-                )
-            ):
-                return super().add_many(entries)  # refused before any insert: add's own checks decide
-            row = spec.to_row(record)
-            row["idempotency_key"] = key
-            rows.append(row)
-        if len(rows) <= 1 or self._batch_refused([record for record, _ in entries]):
-            return super().add_many(entries)
         tx = self._tx
         with tx.io("add service records") as conn:
             savepoint = conn.begin_nested()
             try:
-                conn.execute(statement("insert", spec.table), rows)
+                if not (tx.postgres and _copy_records(conn, spec.table, entries)):
+                    rows = []
+                    for record, key in entries:
+                        row = spec.to_row(record)
+                        row["idempotency_key"] = key
+                        rows.append(row)
+                    conn.execute(statement("insert", spec.table), rows)
             except (sa.exc.IntegrityError, sa.exc.DataError, OverflowError):
                 savepoint.rollback()
-                failed = True
+                return False
             except BaseException:
                 if savepoint.is_active:
                     with suppress(sa.exc.SQLAlchemyError):
                         savepoint.rollback()
                 raise
-            else:
-                savepoint.commit()
-                failed = False
-        if failed:  # one by one: the first refused entry raises what add raises for it
-            return super().add_many(entries)
-        return [record for record, _ in entries]
+            savepoint.commit()
+        return True
+
+
+# -- the batch write of add_many ----------------------------------------------------------------------------
+
+
+def _self_references(spec: Spec) -> tuple[str, ...]:
+    """The fields of a record that name another record (``reverses``, ``adjusts``)."""
+    return tuple(r.field for r in spec.aggregate.references if r.target == spec.name)
+
+
+def _batchable(entries: Sequence[tuple[object, object]], self_references: tuple[str, ...]) -> bool:
+    """Whether every entry is a record with a string key or none, naming no record by its own id (what
+    ``add`` refuses before any insert)."""
+    for record, key in entries:
+        if not isinstance(record, ServiceRecord) or (key is not None and not isinstance(key, str)):
+            return False
+        if any(getattr(record, field) == record.id for field in self_references):
+            return False
+    return True
+
+
+def _copy_records(
+    conn: sa.Connection, table: sa.Table, entries: Sequence[tuple[ServiceRecord, str | None]]
+) -> bool:
+    """``COPY table (…) FROM STDIN`` of the entries through the psycopg 3 connection under ``conn``:
+    each record's fields in the table's column order (an enum as its value, the entry's idempotency
+    key). COPY fires the row triggers and checks every constraint as an INSERT does, without an
+    INSERT's per-row statement and parameter handling. False when the driver has no ``copy`` (psycopg
+    2, another driver): the caller INSERTs. A driver error is raised as SQLAlchemy's (an integrity or
+    data error, or what ``Transaction.io`` translates)."""
+    dbapi_conn: Any = conn.connection.dbapi_connection
+    cursor = dbapi_conn.cursor()
+    copy = getattr(cursor, "copy", None)
+    if copy is None:
+        cursor.close()
+        return False
+    columns = [c.name for c in table.c]
+    command = f"COPY {table.name} ({', '.join(chr(34) + c + chr(34) for c in columns)}) FROM STDIN"
+    fields = [None if c == "idempotency_key" else c for c in columns]
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        with cursor, copy(command) as stream:
+            write = stream.write_row
+            for record, key in entries:
+                values = [key if f is None else getattr(record, f) for f in fields]
+                write([v.value if isinstance(v, Enum) else v for v in values])
+    except dbapi.Error as err:
+        raise sa.exc.DBAPIError.instance(command, None, err, dbapi.Error) from err
+    return True
