@@ -48,6 +48,22 @@ _LOCKS_OF_BRANCHES = sa.select(s.locks.c.branch_id, s.locks.c.year).where(
 )
 
 
+def locked_pairs(tx: Transaction, pairs: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The (branch, year) pairs given that are locked: the locks of their branches read in one query per
+    chunk of branches (``locks.locked_among``, ``records.add_many``'s check of a batch)."""
+    wanted = {(b, y) for b, y in pairs if isinstance(b, str) and is_year(y)}
+    found: set[tuple[str, int]] = set()
+    if not wanted:
+        return found
+    with tx.io("read locks") as conn, unprepared(conn):
+        for chunk in chunks(distinct_ids((b for b, _ in wanted), tx.postgres)):
+            for row in conn.execute(_LOCKS_OF_BRANCHES, {"branches": chunk}):
+                pair = (row[0], int(row[1]))
+                if pair in wanted:
+                    found.add(pair)
+    return found
+
+
 class Records(Repo[ServiceRecord], RecordRepository):
     keys = KeyStore(s.records, "idempotency_key", "id")
 
@@ -116,12 +132,8 @@ class Records(Repo[ServiceRecord], RecordRepository):
         the ledger: the locks of the batch's branches in one query, the originals its reversals name and
         their reversals in one more (per chunk)."""
         tx = self._tx
-        pairs = {(r.branch_id, r.on.year) for r in records}
-        with tx.io("read locks") as conn, unprepared(conn):
-            for chunk in chunks(distinct_ids((b for b, _ in pairs), tx.postgres)):
-                found = conn.execute(_LOCKS_OF_BRANCHES, {"branches": chunk})
-                if any((row[0], int(row[1])) in pairs for row in found):
-                    return True
+        if locked_pairs(tx, {(r.branch_id, r.on.year) for r in records}):
+            return True
         named = [r.reverses for r in records if r.reverses is not None]
         if not named:
             return False
