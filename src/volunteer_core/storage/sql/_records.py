@@ -14,6 +14,7 @@ import builtins
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -355,14 +356,20 @@ def _copy_records(
         return False
     columns = [c.name for c in table.c]
     command = f"COPY {table.name} ({', '.join(chr(34) + c + chr(34) for c in columns)}) FROM STDIN"
-    fields = [None if c == "idempotency_key" else c for c in columns]
+    key_at = columns.index("idempotency_key")
+    fields = attrgetter(*(c for c in columns if c != "idempotency_key"))
+    # the enum fields (kind, status) are never None: where the first record has an enum, each has one
+    enums = [i for i, v in enumerate(fields(entries[0][0])) if isinstance(v, Enum)]
     dbapi = conn.dialect.loaded_dbapi
     try:
         with cursor, copy(command) as stream:
             write = stream.write_row
             for record, key in entries:
-                values = [key if f is None else getattr(record, f) for f in fields]
-                write([v.value if isinstance(v, Enum) else v for v in values])
+                values = list(fields(record))
+                for i in enums:
+                    values[i] = values[i].value
+                values.insert(key_at, key)
+                write(values)
     except dbapi.Error as err:
         raise sa.exc.DBAPIError.instance(command, None, err, dbapi.Error) from err
     return True
