@@ -364,29 +364,15 @@ class QualificationRepository(Repository[Qualification]):
         """
         return [q for q in self.list() if q.member_id == member_id]
 
-    # -- bulk forms: what the single-item methods give, in fewer round trips (record_services uses them)
+    # -- bulk forms (record_services): the default loops over the single form; a database overrides it
 
     def for_members(self, member_ids: Iterable[str]) -> dict[str, list[Qualification]]:
-        """For each distinct member id given — and only those — ``for_member(member_id)`` (``[]`` for a
-        member without any, or unknown). Each list is a new list the caller may change.
-
-        The default calls :meth:`for_member` for each distinct id; a database overrides it with one
-        query per chunk of ids.
-        """
-        found: dict[str, list[Qualification]] = {}
-        for member_id in member_ids:
-            if member_id not in found:
-                found[member_id] = self.for_member(member_id)
-        return found
+        """``for_member(member_id)`` for each distinct id given, and only those (new lists)."""
+        return {member_id: self.for_member(member_id) for member_id in dict.fromkeys(member_ids)}
 
     def add_many(self, qualifications: Sequence[Qualification]) -> list[Qualification]:
-        """Store the qualifications in order: the same as ``add`` for each in turn, returning what those
-        calls return. The first one ``add`` would refuse raises exactly the error ``add`` would have
-        raised for it (the ones before it may or may not be stored then: the caller rolls back); the
-        ones after it are not stored.
-
-        The default calls :meth:`add` for each; a database overrides it with one multi-row insert.
-        """
+        """``add`` for each in turn, returning what it returns; the first one ``add`` would refuse raises
+        what ``add`` raises (those before it may be stored: the caller rolls back)."""
         return [self.add(qualification) for qualification in qualifications]
 
 
@@ -430,12 +416,8 @@ class LockRepository(abc.ABC):
         """Every locked (branch_id, year), sorted."""
 
     def locked_among(self, pairs: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
-        """The (branch_id, year) pairs given that are locked: for each, what :meth:`is_locked` says
-        (the bulk form ``record_services`` uses).
-
-        The default calls :meth:`is_locked` for each distinct pair; a database overrides it with one
-        query per chunk of branches.
-        """
+        """The (branch_id, year) pairs given that :meth:`is_locked` says are locked (the bulk form
+        ``record_services`` uses; a database overrides this loop with one query)."""
         return {pair for pair in set(pairs) if self.is_locked(*pair)}
 
 

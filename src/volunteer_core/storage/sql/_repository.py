@@ -5,7 +5,7 @@ the bulk read), and the repositories whose ports add queries of their own (excep
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -42,7 +42,7 @@ from volunteer_core.ports import (
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._errors import constraint_refusal, integrity_info, ledger_violation, translate
 from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
-from volunteer_core.storage.sql._mapping import SPECS, Spec
+from volunteer_core.storage.sql._mapping import REUSED, SPECS, Spec, built_again
 from volunteer_core.storage.sql._queries import (
     PREPARED_EXISTS,
     Where,
@@ -104,36 +104,6 @@ def _unstorable(err: Exception, entity: Any, idempotency_key: str | None) -> Vol
     return translate(err, "store a value")
 
 
-#: The aggregates whose rows are read again and again by imports (each batch of ``record_services`` reads
-#: its activities and members): an entity is immutable, so the one built from a row is reused when the
-#: very same row — every column, every child row — is read again, in any transaction (the rows are read
-#: from the database every time; only building and validating the entity is saved).
-_REUSED = frozenset({"activities", "members"})
-_BUILT: dict[str, dict[tuple[Any, ...], Any]] = {}
-#: How many entities of one aggregate :data:`_BUILT` keeps (then it starts again, empty).
-_BUILT_LIMIT = 20_000
-
-
-def _built_again(
-    spec: Spec, rows: Sequence[sa.RowMapping], grouped: dict[str, dict[str, builtins.list[sa.RowMapping]]]
-) -> builtins.list[Any]:
-    """The entities of ``rows`` (children from ``grouped``), each reused from :data:`_BUILT` when the
-    same row and children were built before, else built (and kept)."""
-    built = _BUILT.setdefault(spec.name, {})
-    entities = []
-    for row in rows:
-        children = {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}
-        key = (tuple(row.values()), tuple(children.values()))
-        entity = built.get(key)
-        if entity is None:
-            entity = spec.from_row(row, children)
-            if len(built) >= _BUILT_LIMIT:
-                built.clear()
-            built[key] = entity
-        entities.append(entity)
-    return entities
-
-
 class Repo(Generic[T]):
     """The operations every repository has, for the entities of one :class:`Spec`."""
 
@@ -186,8 +156,8 @@ class Repo(Generic[T]):
                     groups.setdefault(child_row[child.parent], []).append(child_row)
                 grouped[child.field] = groups
         try:
-            if spec.name in _REUSED:
-                return _built_again(spec, rows, grouped)
+            if spec.name in REUSED:
+                return built_again(spec, rows, grouped)
             return [
                 spec.from_row(
                     row, {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}

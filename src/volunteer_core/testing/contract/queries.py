@@ -507,9 +507,7 @@ class QueryContract(ContractBase):
         assert read(seeded, lambda u: u.locks.list()) == [("b-1", 2025), ("b-1", 2026), ("b-2", 2026)]
 
     def test_locks_locked_among_equals_is_locked(self, seeded: UnitOfWork) -> None:
-        """``locks.locked_among`` (the bulk form) gives the pairs ``is_locked`` says are locked —
-        committed locks and the unit's own; a pair given twice answered once; unknown branches and
-        years none."""
+        """``locks.locked_among`` gives the pairs ``is_locked`` says are locked (the unit's own too)."""
         with seeded:
             seeded.locks.lock("b-1", 2025)
             seeded.locks.lock("b-2", 2026)
@@ -531,9 +529,8 @@ class QueryContract(ContractBase):
             assert seeded.locks.locked_among([]) == set()
 
     def test_qualifications_bulk_forms_equal_the_single_item_forms(self, seeded: UnitOfWork) -> None:
-        """``qualifications.for_members`` gives what ``for_member`` gives for each distinct id (the
-        unit's own writes included, ``[]`` for an unknown member); ``qualifications.add_many`` stores in
-        order what ``add`` stores and refuses the first one ``add`` refuses with the same error."""
+        """``qualifications.for_members`` gives what ``for_member`` gives for each id; ``add_many`` stores
+        what ``add`` stores and refuses the first one ``add`` refuses with the same error."""
         with seeded:
             seeded.members.add(make_member("m-3", "b-1"))
             assert seeded.qualifications.add_many([]) == []
