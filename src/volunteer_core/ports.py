@@ -364,6 +364,17 @@ class QualificationRepository(Repository[Qualification]):
         """
         return [q for q in self.list() if q.member_id == member_id]
 
+    # -- bulk forms (record_services): the default loops over the single form; a database overrides it
+
+    def for_members(self, member_ids: Iterable[str]) -> dict[str, list[Qualification]]:
+        """``for_member(member_id)`` for each distinct id given, and only those (new lists)."""
+        return {member_id: self.for_member(member_id) for member_id in dict.fromkeys(member_ids)}
+
+    def add_many(self, qualifications: Sequence[Qualification]) -> list[Qualification]:
+        """``add`` for each in turn, returning what it returns; the first one ``add`` would refuse raises
+        what ``add`` raises (those before it may be stored: the caller rolls back)."""
+        return [self.add(qualification) for qualification in qualifications]
+
 
 class SupporterRepository(Repository[Supporter]):
     """Supporters (社区志愿者、爱心人士、社会组织) who claim wishes."""
@@ -403,6 +414,11 @@ class LockRepository(abc.ABC):
     @abc.abstractmethod
     def list(self) -> list[tuple[str, int]]:
         """Every locked (branch_id, year), sorted."""
+
+    def locked_among(self, pairs: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+        """The (branch_id, year) pairs given that :meth:`is_locked` says are locked (the bulk form
+        ``record_services`` uses; a database overrides this loop with one query)."""
+        return {pair for pair in set(pairs) if self.is_locked(*pair)}
 
 
 class UnitOfWork(abc.ABC):

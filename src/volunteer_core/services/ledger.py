@@ -240,11 +240,12 @@ def _record_batch(
     """One batch of :func:`record_services` inside the open transaction: for each request in turn what
     :func:`enter_record` does — the same checks in the same order, the same errors, the same idempotency (a
     key repeated in the batch returns the batch's first record) — but with the reads prefetched in bulk
-    (activities, idempotency keys, members, the members' records of the year; ``locks.is_locked`` once
-    per branch and year; a member's qualifications once, when an activity requires some) and the entries
-    stored by one ``records.add_many``: a handful of statements per batch instead of several per record.
-    A training's qualifications earned by an entry count for the entries after it, and are stored after
-    the entries. When a request is refused, the entries before it are added first, so that an earlier
+    (activities, idempotency keys, members, the members' records of the year, the locks of the batch's
+    branches and years with ``locks.locked_among``, the qualifications of the members at activities that
+    require some with ``qualifications.for_members``), the entries stored by one ``records.add_many``
+    and what they earn by one ``qualifications.add_many``: a handful of statements per batch instead of
+    several per record. A training's qualifications earned by an entry count for the entries after it,
+    and are stored after the entries. When a request is refused, the entries before it are added first, so that an earlier
     entry the storage refuses (a duplicate ``record_id``) raises first, as one by one."""
     if not all(_plain(request) for request in batch):  # odd input: exactly the one-by-one path
         return _record_each(uow, batch, recorded_on, policy)
@@ -266,7 +267,11 @@ def _record_batch(
         for year, member_ids in in_year.items()
         for member_id, records in uow.records.for_members(member_ids, year).items()
     }
-    locked: dict[tuple[str, int], bool] = {}
+    pairs = {(activity.branch_id, on.year) for activity, on in _dated(fresh, activities)}
+    among = uow.locks.locked_among(pairs) if pairs else set()
+    locked = {pair: pair in among for pair in pairs}
+    if policy.require_training:
+        ready.know_held(r.member_id for r in fresh if (a := activities.get(r.activity_id)) and a.requires)
     entries: list[tuple[ServiceRecord, str | None]] = []
     in_batch: dict[str, int] = {}  # idempotency key → its entry
     done: list[ServiceRecord | int] = []  # a record stored before, or the index of an entry
@@ -304,6 +309,18 @@ def _record_batch(
     stored = uow.records.add_many(entries) if entries else []
     ready.store(earned)
     return [stored[d] if isinstance(d, int) else d for d in done]
+
+
+def _dated(
+    requests: list[RecordRequest], activities: Mapping[str, Activity]
+) -> Iterator[tuple[Activity, date]]:
+    """(activity, date) of each request whose activity is known: the date its entry will have."""
+    for request in requests:
+        activity = activities.get(request.activity_id)
+        if activity is not None:
+            on = activity.on if request.on is None else request.on
+            if isinstance(on, date):
+                yield activity, on
 
 
 def _plain(request: RecordRequest) -> bool:
@@ -356,9 +373,10 @@ def record_services(
     in the order of ``items``.
 
     Each batch is checked exactly as one-by-one calls would be, but read with the repositories' bulk
-    methods (``get_many``, ``records.by_idempotency_keys``, ``records.for_members``) and stored with one
-    ``records.add_many``: on ``storage.sql`` about ten statements per batch instead of several per
-    record."""
+    methods (``get_many``, ``records.by_idempotency_keys``, ``records.for_members``,
+    ``locks.locked_among``, ``qualifications.for_members``) and stored with one ``records.add_many``
+    (and ``qualifications.add_many`` for what trainings earn): on ``storage.sql`` about ten statements
+    per batch instead of several per record."""
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InvalidInput(
             "batch_size", batch_size, message_en="must be an integer ≥ 1", message_zh="须为正整数"

@@ -26,7 +26,7 @@ datetime.date(2026, 3, 4)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import attrs
@@ -86,10 +86,23 @@ class Readiness:
         transaction, read once."""
         found = self._held.get(member_id)
         if found is None:
-            stored = self._uow.qualifications.for_member(member_id)
-            ids = {q.id for q in stored}
-            found = [*stored, *(q for q in self._earned.get(member_id, ()) if q.id not in ids)]
-            self._held[member_id] = found
+            found = self._hold(member_id, self._uow.qualifications.for_member(member_id))
+        return found
+
+    def know_held(self, member_ids: Iterable[str]) -> None:
+        """Read the stored qualifications of these members at once (``qualifications.for_members``), for
+        :meth:`held`; a member read already is not read again."""
+        wanted = [m for m in member_ids if isinstance(m, str) and m not in self._held]
+        if wanted:
+            for member_id, stored in self._uow.qualifications.for_members(wanted).items():
+                self._hold(member_id, stored)
+
+    def _hold(self, member_id: str, stored: list[Qualification]) -> list[Qualification]:
+        ids = {q.id for q in stored}
+        found = self._held[member_id] = [
+            *stored,
+            *(q for q in self._earned.get(member_id, ()) if q.id not in ids),
+        ]
         return found
 
     def violations(self, member_id: str, activity: Activity | None, on: date) -> list[Violation]:
@@ -118,9 +131,10 @@ class Readiness:
         return earned
 
     def store(self, qualifications: list[Qualification]) -> None:
-        """Add earned qualifications to the repository (in the open transaction)."""
-        for qualification in qualifications:
-            self._uow.qualifications.add(qualification)
+        """Add earned qualifications to the repository (in the open transaction), in order
+        (``qualifications.add_many``)."""
+        if qualifications:
+            self._uow.qualifications.add_many(qualifications)
 
 
 def grant_qualification(

@@ -24,7 +24,7 @@ from volunteer_core.model import Claim, PlanItem
 from volunteer_core.money import Yuan
 from volunteer_core.storage.sql import _schema as s
 
-__all__ = ["SPECS", "Child", "Spec"]
+__all__ = ["REUSED", "SPECS", "Child", "Spec", "built_again"]
 
 Row = Mapping[Any, Any]  # a result row's mapping (column name → value)
 
@@ -260,3 +260,33 @@ _CHILDREN: dict[str, tuple[Child, ...]] = {
 SPECS: dict[str, Spec] = {
     a.name: Spec(a, s.metadata.tables[a.name], _CHILDREN.get(a.name, ())) for a in AGGREGATES
 }
+
+
+#: The aggregates whose rows are read again and again by imports (each batch of ``record_services`` reads
+#: its activities and members): an entity is immutable, so the one built from a row is reused when the
+#: very same row — every column, every child row — is read again, in any transaction (the rows are read
+#: from the database every time; only building and validating the entity is saved).
+REUSED = frozenset({"activities", "members"})
+_BUILT: dict[str, dict[tuple[Any, ...], Any]] = {}
+#: How many entities of one aggregate :data:`_BUILT` keeps (then it starts again, empty).
+_BUILT_LIMIT = 20_000
+
+
+def built_again(
+    spec: Spec, rows: Sequence[Row], grouped: Mapping[str, Mapping[str, Sequence[Row]]]
+) -> list[Any]:
+    """The entities of ``rows`` (children from ``grouped``), each reused from :data:`_BUILT` when the
+    same row and children were built before, else built (and kept)."""
+    built = _BUILT.setdefault(spec.name, {})
+    entities = []
+    for row in rows:
+        children = {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}
+        key = (tuple(row.values()), tuple(children.values()))
+        entity = built.get(key)
+        if entity is None:
+            entity = spec.from_row(row, children)
+            if len(built) >= _BUILT_LIMIT:
+                built.clear()
+            built[key] = entity
+        entities.append(entity)
+    return entities

@@ -10,6 +10,9 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._mapping import Child, Spec
@@ -141,12 +144,55 @@ def chunks(values: Sequence[str], size: int = _IN_CHUNK) -> Iterator[list[str]]:
         yield list(values[start : start + size])
 
 
+class _AnyOf(sa.sql.expression.ColumnElement[bool]):
+    """``column IN (…)`` of the list bound as ``name``: on PostgreSQL ``column = ANY(:name)`` with the
+    list as one array parameter, elsewhere an expanding ``IN`` (one parameter per value)."""
+
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's declaration, a list by its convention)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+    type = sa.Boolean()
+    _is_implicitly_boolean = True  # a predicate: no "= 1" after it where booleans are integers
+
+    def __init__(self, column: sa.Column[Any], name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+@compiles(_AnyOf)
+def _expanding_in(element: _AnyOf, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column.in_(sa.bindparam(element.name, expanding=True)), **kw))
+
+
+@compiles(_AnyOf, "postgresql")
+def _any_of_array(element: _AnyOf, compiler: Any, **kw: Any) -> str:
+    # one parameter whatever the number of values: the statement's text is the same for every chunk,
+    # where an expanding IN renders (and psycopg parses again) one placeholder per value
+    values = sa.bindparam(element.name, type_=postgresql.ARRAY(sa.String()))
+    return str(compiler.process(element.column == sa.any_(values), **kw))
+
+
 def ids_in(column: sa.Column[Any], name: str = "ids") -> Where:
     return column.in_(sa.bindparam(name, expanding=True))
 
 
+def any_of(column: sa.Column[Any], name: str = "ids") -> Where:
+    """``column`` is one of the values bound as ``name`` (a list): ``= ANY(array)`` on PostgreSQL — one
+    parameter, the statement's text the same for every chunk — an expanding ``IN (…)`` elsewhere. The
+    bulk reads of a batch of records (``record_services``) use it: an expanding ``IN`` of 1,000 ids is
+    rendered, and parsed again by psycopg, value by value on every call.
+
+    >>> from volunteer_core.storage.sql import _schema as s
+    >>> str(any_of(s.members.c.id).compile(dialect=postgresql.dialect()))
+    'members.id = ANY (%(ids)s::VARCHAR[])'
+    """
+    return _AnyOf(column, name)
+
+
 #: The records of a chunk of idempotency keys, with their keys (``records.by_idempotency_keys``).
-BY_KEYS = sa.select(s.records).where(ids_in(s.records.c.idempotency_key, "keys"))
+BY_KEYS = sa.select(s.records).where(any_of(s.records.c.idempotency_key, "keys"))
 
 
 @contextmanager

@@ -42,10 +42,11 @@ from volunteer_core.ports import (
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._errors import constraint_refusal, integrity_info, ledger_violation, translate
 from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
-from volunteer_core.storage.sql._mapping import SPECS, Spec
+from volunteer_core.storage.sql._mapping import REUSED, SPECS, Spec, built_again
 from volunteer_core.storage.sql._queries import (
     PREPARED_EXISTS,
     Where,
+    any_of,
     child_rows_of_one,
     chunks,
     distinct_ids,
@@ -155,6 +156,8 @@ class Repo(Generic[T]):
                     groups.setdefault(child_row[child.parent], []).append(child_row)
                 grouped[child.field] = groups
         try:
+            if spec.name in REUSED:
+                return built_again(spec, rows, grouped)
             return [
                 spec.from_row(
                     row, {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}
@@ -187,7 +190,7 @@ class Repo(Generic[T]):
         tx = self._tx
         with unprepared(tx.conn):
             for chunk in chunks(distinct_ids(entity_ids, tx.postgres)):
-                for entity in self._load("ids", {"ids": chunk}, lambda: ids_in(table.c.id)):
+                for entity in self._load("ids", {"ids": chunk}, lambda: any_of(table.c.id)):
                     found[entity.id] = entity  # type: ignore[attr-defined]
         return found
 

@@ -11,7 +11,8 @@ concurrent change of the subtree makes one of the two transactions fail with ``C
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +22,15 @@ from volunteer_core.model import Branch, Organisation, Qualification
 from volunteer_core.model.organisation import check_no_cycle
 from volunteer_core.ports import BranchRepository, OrganisationRepository, QualificationRepository
 from volunteer_core.storage.sql import _schema as s
-from volunteer_core.storage.sql._queries import chunks, distinct_ids, has_nul, ids_in, statement, unprepared
+from volunteer_core.storage.sql._queries import (
+    any_of,
+    chunks,
+    distinct_ids,
+    has_nul,
+    ids_in,
+    statement,
+    unprepared,
+)
 from volunteer_core.storage.sql._repository import Repo
 
 __all__ = ["Branches", "Organisations", "Qualifications", "ancestors_query", "subtree_condition"]
@@ -168,3 +177,38 @@ class Qualifications(Repo[Qualification], QualificationRepository):
         return self._load(
             "member", {"member_id": member_id}, lambda: q.c.member_id == sa.bindparam("member_id")
         )
+
+    def for_members(self, member_ids: Iterable[str]) -> dict[str, builtins.list[Qualification]]:
+        """The members' qualifications, each list by id: one ``member_id = ANY(…)`` query per chunk."""
+        found: dict[str, builtins.list[Qualification]] = {m: [] for m in member_ids}
+        q = s.qualifications
+        tx = self._tx
+        with unprepared(tx.conn):
+            for chunk in chunks(distinct_ids(found, tx.postgres)):
+                for qualification in self._load("members", {"ids": chunk}, lambda: any_of(q.c.member_id)):
+                    found[qualification.member_id].append(qualification)
+        return found
+
+    def add_many(self, qualifications: Sequence[Qualification]) -> builtins.list[Qualification]:
+        """One ``executemany`` INSERT inside a savepoint; when the database refuses any row (a duplicate,
+        a dangling reference, a value it cannot hold), the savepoint is rolled back and each is added
+        through ``add``, so that the first refused one raises exactly what ``add`` raises for it."""
+        items = builtins.list(qualifications)
+        if len(items) <= 1 or not all(isinstance(q, Qualification) for q in items):
+            return super().add_many(items)
+        table = self.spec.table
+        rows = [self.spec.to_row(q) for q in items]
+        with self._tx.io("add qualifications") as conn:
+            savepoint = conn.begin_nested()
+            try:
+                conn.execute(statement("insert", table), rows)
+            except (sa.exc.IntegrityError, sa.exc.DataError, OverflowError):
+                savepoint.rollback()
+                return super().add_many(items)
+            except BaseException:
+                if savepoint.is_active:
+                    with suppress(sa.exc.SQLAlchemyError):
+                        savepoint.rollback()
+                raise
+            savepoint.commit()
+        return items

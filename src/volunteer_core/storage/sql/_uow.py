@@ -23,7 +23,7 @@ from volunteer_core.storage.sql._engine import EngineLike, resolve_engine
 from volunteer_core.storage.sql._errors import translate
 from volunteer_core.storage.sql._migrate import check_version
 from volunteer_core.storage.sql._queries import has_nul, is_year
-from volunteer_core.storage.sql._records import Records
+from volunteer_core.storage.sql._records import Records, locked_pairs
 from volunteer_core.storage.sql._repository import (
     Activities,
     Members,
@@ -85,6 +85,9 @@ class _Locks(LockRepository):
         with self._uow._transaction().io("read locks") as conn:
             rows = conn.execute(sa.select(t.c.branch_id, t.c.year).order_by(t.c.branch_id, t.c.year)).all()
         return [(row[0], int(row[1])) for row in rows]
+
+    def locked_among(self, pairs: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+        return locked_pairs(self._uow._transaction(), pairs)
 
 
 #: The repositories with queries of their own; every other aggregate gets the plain one.

@@ -39,6 +39,7 @@ from volunteer_core.testing.contract._seed import (
     make_member,
     make_pairing,
     make_plan,
+    make_qualification,
     make_record,
     make_report,
 )
@@ -504,3 +505,50 @@ class QueryContract(ContractBase):
             seeded.locks.lock("b-1", 2026)
             seeded.commit()
         assert read(seeded, lambda u: u.locks.list()) == [("b-1", 2025), ("b-1", 2026), ("b-2", 2026)]
+
+    def test_locks_locked_among_equals_is_locked(self, seeded: UnitOfWork) -> None:
+        """``locks.locked_among`` gives the pairs ``is_locked`` says are locked (the unit's own too)."""
+        with seeded:
+            seeded.locks.lock("b-1", 2025)
+            seeded.locks.lock("b-2", 2026)
+            seeded.commit()
+        with seeded:
+            seeded.locks.lock("b-1", 2027)
+            pairs = [
+                ("b-1", 2025),
+                ("b-1", 2026),
+                ("b-2", 2026),
+                ("b-1", 2025),
+                ("b-1", 2027),
+                (MISSING, 2026),
+            ]
+            expected = {pair for pair in pairs if seeded.locks.is_locked(*pair)}
+            assert (
+                seeded.locks.locked_among(pairs) == expected == {("b-1", 2025), ("b-2", 2026), ("b-1", 2027)}
+            )
+            assert seeded.locks.locked_among([]) == set()
+
+    def test_qualifications_bulk_forms_equal_the_single_item_forms(self, seeded: UnitOfWork) -> None:
+        """``qualifications.for_members`` gives what ``for_member`` gives for each id; ``add_many`` stores
+        what ``add`` stores and refuses the first one ``add`` refuses with the same error."""
+        with seeded:
+            seeded.members.add(make_member("m-3", "b-1"))
+            assert seeded.qualifications.add_many([]) == []
+            added = [make_qualification("qm-2", member_id="m-3"), make_qualification("qm-1", member_id="m-3")]
+            assert seeded.qualifications.add_many(added) == added
+            members = ["m-3", "m-1", MISSING, "m-3", "m-2"]
+            found = seeded.qualifications.for_members(members)
+            assert found == {m: seeded.qualifications.for_member(m) for m in members}
+            assert ids_of(found["m-3"]) == ["qm-1", "qm-2"]
+            seeded.commit()
+        for clash in ("id", "member"):
+            bad = (
+                make_qualification("q-1") if clash == "id" else make_qualification("qm-9", member_id=MISSING)
+            )
+            with seeded, pytest.raises(InvalidInput) as alone:
+                seeded.qualifications.add(bad)
+            with seeded:
+                with pytest.raises(InvalidInput) as caught:
+                    seeded.qualifications.add_many([make_qualification("qm-8", member_id="m-3"), bad])
+                assert (caught.value.code, caught.value.path) == (alone.value.code, alone.value.path)
+        assert read(seeded, lambda u: ids_of(u.qualifications.for_member("m-3"))) == ["qm-1", "qm-2"]
