@@ -18,7 +18,18 @@ from volunteer_core import ActivityKind, CommunityRegistration, RecordStatus, Se
 from volunteer_core.testing import strategies as vst
 
 YEAR = 2026
-_CHANGES = ("keep", "keep", "keep", "misdate", "other_year", "kind", "pending", "rejected", "adjust", "reverse")
+_CHANGES = (
+    "keep",
+    "keep",
+    "keep",
+    "misdate",
+    "other_year",
+    "kind",
+    "pending",
+    "rejected",
+    "adjust",
+    "reverse",
+)
 
 
 def _disturbed(records: tuple[ServiceRecord, ...], data: st.DataObject) -> list[ServiceRecord]:
@@ -58,7 +69,9 @@ def test_evaluate_year_equals_evaluate_member_year_on_every_path(
     dataset: vst.Dataset, data: st.DataObject, as_of: date | None
 ) -> None:
     records = _disturbed(dataset.records, data)
-    given_activities = [a for a in dataset.activities if data.draw(st.booleans()) or a.kind is ActivityKind.PAIRING]
+    given_activities = [
+        a for a in dataset.activities if data.draw(st.booleans()) or a.kind is ActivityKind.PAIRING
+    ]
     if data.draw(st.booleans()):
         given_activities = given_activities[: len(given_activities) // 2]
     pairings = [p for p in dataset.pairings if data.draw(st.integers(0, 9)) > 0]
@@ -128,3 +141,40 @@ def test_evaluate_year_equals_evaluate_member_year_under_dual_registration(
             registrations=registrations,
         )
         assert report.members[member.id] == alone
+
+
+def test_a_record_of_another_kind_than_its_activity_counts_by_its_own_kind() -> None:
+    member = vc.Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1), skills={"急救"})
+    festival = vc.Activity(id="a1", kind="festival", branch_id="b1", on=date(2026, 2, 3), title="春节")
+    campaign = vc.Activity(
+        id="a2",
+        kind="team_campaign",
+        branch_id="b1",
+        on=date(2026, 5, 1),
+        until=date(2026, 5, 2),
+        title="活动",
+    )
+    records = [
+        ServiceRecord(
+            id="r1",
+            member_id="m1",
+            activity_id="a1",
+            branch_id="b1",
+            kind="caring_action",
+            on=date(2026, 2, 3),
+            minutes=60,
+        ),
+        ServiceRecord(
+            id="r2",
+            member_id="m1",
+            activity_id="a2",
+            branch_id="b1",
+            kind="community_service",
+            on=date(2026, 5, 2),
+            minutes=60,
+        ),
+    ]
+    report = vc.evaluate_year(YEAR, members=[member], records=records, activities=[festival, campaign])
+    year = report.members["m1"]
+    assert (year.caring_actions, year.community_sessions[4], year.attendances) == (1, 1, 2)
+    assert year == vc.evaluate_member_year(member, records, YEAR, activities=[festival, campaign])
