@@ -20,12 +20,12 @@ minutes only, in its own year.
 (1100, 600, (2, 4, 5))
 """
 
+from volunteer_core.compliance._judge import evaluate_member_year
 from volunteer_core.compliance._member import (
     RECORD_COLUMNS,
     MemberTotals,
     MemberYear,
     MisdatedRecord,
-    evaluate_member_year,
     full_months,
     member_year_totals,
     valid_as_of,

@@ -15,6 +15,7 @@ from datetime import date
 import attrs
 
 from volunteer_core.model.activity import Activity
+from volunteer_core.model.enums import ActivityKind
 from volunteer_core.model.pairing import Pairing
 from volunteer_core.rules.member import credited_branches
 
@@ -25,11 +26,12 @@ __all__ = ["ActivityFacts", "activity_facts"]
 class ActivityFacts:
     """One activity as the pass sees it: the branches whose members' attendance counts toward
     ``member.branch_activities`` (:func:`~volunteer_core.rules.member.credited_branches`), its first and
-    its last day."""
+    its last day, and its kind (None when not given)."""
 
     branches: frozenset[str]
     first: date
     last: date
+    kind: ActivityKind | None = None
 
     def covers(self, day: date) -> bool:
         """Whether ``day`` lies within the activity's date or span."""
@@ -55,6 +57,7 @@ def activity_facts(activities: Iterable[Activity], pairings: Iterable[Pairing]) 
             branches=credited_branches(a, None if a.pairing_id is None else by_id.get(a.pairing_id)),
             first=a.on,
             last=a.last_day,
+            kind=a.kind,
         )
         for a in activities
     }

@@ -1,4 +1,5 @@
-"""One member's year: the totals a pass over the records gathers, and the judgement of them.
+"""One member's year: what it reports (:class:`MemberYear`) and the totals a pass over the records
+gathers (:class:`MemberTotals`, :func:`member_year_totals`); the judgement of them is in ``_judge``.
 
 The private half of :mod:`volunteer_core.compliance` (its names are re-exported there).
 """
@@ -6,7 +7,6 @@ The private half of :mod:`volunteer_core.compliance` (its names are re-exported 
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -16,21 +16,12 @@ import attrs
 from volunteer_core._catalogue import Violation
 from volunteer_core.calendar.dates import first_day, last_day
 from volunteer_core.compliance._activities import ActivityFacts, activity_facts
-from volunteer_core.dual_registration import MemberRegistrations, registered_for
+from volunteer_core.dual_registration import MemberRegistrations
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.enums import ActivityKind, RecordStatus, Severity
 from volunteer_core.model.pairing import Pairing
 from volunteer_core.model.people import Member
-from volunteer_core.model.registration import CommunityRegistration
-from volunteer_core.policy import DEFAULT, Policy
-from volunteer_core.rules.member import (
-    check_annual_hours,
-    check_branch_activities,
-    check_caring_action,
-    check_monthly_community,
-    check_skill,
-)
 from volunteer_core.rules.timebank import activity_date_violation
 
 _COMMUNITY = ActivityKind.COMMUNITY_SERVICE
@@ -38,7 +29,7 @@ _PAIRING = ActivityKind.PAIRING
 _CARING = ActivityKind.CARING_ACTION
 _TRAINING = ActivityKind.TRAINING
 _CONFIRMED = RecordStatus.CONFIRMED
-_ALL_MONTHS = tuple(range(1, 13))
+ALL_MONTHS = tuple(range(1, 13))
 
 
 def full_months(member: Member, year: int) -> tuple[int, ...]:
@@ -52,9 +43,9 @@ def full_months(member: Member, year: int) -> tuple[int, ...]:
     (3, 4)
     """
     joined, left = member.joined_on, member.left_on
-    bounds = _month_bounds(year)
+    bounds = month_bounds(year)
     if joined <= bounds[0][0] and (left is None or left >= bounds[11][1]):
-        return _ALL_MONTHS  # most members: the whole year, without a test per month
+        return ALL_MONTHS  # most members: the whole year, without a test per month
     return tuple(
         month
         for month, (first, last) in enumerate(bounds, start=1)
@@ -63,9 +54,13 @@ def full_months(member: Member, year: int) -> tuple[int, ...]:
 
 
 @functools.lru_cache(maxsize=32)
-def _month_bounds(year: int) -> tuple[tuple[date, date], ...]:
+def month_bounds(year: int) -> tuple[tuple[date, date], ...]:
     """(first day, last day) of each month of ``year``, computed once a year: the judge asks for them
-    for every member, and ``calendar.monthrange`` was a third of the judging time (bench_core.py)."""
+    for every member, and ``calendar.monthrange`` was a third of the judging time (bench_core.py).
+
+    >>> month_bounds(2028)[1]
+    (datetime.date(2028, 2, 1), datetime.date(2028, 2, 29))
+    """
     return tuple((first_day(year, month), last_day(year, month)) for month in range(1, 13))
 
 
@@ -354,8 +349,12 @@ class Tally:
             caring_actions=self.caring,
             trainings=self.trainings,
             attendances=self.attendances,
-            misdated=tuple(self.misdated[r] for r in sorted(self.misdated) if r not in self.reversed),
+            misdated=self.misdated_records(),
         )
+
+    def misdated_records(self) -> tuple[MisdatedRecord, ...]:
+        """The records off their activity's date whose reversal was not met, by record id."""
+        return tuple(self.misdated[r] for r in sorted(self.misdated) if r not in self.reversed)
 
 
 def member_year_totals(
@@ -394,133 +393,5 @@ def member_year_totals(
     return {member_id: tallies[member_id].totals(member_id) for member_id in sorted(tallies)}
 
 
-def judge(member: Member, totals: MemberTotals, year: int, policy: Policy, as_of: date | None) -> MemberYear:
-    year_end = date(year, 12, 31)
-    ended = as_of is None or as_of >= year_end
-    months = full_months(member, year)
-    bounds = _month_bounds(year)
-    judged_until = year_end if as_of is None else as_of
-    rule_on_months = policy.min_community_sessions_per_month
-    months_required = (
-        tuple(m for m in months if bounds[m - 1][1] <= judged_until) if rule_on_months is not None else ()
-    )
-    community = totals.community_sessions
-    months_missing = tuple(m for m in months_required if community[m - 1] < (rule_on_months or 0))
-
-    minimum = policy.min_annual_minutes
-    if minimum is None:
-        required = 0
-    elif policy.prorate_annual_minutes:
-        required = math.ceil(minimum * len(months) / 12)
-    else:
-        required = minimum if months else 0
-    net_minutes = totals.net_minutes
-    branch_activities = totals.branch_activities
-    caring = totals.caring_actions
-
-    violations: list[Violation] = []
-    pending: list[str] = []
-
-    def annual(code: str, met: bool, found: list[Violation]) -> None:
-        if met:
-            return
-        if ended:
-            violations.extend(found)
-        else:
-            pending.append(code)
-
-    if minimum is not None:
-        annual(
-            "member.annual_hours",
-            net_minutes >= required,
-            check_annual_hours(member, net_minutes=net_minutes, required_minutes=required),
-        )
-    violations.extend(check_monthly_community(member, months_missing=months_missing))
-    if months:  # the annual count rules judge members with at least one full month in the year
-        target = policy.branch_activities_target or policy.branch_activities_min
-        if target is not None:
-            annual(
-                "member.branch_activities",
-                branch_activities >= target,
-                check_branch_activities(member, count=branch_activities, policy=policy),
-            )
-        if policy.min_caring_actions is not None:
-            annual(
-                "member.caring_action",
-                caring >= policy.min_caring_actions,
-                check_caring_action(member, count=caring, policy=policy),
-            )
-    violations.extend(check_skill(member, policy))
-    violations.extend(m.violation() for m in totals.misdated)  # record.activity_date, by record id
-    return MemberYear(
-        member_id=member.id,
-        member_name=member.name,
-        branch_id=member.branch_id,
-        year=year,
-        as_of=as_of,
-        net_minutes=net_minutes,
-        required_minutes=required,
-        months_required=months_required,
-        months_missing=months_missing,
-        community_sessions=community,
-        branch_activities=branch_activities,
-        caring_actions=caring,
-        skills=len(member.skills),
-        pending=tuple(pending),
-        violations=tuple(policy.cite(violations)),
-        registered_on=member.registered_on,
-        trainings=totals.trainings,
-        attendances=totals.attendances,
-    )
-
-
 def counts(record: ServiceRecord, year: int, as_of: date | None) -> bool:
     return record.status is _CONFIRMED and record.on.year == year and (as_of is None or record.on <= as_of)
-
-
-def evaluate_member_year(
-    member: Member,
-    records: Iterable[ServiceRecord],
-    year: int,
-    *,
-    policy: Policy = DEFAULT,
-    as_of: date | None = None,
-    activities: Iterable[Activity] = (),
-    registrations: Iterable[CommunityRegistration] = (),
-    pairings: Iterable[Pairing] = (),
-) -> MemberYear:
-    """Judge one member's year under ``policy``.
-
-    Args:
-        member: the member.
-        records: ledger entries; those of other members, other years, after ``as_of`` or not CONFIRMED
-            are ignored.
-        year: the calendar year.
-        policy: thresholds and switches.
-        as_of: evaluate part of the year: only months ended on or before ``as_of`` are judged, and annual
-            totals not yet met are *pending* until the year has ended.
-        activities: the activities the records refer to (with ``pairings``, the pairings they are linked
-            to): which branches organise each activity (``member.branch_activities`` counts the 共建、
-            帮扶 activities the member's branch leads or co-organises, those of a joint pairing
-            included) and which days it covers (a record off them is a ``record.activity_date``
-            violation and counts in the minutes only). A record whose activity is not given is judged
-            by its own fields (a PAIRING record of the member's branch counts).
-        pairings: the pairings the activities are linked to (a joint pairing's branches organise its
-            activities).
-        registrations: with ``policy.community_service_where_registered`` (双报到), the member's
-            ``CommunityRegistration`` s; community service counts toward ``member.monthly_community``
-            only where the member was registered (the activities give its ``community``).
-
-    Returns:
-        A :class:`MemberYear`.
-    """
-    year = valid_year(year)
-    as_of = valid_as_of(as_of)
-    activities = list(activities)
-    facts = activity_facts(activities, pairings).get
-    tally = Tally()
-    registered = registered_for(member, policy, activities, registrations)
-    for record in records:
-        if record.member_id == member.id and counts(record, year, as_of):
-            tally.add(record, member.branch_id, registered, facts(record.activity_id))
-    return judge(member, tally.totals(member.id), year, policy, as_of)

@@ -13,19 +13,14 @@ from typing import Any
 import attrs
 
 from volunteer_core._catalogue import Violation
+from volunteer_core._gcpause import paused_collector
 from volunteer_core.compliance._activities import activity_facts
-from volunteer_core.compliance._member import (
-    MemberTotals,
-    MemberYear,
-    Tally,
-    counts,
-    judge,
-    valid_as_of,
-    valid_year,
-)
+from volunteer_core.compliance._fold import fold_year
+from volunteer_core.compliance._judge import MemberJudge
+from volunteer_core.compliance._member import MemberTotals, MemberYear, valid_as_of, valid_year
 from volunteer_core.compliance._organisations import OrganisationTotals, OrganisationYear, frozen_counts
 from volunteer_core.compliance._rollup import ViolationCounts, pairing_violation_branch, roll_up_organisations
-from volunteer_core.dual_registration import MemberRegistrations, RegisteredCommunities
+from volunteer_core.dual_registration import RegisteredCommunities
 from volunteer_core.errors import InvalidInput
 from volunteer_core.model.activity import Activity, ServiceRecord
 from volunteer_core.model.organisation import Organisation
@@ -286,43 +281,38 @@ def evaluate_year(
     """
     year = valid_year(year)
     as_of = valid_as_of(as_of)
-    judged = [m for m in members if _overlaps_year(m, year)]
-    activities, pairings = list(activities), list(pairings)
-    facts = activity_facts(activities, pairings).get
-    registry: RegisteredCommunities | None = None
-    if policy.community_service_where_registered:
-        registry = RegisteredCommunities(activities, registrations)
-    tallies: dict[str, tuple[Tally, str, MemberRegistrations | None]] = {
-        m.id: (Tally(), m.branch_id, registry.for_member(m) if registry else None) for m in judged
-    }
-    read = unmatched = 0
-    lookup = tallies.get
-    for record in records:
-        read += 1
-        entry = lookup(record.member_id)
-        if entry is None:
-            unmatched += 1
-        elif counts(record, year, as_of):
-            entry[0].add(record, entry[1], entry[2], facts(record.activity_id))
-
-    member_years = {m.id: judge(m, tallies[m.id][0].totals(m.id), year, policy, as_of) for m in judged}
-    return _report(
-        year,
-        as_of,
-        policy,
-        judged=judged,
-        member_years=member_years,
-        read=read,
-        unmatched=unmatched,
-        teams=teams,
-        activities=activities if judged_activities is None else judged_activities,
-        pairings=pairings,
-        plans=plans,
-        reports=reports,
-        branches=branches,
-        organisations=organisations,
-        every_branch_id=every_branch_id,
-    )
+    with paused_collector():  # the pass builds a year's worth of long-lived objects, and no cycle
+        judged = [m for m in members if _overlaps_year(m, year)]
+        activities, pairings = list(activities), list(pairings)
+        registry: RegisteredCommunities | None = None
+        if policy.community_service_where_registered:
+            registry = RegisteredCommunities(activities, registrations)
+        member_years, read, unmatched = fold_year(
+            records,
+            judged,
+            year,
+            as_of,
+            activity_facts(activities, pairings),
+            MemberJudge(year, policy, as_of),
+            registry,
+        )
+        return _report(
+            year,
+            as_of,
+            policy,
+            judged=judged,
+            member_years=member_years,
+            read=read,
+            unmatched=unmatched,
+            teams=teams,
+            activities=activities if judged_activities is None else judged_activities,
+            pairings=pairings,
+            plans=plans,
+            reports=reports,
+            branches=branches,
+            organisations=organisations,
+            every_branch_id=every_branch_id,
+        )
 
 
 def evaluate_year_totals(
@@ -384,7 +374,8 @@ def evaluate_year_totals(
         else:
             unmatched += total.records
     nothing = MemberTotals(member_id="")
-    member_years = {m.id: judge(m, by_member.get(m.id, nothing), year, policy, as_of) for m in judged}
+    judge = MemberJudge(year, policy, as_of)
+    member_years = {m.id: judge.judge_totals(m, by_member.get(m.id, nothing)) for m in judged}
     return _report(
         year,
         as_of,
