@@ -26,39 +26,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-QUERY = """
-WITH counted AS (
-    SELECT r.member_id, r.activity_id, r.kind, r.on, r.minutes,
-           r.adjusts IS NULL AS is_session,
-           CASE WHEN r.reverses IS NULL THEN 1 ELSE -1 END AS step,
-           r.on BETWEEN a.on AND COALESCE(a.until, a.on) AS on_date
-    FROM records r JOIN activities a ON a.id = r.activity_id
-    WHERE r.on BETWEEN :start AND :end AND r.status = 'confirmed'
-),
-per_member AS (
-    SELECT member_id,
-           SUM(minutes) AS net_minutes,
-           COALESCE(SUM(step) FILTER (WHERE is_session AND on_date AND kind = 'caring_action'), 0)
-               AS caring_actions,
-           COALESCE(SUM(step) FILTER (WHERE is_session AND on_date AND kind = 'training'), 0) AS trainings,
-           COALESCE(SUM(step) FILTER (WHERE is_session), 0) AS attendances,
-           -- a reversal carries its original's date: an original off its date and its reversal cancel
-           COALESCE(SUM(step) FILTER (WHERE is_session AND NOT on_date), 0) AS misdated
-    FROM counted
-    GROUP BY member_id
-),
-community AS (
-    SELECT member_id, EXTRACT(MONTH FROM "on")::int AS month, SUM(step) AS sessions
-    FROM counted
-    WHERE is_session AND on_date AND kind = 'community_service'
-    GROUP BY 1, 2
-),
-year_activities AS (
-    SELECT id, kind, pairing_id FROM activities
-    WHERE kind IN ('pairing', 'festival', 'practical_help')
-      AND "on" <= :end AND COALESCE(until, "on") >= :start
-),
-credited AS (
+#: The CTEs both dialects write alike: the activities credited to a branch, the member's attended ones, and
+#: the members judged.
+_CREDITED = """credited AS (
     -- a PAIRING activity: each branch that leads or co-organises it
     SELECT ab.activity_id, ab.branch_id
     FROM year_activities ya JOIN activity_branches ab ON ab.activity_id = ya.id
@@ -93,6 +63,41 @@ judged AS (
     SELECT id, joined_on, left_on FROM members
     WHERE joined_on <= :end AND (left_on IS NULL OR left_on >= :start)
 ),
+"""
+
+QUERY_TEMPLATE = """
+WITH counted AS (
+    SELECT r.member_id, r.activity_id, r.kind, r.on, r.minutes,
+           r.adjusts IS NULL AS is_session,
+           CASE WHEN r.reverses IS NULL THEN 1 ELSE -1 END AS step,
+           r.on BETWEEN a.on AND COALESCE(a.until, a.on) AS on_date
+    FROM records r JOIN activities a ON a.id = r.activity_id
+    WHERE r.on BETWEEN :start AND :end AND r.status = 'confirmed'
+),
+per_member AS (
+    SELECT member_id,
+           SUM(minutes) AS net_minutes,
+           COALESCE(SUM(step) FILTER (WHERE is_session AND on_date AND kind = 'caring_action'), 0)
+               AS caring_actions,
+           COALESCE(SUM(step) FILTER (WHERE is_session AND on_date AND kind = 'training'), 0) AS trainings,
+           COALESCE(SUM(step) FILTER (WHERE is_session), 0) AS attendances,
+           -- a reversal carries its original's date: an original off its date and its reversal cancel
+           COALESCE(SUM(step) FILTER (WHERE is_session AND NOT on_date), 0) AS misdated
+    FROM counted
+    GROUP BY member_id
+),
+community AS (
+    SELECT member_id, EXTRACT(MONTH FROM "on")::int AS month, SUM(step) AS sessions
+    FROM counted
+    WHERE is_session AND on_date AND kind = 'community_service'
+    GROUP BY 1, 2
+),
+year_activities AS (
+    SELECT id, kind, pairing_id FROM activities
+    WHERE kind IN ('pairing', 'festival', 'practical_help')
+      AND "on" <= :end AND COALESCE(until, "on") >= :start
+),
+{_CREDITED}
 full_months AS (
     SELECT j.id AS member_id, g.month
     FROM judged j CROSS JOIN generate_series(1, 12) AS g(month)
@@ -135,7 +140,7 @@ LEFT JOIN skills s ON s.member_id = j.id
 
 #: The same query in MySQL / MariaDB's SQL (no FILTER, generate_series or arrays: CASE inside the sums,
 #: a derived table of the twelve months, GROUP_CONCAT for the months missing).
-QUERY_MYSQL = """
+QUERY_MYSQL_TEMPLATE = """
 WITH counted AS (
     SELECT r.member_id, r.activity_id, r.kind, r.`on`, r.minutes,
            r.adjusts IS NULL AS is_session,
@@ -166,38 +171,7 @@ year_activities AS (
     WHERE kind IN ('pairing', 'festival', 'practical_help')
       AND `on` <= :end AND COALESCE(until, `on`) >= :start
 ),
-credited AS (
-    SELECT ab.activity_id, ab.branch_id
-    FROM year_activities ya JOIN activity_branches ab ON ab.activity_id = ya.id
-    WHERE ya.kind = 'pairing'
-    UNION
-    SELECT ya.id, pb.branch_id
-    FROM year_activities ya
-    JOIN pairings p ON p.id = ya.pairing_id AND p.mode IN ('joint_branches', 'joint_department')
-    JOIN pairing_branches pb ON pb.pairing_id = p.id
-    UNION
-    SELECT ab.activity_id, ab.branch_id
-    FROM year_activities ya
-    JOIN activity_branches ab ON ab.activity_id = ya.id
-    JOIN pairing_branches pb ON pb.pairing_id = ya.pairing_id AND pb.branch_id = ab.branch_id
-    WHERE ya.kind IN ('festival', 'practical_help')
-),
-attended AS (
-    SELECT c.member_id, c.activity_id
-    FROM counted c
-    JOIN members m ON m.id = c.member_id
-    JOIN credited cr ON cr.activity_id = c.activity_id AND cr.branch_id = m.branch_id
-    WHERE c.is_session AND c.on_date AND c.kind IN ('pairing', 'festival', 'practical_help')
-    GROUP BY 1, 2
-    HAVING SUM(c.step) > 0
-),
-activities_attended AS (
-    SELECT member_id, COUNT(*) AS branch_activities FROM attended GROUP BY member_id
-),
-judged AS (
-    SELECT id, joined_on, left_on FROM members
-    WHERE joined_on <= :end AND (left_on IS NULL OR left_on >= :start)
-),
+{_CREDITED}
 twelve AS (
     SELECT 1 AS month UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
     UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10
@@ -240,6 +214,9 @@ LEFT JOIN months mo ON mo.member_id = j.id
 LEFT JOIN activities_attended a ON a.member_id = j.id
 LEFT JOIN skills s ON s.member_id = j.id
 """
+
+QUERY = QUERY_TEMPLATE.replace("{_CREDITED}", _CREDITED)
+QUERY_MYSQL = QUERY_MYSQL_TEMPLATE.replace("{_CREDITED}", _CREDITED)
 
 _INTS = ("net_minutes", "required_minutes", "branch_activities", "caring_actions", "trainings", "attendances")
 

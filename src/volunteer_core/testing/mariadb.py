@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from volunteer_core.testing._servers import free_port, system_user
 
 __all__ = ["MariaDBUnavailable", "server_binaries", "temporary_mariadb"]
 
@@ -70,29 +70,6 @@ def server_binaries() -> tuple[Path, Path] | None:
     return server, install
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server_user() -> tuple[int, int] | None:
-    """The ids of the unprivileged user the server runs as when we are root (created when missing)."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        entry = pwd.getpwnam(_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _USER],
-            check=True,
-            capture_output=True,
-        )
-        entry = pwd.getpwnam(_USER)
-    return entry.pw_uid, entry.pw_gid
-
-
 @contextlib.contextmanager
 def temporary_mariadb(
     *, durable: bool = False, database: str = "volunteer", settings: tuple[str, ...] = ()
@@ -121,7 +98,7 @@ def temporary_mariadb(
     server, install = binaries
     import pymysql
 
-    ids = _server_user()
+    ids = system_user(_USER)
     base = Path(tempfile.mkdtemp(prefix="volunteer-core-mariadb-", dir="/tmp" if ids is not None else None))
     data = base / "data"
     sock = base / "mariadb.sock"
@@ -152,7 +129,7 @@ def temporary_mariadb(
             )
         chosen = (*(() if durable else FAST_SETTINGS), "max-connections=200", *settings)
         for _attempt in range(5):
-            port = _free_port()
+            port = free_port()
             with log.open("ab") as log_file:
                 process = subprocess.Popen(
                     [

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from volunteer_core.testing._servers import free_port, system_user
 
 __all__ = ["PostgresUnavailable", "server_binaries", "temporary_postgres"]
 
@@ -58,27 +58,12 @@ def server_binaries() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _unprivileged() -> tuple[list[str], int | None, int | None]:
     """The command prefix that runs a server binary unprivileged (initdb refuses root), and its ids."""
-    if os.geteuid() != 0:
+    ids = system_user(_USER)
+    if ids is None:
         return [], None, None
-    try:
-        entry = pwd.getpwnam(_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _USER],
-            check=True,
-            capture_output=True,
-        )
-        entry = pwd.getpwnam(_USER)
-    return ["runuser", "-u", _USER, "--"], entry.pw_uid, entry.pw_gid
+    return ["runuser", "-u", _USER, "--"], ids[0], ids[1]
 
 
 def _run(command: list[str], what: str) -> None:
@@ -133,7 +118,7 @@ def temporary_postgres(
             "initdb",
         )
         for _attempt in range(5):
-            port = _free_port()
+            port = free_port()
             options = " ".join([f"-h 127.0.0.1 -p {port} -k {base}", *(f"-c {s}" for s in chosen)])
             done = subprocess.run(
                 [*pg_ctl, "-l", str(log), "-o", options, "-w", "-t", "60", "start"],

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -96,14 +97,19 @@ class TestSqliteContract(UnitOfWorkContract):
         return _reopen(uow)
 
 
-class TestPostgresContract(UnitOfWorkContract):
+class _ServerContract(UnitOfWorkContract):
+    """The contract on a database of a test server (the session fixture named by ``server``), emptied for
+    each unit of work: every capability is declared."""
+
+    __test__ = False
+    server: ClassVar[str]
     supports_serializable = True
     supports_threads = True
     supports_multiprocess = True
 
     @pytest.fixture(autouse=True)
     def _server(self, request: pytest.FixtureRequest) -> None:
-        self._database = request.getfixturevalue("_postgres")
+        self._database = request.getfixturevalue(self.server)
 
     def make_uow(self) -> UnitOfWork:
         self._database.empty()
@@ -123,38 +129,23 @@ class TestPostgresContract(UnitOfWorkContract):
         return _reopen(uow)
 
 
-class TestMariaDBContract(UnitOfWorkContract):
+class TestPostgresContract(_ServerContract):
+    server = "_postgres"
+
+
+class TestMariaDBContract(_ServerContract):
     """MariaDB (InnoDB, SERIALIZABLE): races between units of work end in a deadlock or a lock wait, which
-    are ``ConcurrencyConflict`` and retried; every capability is declared. Its reads lock what they read:
-    a sibling's read of rows being written waits (here one second) and is refused."""
+    are ``ConcurrencyConflict`` and retried. Its reads lock what they read: a sibling's read of rows being
+    written waits (here one second) and is refused."""
 
-    supports_serializable = True
-    supports_threads = True
-    supports_multiprocess = True
+    server = "_mariadb"
     reads_wait_for_writers = True
-
-    @pytest.fixture(autouse=True)
-    def _server(self, request: pytest.FixtureRequest) -> None:
-        self._database = request.getfixturevalue("_mariadb")
-
-    def make_uow(self) -> UnitOfWork:
-        self._database.empty()
-        return SqlUnitOfWork(self._database.engine)
-
-    def dispose_uow(self, uow: UnitOfWork) -> None:
-        _dispose(uow, self._database.engine)
 
     def make_sibling(self, uow: UnitOfWork) -> UnitOfWork:
         url = sa.make_url(_url(uow)).update_query_dict(
             {"init_command": "SET SESSION innodb_lock_wait_timeout = 1"}
         )
         return SqlUnitOfWork(url.render_as_string(hide_password=False))
-
-    def process_factory(self, uow: UnitOfWork) -> Callable[[], UnitOfWork]:
-        return functools.partial(SqlUnitOfWork, _url(uow))
-
-    def reopen(self, uow: UnitOfWork) -> UnitOfWork:
-        return _reopen(uow)
 
 
 class _Portable:
