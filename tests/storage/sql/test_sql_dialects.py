@@ -166,3 +166,28 @@ def test_a_deadlock_is_a_conflict_on_mariadb(maria: SqlUnitOfWork) -> None:
                 waiting.branches.get("b1")
     finally:
         waiting.engine.dispose()
+
+
+def test_a_stored_value_that_reads_like_a_rule_code_is_not_a_trigger_refusal() -> None:
+    import pymysql
+
+    from volunteer_core.storage.sql._errors import integrity_info
+
+    duplicate = pymysql.err.IntegrityError(
+        1062, "Duplicate entry 'ledger.year_locked: x' for key 'uq_records_idempotency_key'"
+    )
+    info = integrity_info(sa.exc.IntegrityError("INSERT INTO records (id) VALUES (%s)", ("r1",), duplicate))
+    assert (info.kind, info.table, info.name) == ("unique", "records", "uq_records_idempotency_key")
+    signal = pymysql.err.OperationalError(1644, "ledger.year_locked: 该支部年度已锁定")
+    assert integrity_info(sa.exc.IntegrityError("INSERT INTO records", (), signal)).kind == "ledger"
+
+
+def test_the_errors_of_other_mysql_drivers_are_read_by_their_number() -> None:
+    """MySQL Connector/Python and MariaDB Connector/Python carry the number in ``errno``."""
+    connector_error = type("DatabaseError", (Exception,), {"__module__": "mysql.connector.errors"})
+    lock_wait = connector_error("1205 (HY000): Lock wait timeout exceeded")
+    lock_wait.errno = 1205
+    assert is_conflict(lock_wait)
+    duplicate = connector_error("1062 (23000): Duplicate entry")
+    duplicate.errno = 1062
+    assert not is_conflict(duplicate)

@@ -348,3 +348,29 @@ def test_the_documented_sql_shard_of_a_member_is_compliance_shard_of(pg_engine: 
         conn.rollback()  # the function is not kept
     assert len(found) == len(ids) * len(counts)
     assert [(m, n, shard) for m, n, shard in found] == [(m, n, shard_of(m, n)) for m, n, _ in found]
+
+
+def test_an_emptied_partitioned_test_database_takes_the_same_ids_again(partitioned_pg_url: str) -> None:
+    """``empty_test_database`` empties ``record_keys`` too (and keeps its guard): the next test may store
+    the same record ids and keys."""
+    from volunteer_core.storage.sql import empty_test_database
+
+    def store() -> None:
+        uow = SqlUnitOfWork(partitioned_pg_url)
+        with uow:
+            uow.branches.add(BRANCH)
+            uow.members.add(MEMBER)
+            uow.activities.add(ACTIVITY)
+            uow.records.add(RECORD, idempotency_key="k1")
+            uow.commit()
+        uow.engine.dispose()
+
+    store()
+    empty_test_database(partitioned_pg_url).dispose()
+    store()
+    engine = sa.create_engine(partitioned_pg_url)
+    try:
+        with pytest.raises(sa.exc.IntegrityError, match=r"ledger\.append_only"), engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM record_keys")  # its trigger is back
+    finally:
+        engine.dispose()

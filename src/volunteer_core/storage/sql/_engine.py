@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -29,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from volunteer_core.errors import ConcurrencyConflict, InvalidInput, StorageError
-from volunteer_core.storage.sql._dialects import dialect_of
+from volunteer_core.storage.sql._dialects import UnknownDialectWarning, dialect_of
 from volunteer_core.storage.sql._errors import db_errors, normalise_mysql_error
 
 __all__ = [
@@ -199,13 +200,28 @@ def begin(engine: sa.Engine, action: str = "begin a transaction") -> sa.Connecti
     return conn
 
 
+_REFUSED_ISOLATION: set[str] = set()
+
+
 def _isolate(conn: sa.Connection, level: str, *, strict: bool) -> None:
-    """Ask for the isolation ``level``; a driver of the portable path that does not know it keeps its own."""
+    """Ask for the isolation ``level``; on the portable path a database that refuses it (a driver that
+    does not know it, a server that answers with an error — TiDB) keeps its own, and the storage says so
+    once."""
     try:
         conn.execution_options(isolation_level=level)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, sa.exc.DBAPIError) as err:
         if strict:
             raise
+        name = conn.dialect.name
+        if name not in _REFUSED_ISOLATION:
+            _REFUSED_ISOLATION.add(name)
+            warnings.warn(
+                f"数据库 {name!r} 不接受 {level} 隔离级别，按其默认级别运行；the database {name!r} refused the "
+                f"{level} isolation level ({type(err).__name__}): its transactions run at its default level, "
+                "where concurrent writes may break what only serializable transactions guarantee",
+                UnknownDialectWarning,
+                stacklevel=4,
+            )
 
 
 def end(conn: sa.Connection, *, commit: bool, action: str = "commit") -> None:

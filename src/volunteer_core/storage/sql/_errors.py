@@ -51,8 +51,9 @@ _SQLITE_CONFLICT_TEXT = ("database is locked", "database table is locked", "data
 
 
 #: MySQL / MariaDB error numbers of a lost race: deadlock, lock wait timeout, record changed since read
-#: (MariaDB's snapshot isolation), "plugin instructed the server to roll back" (group replication)
-_MYSQL_CONFLICTS = frozenset({1213, 1205, 1020, 3101})
+#: (MariaDB's snapshot isolation), "plugin instructed the server to roll back" (group replication); TiDB's
+#: write conflict (9007), transaction retry (8022), schema changed (8028), pessimistic lock retry (8002)
+_MYSQL_CONFLICTS = frozenset({1213, 1205, 1020, 3101, 9007, 8022, 8028, 8002})
 #: MySQL / MariaDB error numbers of a refused value that drivers report as something else than an
 #: integrity error: a trigger's SIGNAL (1644), a CHECK constraint (MariaDB 4025, MySQL 3819)
 _MYSQL_INTEGRITY = frozenset({1644, 4025, 3819})
@@ -61,10 +62,15 @@ _PORTABLE_CONFLICT_TEXT = ("deadlock", "serializ", "could not serialize", "lock 
 
 
 def _mysql_errno(orig: BaseException | None) -> int | None:
-    """The error number of a MySQL-protocol driver's error (PyMySQL, mysqlclient), else None."""
-    args = getattr(orig, "args", ())
-    if args and isinstance(args[0], int) and type(orig).__module__.split(".")[0] in ("pymysql", "MySQLdb"):
-        return args[0]
+    """The error number of a MySQL-protocol driver's error — PyMySQL and mysqlclient (``args[0]``),
+    MySQL Connector/Python and MariaDB Connector/Python (``errno``) — else None."""
+    package = type(orig).__module__.split(".")[0]
+    if package in ("pymysql", "MySQLdb"):
+        args = getattr(orig, "args", ())
+        return args[0] if args and isinstance(args[0], int) else None
+    if package in ("mysql", "mariadb"):
+        errno = getattr(orig, "errno", None)
+        return errno if isinstance(errno, int) else None
     return None
 
 
@@ -124,7 +130,9 @@ LEDGER_CODES: dict[str, tuple[str, str]] = {
         "数据库拒绝{subject}：只有已确认的记录可以冲销（待确认或不予确认的记录不计入任何时长）",
     ),
 }
-_LEDGER_CODE = re.compile(r"\b((?:ledger|record)\.[a-z_]+)\b")
+_LEDGER_CODE = re.compile(r"((?:ledger|record)\.[a-z_]+):")
+#: MySQL's error number of a trigger's ``SIGNAL SQLSTATE '45000'``
+_MYSQL_SIGNAL = 1644
 
 
 def ledger_code(err: BaseException) -> str | None:
@@ -134,7 +142,13 @@ def ledger_code(err: BaseException) -> str | None:
     ('ledger.append_only', None)
     """
     orig = err.orig if isinstance(err, sa.exc.DBAPIError) else err
-    match = _LEDGER_CODE.search(str(orig))
+    errno = _mysql_errno(orig)
+    if errno is not None and errno != _MYSQL_SIGNAL:  # only a trigger's SIGNAL speaks for the ledger
+        return None
+    text = str(orig)
+    if errno is not None:  # "(1644, 'ledger.…: …')" — the driver's tuple around the trigger's message
+        text = text.partition(", ")[2].lstrip("'\"")
+    match = _LEDGER_CODE.match(text.lstrip())  # the refusal BEGINS with its code (never a quoted value)
     if match is None or match.group(1) not in LEDGER_CODES:
         return None
     return match.group(1)

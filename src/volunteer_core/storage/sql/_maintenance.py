@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._dialects import dialect_of
 from volunteer_core.storage.sql._engine import EngineLike, resolve_engine, transaction
+from volunteer_core.storage.sql._partitions import KEYS_FIXED_TRIGGER, stored_partitions
 from volunteer_core.storage.sql._triggers import install_ledger_triggers
 
 __all__ = ["empty_test_database"]
@@ -46,14 +47,23 @@ def empty_test_database(url_or_engine: EngineLike) -> sa.Engine:
     engine = resolve_engine(url_or_engine)
     family = dialect_of(engine).family
     with transaction(engine, "empty a test database") as conn:
+        partitioned = family == "postgresql" and stored_partitions(conn) is not None
         if family in ("sqlite", "mysql", "postgresql"):
             _drop_triggers(conn, family)
+        if partitioned:  # record_keys (ids, reversals, keys across partitions) refuses a DELETE too
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS ledger_record_keys_fixed ON record_keys")
         if family == "mysql":
             conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
-        for table in reversed(s.metadata.sorted_tables):
-            if table is not s.schema_version:
-                conn.execute(table.delete())
-        if family == "mysql":
-            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
+        try:
+            for table in reversed(s.metadata.sorted_tables):
+                if table is not s.schema_version:
+                    conn.execute(table.delete())
+            if partitioned:
+                conn.exec_driver_sql("DELETE FROM record_keys")
+        finally:
+            if family == "mysql":  # never hand the pooled connection back with the checks off
+                conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
         install_ledger_triggers(conn)
+        if partitioned:
+            conn.exec_driver_sql(KEYS_FIXED_TRIGGER)
     return engine

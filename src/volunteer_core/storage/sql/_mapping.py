@@ -267,17 +267,20 @@ SPECS: dict[str, Spec] = {
 #: very same row — every column, every child row — is read again, in any transaction (the rows are read
 #: from the database every time; only building and validating the entity is saved).
 REUSED = frozenset({"activities", "members"})
-_BUILT: dict[str, dict[tuple[Any, ...], Any]] = {}
-#: How many entities of one aggregate :data:`_BUILT` keeps (then it starts again, empty).
+#: How many entities of one aggregate a unit of work's cache keeps (then it starts again, empty).
 _BUILT_LIMIT = 20_000
+
+#: A cache of built entities: aggregate name → (row, children) → entity. Each unit of work holds its own
+#: (never the process: what one caller read — names, phones — is not kept for another).
+BuiltCache = dict[str, dict[tuple[Any, ...], Any]]
 
 
 def built_again(
-    spec: Spec, rows: Sequence[Row], grouped: Mapping[str, Mapping[str, Sequence[Row]]]
+    spec: Spec, rows: Sequence[Row], grouped: Mapping[str, Mapping[str, Sequence[Row]]], cache: BuiltCache
 ) -> list[Any]:
-    """The entities of ``rows`` (children from ``grouped``), each reused from :data:`_BUILT` when the
-    same row and children were built before, else built (and kept)."""
-    built = _BUILT.setdefault(spec.name, {})
+    """The entities of ``rows`` (children from ``grouped``), each reused from ``cache`` (the unit of
+    work's) when the same row and children were built before, else built (and kept)."""
+    built = cache.setdefault(spec.name, {})
     entities = []
     for row in rows:
         children = {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}

@@ -35,9 +35,11 @@ from sqlalchemy.sql.elements import conv
 
 from volunteer_core.errors import InvalidInput
 from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql._dialects import dialect_of
 from volunteer_core.storage.sql._triggers import PG_SQLSTATES, install_ledger_triggers
 
 __all__ = [
+    "KEYS_FIXED_TRIGGER",
     "MAX_PARTITIONS",
     "PARTITION_KEYS",
     "check_layout",
@@ -105,7 +107,7 @@ def check_partitions(partitions: object, dialect: str) -> int | None:
 def stored_partitions(conn: sa.Connection) -> int | None:
     """How many hash partitions the database's ``records`` has (PostgreSQL's catalogue), None when it
     is not partitioned (or not PostgreSQL)."""
-    if conn.dialect.name != "postgresql":
+    if dialect_of(conn).family != "postgresql":
         return None
     kind = conn.exec_driver_sql("SELECT relkind FROM pg_class WHERE oid = to_regclass('records')").scalar()
     if kind != "p":
@@ -210,6 +212,13 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: The trigger that keeps ``record_keys`` as written (no UPDATE, no DELETE).
+KEYS_FIXED_TRIGGER = (
+    "CREATE TRIGGER ledger_record_keys_fixed BEFORE UPDATE OR DELETE ON record_keys "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_record_keys_fixed()"
+)
+
+
 def _ddl(partitions: int) -> list[str]:
     """The partitions, ``record_keys``'s triggers and the refusal of a TRUNCATE of one partition."""
     statements = [
@@ -240,8 +249,7 @@ END
 $$""",
         "CREATE TRIGGER ledger_records_keys AFTER INSERT ON records "
         "FOR EACH ROW EXECUTE FUNCTION ledger_record_keys()",
-        "CREATE TRIGGER ledger_record_keys_fixed BEFORE UPDATE OR DELETE ON record_keys "
-        "FOR EACH ROW EXECUTE FUNCTION ledger_record_keys_fixed()",
+        KEYS_FIXED_TRIGGER,
         "CREATE TRIGGER ledger_record_keys_truncate BEFORE TRUNCATE ON record_keys "
         "FOR EACH STATEMENT EXECUTE FUNCTION ledger_record_keys_fixed()",
     ]

@@ -157,7 +157,7 @@ class Repo(Generic[T]):
                 grouped[child.field] = groups
         try:
             if spec.name in REUSED:
-                return built_again(spec, rows, grouped)
+                return built_again(spec, rows, grouped, self._uow.built)
             return [
                 spec.from_row(
                     row, {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}

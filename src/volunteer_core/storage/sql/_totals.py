@@ -47,6 +47,7 @@ from volunteer_core.calendar.dates import first_day
 from volunteer_core.compliance import MemberTotals, MisdatedRecord
 from volunteer_core.model.enums import ActivityKind, PairingMode, RecordStatus
 from volunteer_core.storage.sql import _schema as s
+from volunteer_core.storage.sql._dialects import dialect_of
 
 __all__ = ["BRANCH_CHUNK", "member_year_totals", "partitionwise"]
 
@@ -154,7 +155,7 @@ _PARTITIONWISE = ("enable_partitionwise_aggregate", "enable_partitionwise_join")
 def partitionwise(conn: sa.Connection) -> Iterator[None]:
     """On PostgreSQL, partitionwise aggregation and join switched on in ``conn``'s transaction for the
     block (``set_config(…, true)``: ``SET LOCAL``), then set back as they were; elsewhere nothing."""
-    if conn.dialect.name != "postgresql":
+    if dialect_of(conn).family != "postgresql":
         yield
         return
     names = ", ".join(f"current_setting('{name}')" for name in _PARTITIONWISE)

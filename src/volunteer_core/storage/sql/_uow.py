@@ -21,6 +21,7 @@ from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql import _totals
 from volunteer_core.storage.sql._engine import EngineLike, resolve_engine
 from volunteer_core.storage.sql._errors import translate
+from volunteer_core.storage.sql._mapping import BuiltCache
 from volunteer_core.storage.sql._migrate import check_version
 from volunteer_core.storage.sql._queries import has_nul, is_year
 from volunteer_core.storage.sql._records import Records, locked_pairs
@@ -76,7 +77,13 @@ class _Locks(LockRepository):
         with tx.io("lock a year") as conn:
             if tx.dialect.insert_or_ignore == "read_then_insert":  # the portable path
                 if conn.execute(_IS_LOCKED, params).first() is None:
-                    conn.execute(sa.insert(s.locks), params)
+                    savepoint = conn.begin_nested()
+                    try:
+                        conn.execute(sa.insert(s.locks), params)
+                    except sa.exc.IntegrityError:  # a concurrent lock of the same year got there first
+                        savepoint.rollback()
+                    else:
+                        savepoint.commit()
             else:
                 conn.execute(_LOCK[tx.dialect.family], params)
 
@@ -135,6 +142,8 @@ class SqlUnitOfWork(UnitOfWork):
         #: the SQLAlchemy engine this unit of work draws its connections from
         self.engine = resolve_engine(url_or_engine)
         self.chunk_size = chunk_size
+        #: entities built from rows this unit of work read (members, activities), reused when read again
+        self.built: BuiltCache = {}
         self._tx: Transaction | None = None
         for aggregate in AGGREGATES:
             setattr(self, aggregate.name, _REPOSITORY_CLASSES[aggregate.name](self, aggregate))
