@@ -191,3 +191,63 @@ def test_the_errors_of_other_mysql_drivers_are_read_by_their_number() -> None:
     duplicate = connector_error("1062 (23000): Duplicate entry")
     duplicate.errno = 1062
     assert not is_conflict(duplicate)
+
+
+# -- the portable path on real databases ------------------------------------------------------------------
+
+
+def test_a_lock_taken_meanwhile_by_another_transaction_is_taken_as_done_on_the_portable_path(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-then-insert: when the read missed a lock that a concurrent transaction committed, the insert's
+    duplicate means "locked already" — not a storage error."""
+    from volunteer_core.storage.sql import _uow, create_schema
+
+    url = sa.make_url(postgres_url)
+    with sa.create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.exec_driver_sql("DROP DATABASE IF EXISTS portable_locks")
+        conn.exec_driver_sql("CREATE DATABASE portable_locks")
+    engine = sa.create_engine(url.set(database="portable_locks")).execution_options(
+        volunteer_core_dialect="portable"
+    )
+    try:
+        create_schema(engine)
+        uow = SqlUnitOfWork(engine)
+        with uow:
+            uow.branches.add(Branch(id="b1", name="党支部"))
+            uow.locks.lock("b1", 2026)
+            uow.commit()
+        never = sa.select(sa.literal(1)).where(sa.false())  # the read of a lock committed meanwhile
+        monkeypatch.setattr(_uow, "_IS_LOCKED", never)
+        with uow:
+            uow.locks.lock("b1", 2026)
+            uow.commit()
+        with uow:
+            assert uow.locks.list() == [("b1", 2026)]
+    finally:
+        engine.dispose()
+
+
+def test_a_database_that_refuses_serializable_runs_at_its_own_level_and_says_so_once(
+    tmp_path: object,
+) -> None:
+    from volunteer_core.storage.sql import _engine, create_schema
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/portable.db").execution_options(
+        volunteer_core_dialect="portable"
+    )
+    engine.dialect.get_isolation_level_values = lambda conn: ["AUTOCOMMIT"]  # type: ignore[method-assign,assignment]
+    _engine._REFUSED_ISOLATION.discard("sqlite")
+    try:
+        with pytest.warns(UnknownDialectWarning, match="SERIALIZABLE"):
+            create_schema(engine)
+        uow = SqlUnitOfWork(engine)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # said once
+            with uow:
+                uow.branches.add(Branch(id="b1", name="党支部"))
+                uow.commit()
+            with uow:
+                assert [b.id for b in uow.branches.list()] == ["b1"]
+    finally:
+        engine.dispose()
