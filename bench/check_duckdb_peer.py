@@ -10,13 +10,12 @@ Run: ``.venv/bin/python bench/check_duckdb_peer.py [--years 4]`` (a few seconds 
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 from bench_core import YEAR
 from bench_duckdb import agree
-from check_pandas_peer import disturbed
+from check_pandas_peer import disturbed, run
 from peers import duckdb_peer
 
 import volunteer_core as vc
@@ -55,13 +54,7 @@ def check(seed: int) -> dict[str, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--years", type=int, default=4)
-    args = parser.parse_args()
-    for seed in range(args.years):
-        print(f"seed {seed}: agree member by member {check(seed)}", flush=True)
+    run(check, __doc__)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import attrs
@@ -71,14 +72,19 @@ def check(seed: int) -> dict[str, int]:
     }
 
 
-def main() -> None:
+def run(check_one: Callable[[int], dict[str, int]], description: str | None) -> None:
+    """Check the peer ``check_one`` on ``--years`` disturbed years (seeds 0, 1, …), printing each."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--years", type=int, default=4)
     args = parser.parse_args()
     for seed in range(args.years):
-        print(f"seed {seed}: agree member by member {check(seed)}", flush=True)
+        print(f"seed {seed}: agree member by member {check_one(seed)}", flush=True)
+
+
+def main() -> None:
+    run(check, __doc__)
 
 
 if __name__ == "__main__":
