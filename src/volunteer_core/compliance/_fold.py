@@ -60,6 +60,10 @@ def _slot(kind: ActivityKind, day: date) -> int:
     return _MONTH + day.month if kind is _COMMUNITY else _KIND_SLOTS.get(kind, _OTHER)
 
 
+#: The entry of an activity whose records are not counted inline: no first day matches a record's date.
+_NOT_INLINE: tuple[Any, ...] = (None, None, 0, None)
+
+
 def _accumulator(member: Member, registry: RegisteredCommunities | None) -> list[Any]:
     acc: list[Any] = [0] * _SLOTS
     acc[_OWN] = member.branch_id
@@ -106,13 +110,15 @@ def fold_year(
     # activity id → (first day, kind, slot, branches credited or None), for the activities that lie
     # wholly in the days counted: a record on their first day needs no other test of its date. Under
     # 双报到 none: every record goes through the Tally, which asks the member's registrations.
+    # Every known activity has an entry — :data:`_NOT_INLINE` (no first day: every record of it goes to
+    # ``other``) for the rest — so that the loop indexes it (faster than ``get``); only a record of an
+    # unknown activity misses.
     inline = {
         activity_id: (f.first, f.kind, _slot(f.kind, f.first), f.branches or None)
+        if registry is None and f.kind is not None and first_day <= f.first and f.last <= last_day
+        else _NOT_INLINE
         for activity_id, f in facts.items()
-        if f.kind is not None and first_day <= f.first and f.last <= last_day
     }
-    if registry is not None:
-        inline.clear()
     facts_of = facts.get
 
     def other(acc: list[Any], record: ServiceRecord) -> None:
@@ -144,18 +150,18 @@ def fold_year(
     else:  # count what the iterable yields, in C
         counter = count()
         read, source = -1, map(itemgetter(0), zip(records, counter, strict=False))
-    lookup, fact_of = accumulators.get, inline.get
     unmatched = 0
     for record in source:
-        acc = lookup(record.member_id)
-        if acc is None:
+        try:  # indexing beats .get() per record; a miss (a member not judged) is rare
+            acc = accumulators[record.member_id]
+        except KeyError:
             unmatched += 1
             continue
-        fact = fact_of(record.activity_id)
-        if fact is None:
+        try:
+            first, kind, slot, branches = inline[record.activity_id]
+        except KeyError:  # an unknown activity: judged by the record's own fields
             other(acc, record)
             continue
-        first, kind, slot, branches = fact
         if (
             record.on != first
             or record.kind is not kind
