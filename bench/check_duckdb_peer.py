@@ -15,24 +15,12 @@ from pathlib import Path
 
 from bench_core import YEAR
 from bench_duckdb import agree
-from check_pandas_peer import disturbed, run
+from check_pandas_peer import judged, run
 from peers import duckdb_peer
-
-import volunteer_core as vc
 
 
 def check(seed: int) -> dict[str, int]:
-    world, records, activities, pairings = disturbed(seed)
-    report = vc.evaluate_year(
-        YEAR,
-        members=world.members,
-        records=records,
-        teams=world.teams,
-        activities=activities,
-        pairings=pairings,
-        plans=world.plans,
-        reports=world.reports,
-    )
+    world, records, activities, pairings, report = judged(seed)
     with tempfile.TemporaryDirectory(prefix="volunteer-duckdb-check-") as name:
         directory = Path(name)
         duckdb_peer.export(

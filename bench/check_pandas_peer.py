@@ -41,7 +41,11 @@ def disturbed(
     return world, records, activities, pairings
 
 
-def check(seed: int) -> dict[str, int]:
+def judged(
+    seed: int,
+) -> tuple[SyntheticYear, list[vc.ServiceRecord], list[vc.Activity], list[vc.Pairing], vc.YearReport]:
+    """The disturbed year of ``seed`` (:func:`disturbed`) and the library's report of it: what every peer
+    is checked against."""
     world, records, activities, pairings = disturbed(seed)
     report = vc.evaluate_year(
         YEAR,
@@ -53,6 +57,11 @@ def check(seed: int) -> dict[str, int]:
         plans=world.plans,
         reports=world.reports,
     )
+    return world, records, activities, pairings, report
+
+
+def check(seed: int) -> dict[str, int]:
+    world, records, activities, pairings, report = judged(seed)
     frame = pandas_peer.evaluate(
         pandas_peer.members_frame(world.members, YEAR),
         pandas_peer.records_frame(records),

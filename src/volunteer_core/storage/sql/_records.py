@@ -195,7 +195,7 @@ class Records(Repo[ServiceRecord], RecordRepository):
         (MySQL, MariaDB, the portable path): each page is one query, so the stream and other reads of the
         same transaction interleave freely."""
         r = s.records
-        first = prepared(self.spec, "year_page", lambda: within_year(r.c.on), by_on_then_id).main
+        first = prepared(self.spec, "year", lambda: within_year(r.c.on), by_on_then_id).main  # in_year's
         after = prepared(
             self.spec,
             "year_page_after",
