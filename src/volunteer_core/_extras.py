@@ -27,6 +27,8 @@ EXTRAS: dict[str, str] = {
     "matplotlib": "plot",
     "pandas": "pandas",
     "gmssl": "sm3",
+    "litestar": "http",
+    "uvicorn": "http",
 }
 
 # what the library's own ImportErrors say: "… pip install 'volunteer-core[plot]' …"

@@ -17,7 +17,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from volunteer_core.cli import _check, _demo, _forms, _preflight, _report, _rules, _schema
+from volunteer_core.cli import _check, _demo, _forms, _preflight, _report, _rules, _schema, _serve
 from volunteer_core.cli._common import EXIT_BAD_INPUT, MAX_MESSAGE_CHARS, console_text
 
 __all__ = [
@@ -117,6 +117,14 @@ MAX_DEPTH = 100
 
 def _depth(text: str) -> int:
     return _integer(text, 0, MAX_DEPTH, "层级深度", "--depth")
+
+
+def _port(text: str) -> int:
+    return _integer(text, 1, 65535, "端口", "--port")
+
+
+def _body_size(text: str) -> int:
+    return _integer(text, 1024, MAX_IMPORT_BYTES, "请求体上限", "--max-body")
 
 
 def _members(text: str) -> int:
@@ -325,4 +333,53 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "markdown"), default="text", help="输出格式 / output format"
     )
     rules.set_defaults(func=_rules.run)
+
+    serve = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="HTTP/JSON 服务（需 volunteer-core[http]）/ the HTTP/JSON service (needs volunteer-core[http])",
+        description="以 HTTP/JSON 提供用例与校验；首次启动时在 stderr 打印一行管理令牌 token: vct_… / serve the "
+        "use-cases and validators over HTTP/JSON; on first start prints one administer token line "
+        "(token: vct_…) on stderr",
+    )
+    serve.add_argument(
+        "--db",
+        default="sqlite:///demo-output/volunteer.db",
+        metavar="URL",
+        help="数据库地址（不存在时建表；默认 make demo 的数据库）/ database URL (schema created when absent; "
+        "default: the one make demo writes)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="端口 / port (1–65535)")
+    serve.add_argument(
+        "--max-body",
+        type=_body_size,
+        default=1024 * 1024,
+        metavar="BYTES",
+        help="请求体上限（默认 1 MiB）/ largest request body (default 1 MiB)",
+    )
+    serve.add_argument(
+        "--import-max-body",
+        type=_body_size,
+        default=16 * 1024 * 1024,
+        metavar="BYTES",
+        help="表格导入的请求体上限（默认 16 MiB）/ largest form import body (default 16 MiB)",
+    )
+    serve.add_argument(
+        "--certificate-secret-file", metavar="F", help="证书签名密钥文件 / the certificates' signing key"
+    )
+    serve.add_argument(
+        "--bootstrap-token-file",
+        metavar="F",
+        help="把首个管理令牌写入此文件（权限 0600）而非 stderr / write the first administer token to this file "
+        "(mode 0600) instead of stderr",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="信任其 X-Forwarded-* 头的反向代理地址（逗号分隔；默认 127.0.0.1）/ proxies whose X-Forwarded-* "
+        "headers are trusted (comma-separated; default 127.0.0.1)",
+    )
+    serve.add_argument("--policy", help="政策预设 / policy preset")
+    serve.set_defaults(func=_serve.run)
     return parser

@@ -101,27 +101,11 @@ def run(args: argparse.Namespace) -> int:
     ids = {m.member_id for m in members} | {b.branch_id for b in branches}
     violations = [v for v in report.violations if args.branch is None or v.subject_id in ids]
     if args.format == "json":
-        from volunteer_core.serialization import unstructure
+        from volunteer_core.serialization import year_report_json
 
-        payload = {
-            "year": report.year,
-            "as_of": report.as_of,
-            "policy": report.policy.name,
-            "members": [m.to_record() for m in members],
-            "branches": [
-                {
-                    "branch_id": b.branch_id,
-                    "name": b.name,
-                    "members": b.members,
-                    "compliant_members": b.compliant_members,
-                    "net_minutes": b.net_minutes,
-                    "teams": b.teams,
-                }
-                for b in branches
-            ],
-            "violations": [unstructure(v) for v in violations],
-            "organisations": [o.to_record() for o in rollup],
-        }
+        payload = year_report_json(
+            report, branch_ids=None if args.branch is None else {args.branch}, depth=args.depth
+        )
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=json_default) + "\n")
     elif args.format == "csv":
         if args.organisation is not None or args.depth is not None:

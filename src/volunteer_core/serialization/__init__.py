@@ -50,6 +50,7 @@ from volunteer_core.serialization._json_text import (
     parse_json,
     to_json,
 )
+from volunteer_core.serialization._report import year_report_json
 from volunteer_core.serialization._schema import YUAN_PATTERN, json_schema, json_schemas
 
 __all__ = [
@@ -66,4 +67,5 @@ __all__ = [
     "structure",
     "to_json",
     "unstructure",
+    "year_report_json",
 ]
