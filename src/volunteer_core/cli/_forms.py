@@ -134,22 +134,7 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.format == "json":
-        payload = {
-            "rows": result.rows,
-            "imported": [w.id for w in result.imported],
-            "already_imported": [{"row": r.row, "wish": r.wish.id} for r in result.already_imported],
-            "beneficiaries_created": [b.id for b in result.beneficiaries],
-            "errors": [
-                {
-                    "row": e.row,
-                    "column": e.column,
-                    "code": e.code,
-                    "message_zh": e.message_zh,
-                    "message_en": e.message_en,
-                }
-                for e in result.errors
-            ],
-        }
+        payload = result.to_record()
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         for error in result.errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from volunteer_core.model import Beneficiary, Wish
@@ -106,6 +108,31 @@ class ImportResult:
             f"read {self.rows} rows: imported {done}, already imported {again}, errors {bad}; "
             f"created {people} beneficiaries"
         )
+
+    def to_record(self) -> dict[str, Any]:
+        """The result as JSON-ready data (what ``forms import --format json`` prints and the HTTP service
+        answers): the rows read, the ids imported, the rows already imported, the beneficiaries created and
+        the errors, each with its row, column, code and both messages.
+
+        >>> ImportResult(imported=(), errors=(), rows=2).to_record()["rows"]
+        2
+        """
+        return {
+            "rows": self.rows,
+            "imported": [w.id for w in self.imported],
+            "already_imported": [{"row": r.row, "wish": r.wish.id} for r in self.already_imported],
+            "beneficiaries_created": [b.id for b in self.beneficiaries],
+            "errors": [
+                {
+                    "row": e.row,
+                    "column": e.column,
+                    "code": e.code,
+                    "message_zh": e.message_zh,
+                    "message_en": e.message_en,
+                }
+                for e in self.errors
+            ],
+        }
 
     def _repr_html_(self) -> str:
         from volunteer_core.notebook.html import import_result_html

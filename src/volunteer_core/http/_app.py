@@ -33,7 +33,8 @@ from volunteer_core.http._access import (
 from volunteer_core.http._call import MAX_IDEMPOTENCY_KEY, Call, dumps
 from volunteer_core.http._openapi import docs_page, openapi_document
 from volunteer_core.http._problems import PROBLEM_MEDIA_TYPE, HttpProblem, problem_body, problem_for
-from volunteer_core.http._routes import ROUTES, Route
+from volunteer_core.http._routes import Route
+from volunteer_core.http._table import ROUTES
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 
@@ -180,6 +181,7 @@ class _Service:
                 default_policy=self.policy,
                 clock=self.clock,
                 certificate_secret=self.certificate_secret,
+                media_type=request.headers.get("content-type", "").split(";")[0].strip().lower(),
             )
             outcome = route_.run(call)
         except Exception as exc:

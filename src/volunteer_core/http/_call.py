@@ -215,6 +215,7 @@ class Call:
     default_policy: Policy = DEFAULT
     clock: Callable[[], datetime]
     certificate_secret: bytes | None = None
+    media_type: str = ""
     entity_id: str = ""
     _organisations: frozenset[str] | None = None
     _organisations_read: bool = False

@@ -8,8 +8,9 @@ import html
 from typing import Any
 
 from volunteer_core._version import __version__
-from volunteer_core.http._routes import ROUTES, Route
-from volunteer_core.serialization import json_schemas
+from volunteer_core.http._routes import YEAR_REPORT_SCHEMA, Route
+from volunteer_core.http._table import ROUTES
+from volunteer_core.serialization import json_schema, json_schemas
 
 __all__ = ["PROBLEM_SCHEMA", "docs_page", "openapi_document"]
 
@@ -98,6 +99,13 @@ def component_schemas() -> dict[str, Any]:
         for def_name, definition in schema.get("$defs", {}).items():
             components.setdefault(def_name, _rewrite(definition))
         components[name] = _rewrite(schema)
+    from volunteer_core.certificates import Certificate
+
+    certificate = json_schema(Certificate)
+    for def_name, definition in certificate.get("$defs", {}).items():
+        components.setdefault(def_name, _rewrite(definition))
+    components["Certificate"] = _rewrite(certificate)
+    components["YearReport"] = YEAR_REPORT_SCHEMA
     components["Problem"] = PROBLEM_SCHEMA
     return components
 

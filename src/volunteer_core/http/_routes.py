@@ -28,7 +28,7 @@ from volunteer_core.model import Demand, Pairing, Qualification, Wish
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.serialization import unstructure, year_report_json
 
-__all__ = ["ROUTES", "Param", "Route", "ref"]
+__all__ = ["CORE_ROUTES", "YEAR_REPORT_SCHEMA", "Param", "Route", "ref"]
 
 Operation = Callable[[Call], Outcome]
 
@@ -940,8 +940,9 @@ def _other_routes() -> list[Route]:
 
 
 # --- evaluation -----------------------------------------------------------------------------------------
-_REPORT = {
+YEAR_REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "description": "A year report: what volunteer-core report --format json prints",
     "properties": {
         "year": {"type": "integer"},
         "as_of": {"type": ["string", "null"], "format": "date"},
@@ -999,7 +1000,7 @@ def _evaluation_routes() -> list[Route]:
                 Param(name="as_of", schema={"type": "string", "format": "date"}),
                 _POLICY,
             ),
-            response=_REPORT,
+            response=ref("YearReport"),
             tag="evaluation",
         )
     ]
@@ -1222,8 +1223,9 @@ def _access_routes() -> list[Route]:
     ]
 
 
-#: Every operation of the service, in the order the documentation lists them.
-ROUTES: tuple[Route, ...] = (
+#: The operations of the stored data, in the order the documentation lists them (the whole table, with
+#: the documents' rows: :data:`volunteer_core.http._table.ROUTES`).
+CORE_ROUTES: tuple[Route, ...] = (
     *_ledger_routes(),
     *_wish_routes(),
     *_other_routes(),
