@@ -6,6 +6,8 @@ imports the web framework; nothing in the library imports this package.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from volunteer_core.http._access import (
     ALL,
     AccessStore,
@@ -23,5 +25,18 @@ __all__ = [
     "InMemoryAccessStore",
     "Principal",
     "Role",
+    "SqlAccessStore",
     "Token",
 ]
+
+if TYPE_CHECKING:
+    from volunteer_core.http._sql_access import SqlAccessStore
+
+
+def __getattr__(name: str) -> Any:
+    """``SqlAccessStore`` is imported when first asked for: it needs SQLAlchemy (the extra ``sql``)."""
+    if name == "SqlAccessStore":
+        from volunteer_core.http._sql_access import SqlAccessStore
+
+        return SqlAccessStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
