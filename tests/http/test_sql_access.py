@@ -142,6 +142,13 @@ def test_refusal_is_invalid_input_with_the_code(blank_sql_url: str) -> None:
     assert "append-only" in err.message_en
     assert "只能追加" in err.message_zh
     assert refusal(sa.exc.DBAPIError("SELECT 1", {}, Exception("other")), "service_audit") is None
+    # a refusal met inside the store's own transaction: the same error, the transaction rolled back
+    with pytest.raises(InvalidInput) as inside:
+        store._write(
+            "delete", "service_audit", lambda conn: conn.exec_driver_sql("DELETE FROM service_audit")
+        )
+    assert inside.value.code == APPEND_ONLY
+    assert len(store.audit()) == 1
     store.engine.dispose()
 
 

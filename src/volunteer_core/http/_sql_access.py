@@ -353,6 +353,17 @@ class SqlAccessStore(AccessStore):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _read(self, action: str, query: sa.Select[Any]) -> list[sa.Row[Any]]:
+        """The rows of one query, outside a write transaction, again on a lost race (a few times)."""
+        for attempt in range(_ATTEMPTS):
+            try:
+                with connect(self._engine, action) as conn:
+                    return list(conn.execute(query))
+            except ConcurrencyConflict:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
     # --- tokens
 
     def add_token(self, token: Token) -> Token:
@@ -384,15 +395,13 @@ class SqlAccessStore(AccessStore):
         return self._write("store a token", "service_tokens", step)
 
     def token_by_digest(self, digest: str) -> Token | None:
-        with connect(self._engine, "read a token") as conn:
-            row = conn.execute(sa.select(service_tokens).where(service_tokens.c.digest == digest)).first()
-        return None if row is None else _token(row)
+        rows = self._read("read a token", sa.select(service_tokens).where(service_tokens.c.digest == digest))
+        return _token(rows[0]) if rows else None
 
     def tokens(self) -> list[Token]:
         t = service_tokens
         query = sa.select(t).order_by(sa.case((t.c.issued_at.is_(None), 0), else_=1), t.c.issued_at, t.c.id)
-        with connect(self._engine, "list the tokens") as conn:
-            return [_token(row) for row in conn.execute(query)]
+        return [_token(row) for row in self._read("list the tokens", query)]
 
     def revoke(self, token_id: str, *, at: datetime) -> Token:
         t = service_tokens
@@ -436,8 +445,7 @@ class SqlAccessStore(AccessStore):
         query = sa.select(a).order_by(a.c.id).limit(max(limit, 0))
         if after is not None:
             query = query.where(a.c.id > after)
-        with connect(self._engine, "read the audit trail") as conn:
-            return [_entry(row) for row in conn.execute(query)]
+        return [_entry(row) for row in self._read("read the audit trail", query)]
 
 
 def _stored(conn: sa.Connection, token_id: str) -> Token:
