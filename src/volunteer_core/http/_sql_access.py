@@ -34,6 +34,8 @@ a lost race is retried.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -64,7 +66,22 @@ __all__ = ["APPEND_ONLY", "SqlAccessStore", "metadata", "service_audit", "servic
 APPEND_ONLY = "access.append_only"
 
 _T = TypeVar("_T")
-_ATTEMPTS = 5
+#: How many times a step that lost a race (``ConcurrencyConflict``) is tried, waiting a little longer
+#: each time (10 ms, 20 ms, … ): SQLite refuses at once, without its busy timeout, a new connection's
+#: switch to WAL while another holds a lock.
+_ATTEMPTS = 8
+
+
+def _retrying(step: Callable[[], _T]) -> _T:
+    """``step()``, again after a short, growing pause when it lost a race; the last conflict is raised."""
+    for attempt in range(_ATTEMPTS):
+        try:
+            return step()
+        except ConcurrencyConflict:
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * 2**attempt * (0.5 + random.random()))  # jitter, not a secret
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _UtcDateTime(sa.TypeDecorator[datetime]):
@@ -326,7 +343,7 @@ class SqlAccessStore(AccessStore):
 
     def __init__(self, url_or_engine: EngineLike) -> None:
         self._engine = resolve_engine(url_or_engine)
-        create_access_tables(self._engine)
+        _retrying(lambda: create_access_tables(self._engine))
 
     @property
     def engine(self) -> sa.Engine:
@@ -338,31 +355,27 @@ class SqlAccessStore(AccessStore):
     def _write(self, action: str, table: str, step: Callable[[sa.Connection], _T]) -> _T:
         """Run ``step`` in one transaction, again on a lost race (a few times); a refusal of the
         triggers becomes ``InvalidInput`` ``access.append_only``."""
-        for attempt in range(_ATTEMPTS):
-            try:
-                with transaction(self._engine, action) as conn:
-                    try:
-                        return step(conn)
-                    except sa.exc.DBAPIError as err:
-                        refused = refusal(err, table)
-                        if refused is not None:
-                            raise refused from err
-                        raise
-            except ConcurrencyConflict:
-                if attempt == _ATTEMPTS - 1:
+
+        def attempt() -> _T:
+            with transaction(self._engine, action) as conn:
+                try:
+                    return step(conn)
+                except sa.exc.DBAPIError as err:
+                    refused = refusal(err, table)
+                    if refused is not None:
+                        raise refused from err
                     raise
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return _retrying(attempt)
 
     def _read(self, action: str, query: sa.Select[Any]) -> list[sa.Row[Any]]:
         """The rows of one query, outside a write transaction, again on a lost race (a few times)."""
-        for attempt in range(_ATTEMPTS):
-            try:
-                with connect(self._engine, action) as conn:
-                    return list(conn.execute(query))
-            except ConcurrencyConflict:
-                if attempt == _ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def attempt() -> list[sa.Row[Any]]:
+            with connect(self._engine, action) as conn:
+                return list(conn.execute(query))
+
+        return _retrying(attempt)
 
     # --- tokens
 
