@@ -13,12 +13,12 @@ show names, not ids, aligned by display width (a Chinese character takes two col
 and bidirectional controls in names reach the terminal as visible ``\\uXXXX`` escapes. Long imports and
 evaluations show a progress bar on stderr when it is a terminal, nothing when piped.
 
-Subcommands: ``demo``, ``check``, ``report``, ``forms export``, ``forms import``, ``schema``, ``rules``
-(``volunteer-core SUBCOMMAND --help`` for each). Each checks its arguments before it opens or creates
+Subcommands: ``demo``, ``check``, ``report``, ``forms export``, ``forms import``, ``schema``, ``rules``,
+``tokens issue``, ``tokens list``, ``tokens revoke`` (``volunteer-core SUBCOMMAND --help`` for each). Each checks its arguments before it opens or creates
 anything; numbers have documented bounds (:data:`MAX_DEMO_MEMBERS`, :data:`MAX_IMPORT_ROWS`, …).
 
 The package holds one private module per subcommand (``_check``, ``_report``, ``_forms``, ``_schema``,
-``_rules``, ``_demo``), the parser (``_parser``), the argument checks (``_preflight``) and what they share
+``_rules``, ``_demo``, ``_tokens``), the parser (``_parser``), the argument checks (``_preflight``) and what they share
 (``_common``); this module runs them and turns every error into a bilingual line and an exit code.
 """
 

@@ -17,7 +17,17 @@ import argparse
 import sys
 from typing import NoReturn
 
-from volunteer_core.cli import _check, _demo, _forms, _preflight, _report, _rules, _schema, _serve
+from volunteer_core.cli import (
+    _check,
+    _demo,
+    _forms,
+    _preflight,
+    _report,
+    _rules,
+    _schema,
+    _serve,
+    _tokens,
+)
 from volunteer_core.cli._common import EXIT_BAD_INPUT, MAX_MESSAGE_CHARS, console_text
 
 __all__ = [
@@ -382,4 +392,66 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--policy", help="政策预设 / policy preset")
     serve.set_defaults(func=_serve.run)
+    _tokens_commands(
+        sub.add_parser(
+            "tokens",
+            help="HTTP 服务的访问令牌 / the HTTP service's bearer tokens",
+            description="签发、列出、撤销 HTTP 服务的访问令牌（数据库只存摘要）/ issue, list or revoke the "
+            "HTTP service's bearer tokens (the database keeps only their digests)",
+        ),
+        common,
+    )
     return parser
+
+
+def _tokens_commands(tokens: argparse.ArgumentParser, common: _Parser) -> None:
+    """``tokens issue|list|revoke``: the HTTP service's bearer tokens in the database (``_tokens``)."""
+    _lang_option(tokens, default=argparse.SUPPRESS)
+    _debug_option(tokens, default=argparse.SUPPRESS)
+    actions = tokens.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=_Parser)
+    db_help = "数据库地址 / database URL (sqlite:///file.db)"
+    issue = actions.add_parser(
+        "issue",
+        parents=[common],
+        help="签发令牌，密钥只输出一次 / issue a token; its secret is printed once",
+        description="签发令牌：标准输出只有一行，即密钥（只显示这一次）/ issue a token: the only line on stdout "
+        "is its secret (shown this once)",
+    )
+    issue.add_argument("--db", required=True, metavar="URL", help=db_help)
+    issue.add_argument(
+        "--role",
+        required=True,
+        choices=("read", "record", "decide", "administer"),
+        help="角色 / role: read < record < decide < administer",
+    )
+    issue.add_argument(
+        "--scope",
+        required=True,
+        metavar="SCOPE",
+        help="范围：* 、组织编号（含下级）或支部编号 / scope: *, an organisation id (its subtree) or a branch id",
+    )
+    issue.add_argument(
+        "--label", default="", help=f"备注名（至多 {_tokens.MAX_LABEL_CHARS} 字）/ label (who holds it)"
+    )
+    issue.set_defaults(func=_tokens.run_issue, preflight=_tokens.before_tokens)
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="列出令牌（不含密钥）/ list the tokens (never their secrets)",
+        description="列出令牌：编号、角色、范围、备注、签发与撤销时间 / list the tokens: id, role, scope, label, "
+        "issued, revoked",
+    )
+    listing.add_argument("--db", required=True, metavar="URL", help=db_help)
+    listing.add_argument(
+        "--format", choices=("table", "json"), default="table", help="输出格式 / output format"
+    )
+    listing.set_defaults(func=_tokens.run_list, preflight=_tokens.before_tokens)
+    revoke = actions.add_parser(
+        "revoke",
+        parents=[common],
+        help="撤销令牌 / revoke a token",
+        description="撤销令牌（不可恢复）/ revoke a token for good",
+    )
+    revoke.add_argument("token_id", metavar="ID", help="令牌编号 / token id (tokens list)")
+    revoke.add_argument("--db", required=True, metavar="URL", help=db_help)
+    revoke.set_defaults(func=_tokens.run_revoke, preflight=_tokens.before_tokens)

@@ -11,6 +11,8 @@ document (``GET /openapi.json``) are generated.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from volunteer_core.http._access import (
     ALL,
     AccessStore,
@@ -34,6 +36,7 @@ __all__ = [
     "InMemoryAccessStore",
     "Principal",
     "Role",
+    "SqlAccessStore",
     "Token",
     "bootstrap_token",
     "create_app",
@@ -41,3 +44,15 @@ __all__ = [
     "prepare",
     "serve",
 ]
+
+if TYPE_CHECKING:
+    from volunteer_core.http._sql_access import SqlAccessStore
+
+
+def __getattr__(name: str) -> Any:
+    """``SqlAccessStore`` is imported when first asked for: it needs SQLAlchemy (the extra ``sql``)."""
+    if name == "SqlAccessStore":
+        from volunteer_core.http._sql_access import SqlAccessStore
+
+        return SqlAccessStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

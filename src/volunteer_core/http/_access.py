@@ -26,7 +26,8 @@ import hashlib
 import secrets
 import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import overload
 
 import attrs
 
@@ -43,6 +44,7 @@ __all__ = [
     "Role",
     "Token",
     "digest",
+    "in_utc",
     "new_secret",
     "principal_for",
 ]
@@ -240,6 +242,23 @@ class AccessStore(abc.ABC):
         return token if token is not None and token.active else None
 
 
+@overload
+def in_utc(moment: datetime) -> datetime: ...
+@overload
+def in_utc(moment: None) -> None: ...
+def in_utc(moment: datetime | None) -> datetime | None:
+    """``moment`` as a timezone-aware time in UTC (a naive time is taken as UTC), as every store returns
+    its times.
+
+    >>> from datetime import timedelta, timezone
+    >>> in_utc(datetime(2026, 3, 1, 16, 30, tzinfo=timezone(timedelta(hours=8)))).isoformat()
+    '2026-03-01T08:30:00+00:00'
+    """
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class InMemoryAccessStore(AccessStore):
     """Tokens and audit trail held in memory (tests, a service over the in-memory storage); thread-safe.
 
@@ -258,6 +277,7 @@ class InMemoryAccessStore(AccessStore):
             self.add_token(token)
 
     def add_token(self, token: Token) -> Token:
+        token = attrs.evolve(token, issued_at=in_utc(token.issued_at), revoked_at=in_utc(token.revoked_at))
         with self._lock:
             if token.id in self._tokens or any(t.digest == token.digest for t in self._tokens.values()):
                 raise InvalidInput(
@@ -284,13 +304,13 @@ class InMemoryAccessStore(AccessStore):
             if token is None:
                 raise NotFound("token", token_id)
             if token.revoked_at is None:
-                token = attrs.evolve(token, revoked_at=at)
+                token = attrs.evolve(token, revoked_at=in_utc(at))
                 self._tokens[token_id] = token
             return token
 
     def append_audit(self, entry: AuditEntry) -> AuditEntry:
         with self._lock:
-            stored = attrs.evolve(entry, id=len(self._audit) + 1)
+            stored = attrs.evolve(entry, id=len(self._audit) + 1, at=in_utc(entry.at))
             self._audit.append(stored)
             return stored
 

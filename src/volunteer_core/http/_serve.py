@@ -56,24 +56,6 @@ def bootstrap_token(
     return secret
 
 
-def _sql_access(engine: Any, stderr: IO[str]) -> AccessStore:
-    try:
-        from volunteer_core.http._sql_access import (  # type: ignore[import-not-found,unused-ignore]
-            SqlAccessStore,
-        )
-    except ModuleNotFoundError as err:  # until the SQL access store lands: tokens held in memory
-        if err.name != "volunteer_core.http._sql_access":
-            raise
-        from volunteer_core.http._access import InMemoryAccessStore
-
-        stderr.write(
-            "警告：令牌与审计记录仅保存在内存中 / warning: tokens and the audit trail are kept in memory\n"
-        )
-        return InMemoryAccessStore()
-    store: AccessStore = SqlAccessStore(engine)
-    return store
-
-
 def prepare(
     db: str = DEFAULT_DB,
     *,
@@ -88,13 +70,14 @@ def prepare(
     """The application over the database ``db`` (its schema created or migrated first; the directory of
     a SQLite file made), with its tokens and audit trail in the same database, and the bootstrap token
     issued when needed (:func:`bootstrap_token`)."""
+    from volunteer_core.http._sql_access import SqlAccessStore
     from volunteer_core.storage.sql import SqlUnitOfWork, create_schema
 
     found = _SQLITE_FILE.fullmatch(db)
     if found and found.group(1) != ":memory:":
         Path(found.group(1)).parent.mkdir(parents=True, exist_ok=True)
     engine = create_schema(db)
-    access = _sql_access(engine, stderr if stderr is not None else sys.stderr)
+    access = SqlAccessStore(engine)
     now = clock or (lambda: datetime.now(UTC))
     bootstrap_token(access, at=now(), token_file=bootstrap_token_file, stderr=stderr)
     return create_app(
