@@ -271,7 +271,7 @@ def _aggregate_routes() -> list[Route]:
                 path=f"/v1/{name}",
                 role=Role.READ,
                 operation_id=f"list_{name}",
-                summary=f"List {aggregate.label_en}s in the token's scope (masked unless administer)",
+                summary=f"List the {name} in the token's scope (masked unless administer)",
                 run=_list(name),
                 params=(
                     Param(name="limit", schema={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
@@ -301,7 +301,7 @@ def _aggregate_routes() -> list[Route]:
                     path=f"/v1/{name}",
                     role=Role.ADMINISTER,
                     operation_id=f"add_{name}",
-                    summary=f"Add {aggregate.label_en}s (one object or a list): services.add_entities",
+                    summary=f"Add {name} (one object or a list of up to 1000): services.add_entities",
                     run=_add(name),
                     body={
                         "oneOf": [ref(schema), {"type": "array", "items": ref(schema), "maxItems": MAX_LIMIT}]
