@@ -9,7 +9,7 @@ STAMP_BENCH := $(VENV)/.installed-bench
 # Extra arguments for every benchmark, e.g. `make bench BENCH_ARGS=--quick`.
 BENCH_ARGS ?=
 
-.PHONY: demo test lint typecheck imports pytest postgres mariadb bench docs clean
+.PHONY: demo test lint typecheck imports pytest postgres mariadb jdk bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,14 +43,17 @@ imports: $(STAMP_DEV)
 	$(BIN)/lint-imports
 
 # The SQL tests start their own throwaway PostgreSQL and MariaDB servers; their binaries are installed
-# when missing.
+# when missing. The HTTP service's Java client (examples/java) is compiled and run by a test: a JDK ≥ 17 too.
 postgres:
 	@sh tools/ensure-postgres.sh
 
 mariadb:
 	@sh tools/ensure-mariadb.sh
 
-pytest: $(STAMP_DEV) postgres mariadb
+jdk:
+	@sh tools/ensure-jdk.sh
+
+pytest: $(STAMP_DEV) postgres mariadb jdk
 	$(BIN)/python -m pytest -q
 
 # Never part of `make test`: numbers, not pass/fail. Tables on stdout, JSON in bench/results/, each file
@@ -63,6 +66,7 @@ bench: $(STAMP_BENCH) postgres mariadb
 	$(BIN)/python bench/bench_partitions.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_ingest.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_latency.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 	$(BIN)/python bench/summary.py
 
 # The documentation site (mkdocs.yml) into site/; `make test` builds it too, strictly (tests/docs/test_site.py).
