@@ -14,7 +14,9 @@ measured), machine, date — then writes it to ``bench/results/summary.json``:
   ``results``), so that every database the benchmark measured gets its row;
 * ``ingest.json`` (``bench_ingest.py``): ``record_services`` on PostgreSQL (the fast, non-durable
   settings) at batch size 1,000, records/s (target ≥ 15,000), the main run and the batch-size sweep;
-* ``duckdb.json`` (``bench_duckdb.py``): ours / DuckDB over a Parquet export (reported, no target).
+* ``duckdb.json`` (``bench_duckdb.py``): ours / DuckDB over a Parquet export (reported, no target);
+* ``http.json`` (``bench_http.py``): the HTTP service's p50 / p99 latency of each request measured, with
+  one client and with 16, on each storage (reported, no target).
 
 A run is one value of ``$BENCH_RUN_ID`` (``make bench`` sets it; every results file carries it as
 ``run_id``): a file from another run is not read as this run's — its target shows "not measured in this
@@ -42,7 +44,13 @@ SQL_TARGET = 1.2
 SQL_DATABASES = ("postgresql", "mariadb")
 INGEST_TARGET = 15_000
 INGEST_BATCH = 1_000
-NAMES = {"postgresql": "PostgreSQL", "postgres": "PostgreSQL", "mariadb": "MariaDB", "mysql": "MySQL"}
+NAMES = {
+    "sqlite": "SQLite",
+    "postgresql": "PostgreSQL",
+    "postgres": "PostgreSQL",
+    "mariadb": "MariaDB",
+    "mysql": "MySQL",
+}
 COLUMNS = ["target", "measured", "met", "machine", "date"]
 
 Row = dict[str, Any]
@@ -209,9 +217,41 @@ def duckdb_rows(run_id: str | None) -> list[Row]:
     ]
 
 
+def http_rows(run_id: str | None) -> list[Row]:
+    """One row per storage and request of ``bench_http.py``: p50 / p99 with each number of clients."""
+    document, missing = load("http", run_id)
+    target = "HTTP service latency (reported, no target)"
+    if document is None:
+        return [row(target, str(missing), None, None)]
+    by_request: dict[tuple[str, str], list[str]] = {}
+    for cell in document.get("cells", []):
+        if cell.get("p50_ms") is None:
+            continue
+        clients = cell.get("clients")
+        shown = (
+            f"{clients} client{'s' if clients != 1 else ''} p50 {cell['p50_ms']} / p99 {cell['p99_ms']} ms"
+        )
+        by_request.setdefault((str(cell.get("storage")), str(cell.get("request"))), []).append(shown)
+    return [
+        row(
+            f"HTTP {request}, {NAMES.get(storage, storage)} (reported, no target)",
+            "; ".join(shown),
+            None,
+            document,
+        )
+        for (storage, request), shown in by_request.items()
+    ] or [row(target, "not measured in this run", None, document)]
+
+
 def summary(run_id: str | None) -> list[Row]:
     """Every row of the table, in the order of the issue's targets."""
-    return [*pandas_rows(run_id), *sql_rows(run_id), *ingest_rows(run_id), *duckdb_rows(run_id)]
+    return [
+        *pandas_rows(run_id),
+        *sql_rows(run_id),
+        *ingest_rows(run_id),
+        *duckdb_rows(run_id),
+        *http_rows(run_id),
+    ]
 
 
 def main() -> None:
