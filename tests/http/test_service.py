@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from http_kit import Service, memory_service, sqlite_service
+from http_kit import NOW, Service, memory_service, sqlite_service
 
 
 @pytest.fixture
@@ -162,9 +162,11 @@ def test_rule_violation_carries_its_violation_as_a_list(service: Service) -> Non
     assert body["violations"][0]["message_en"]
 
 
-def test_unknown_entity_is_404(service: Service) -> None:
+def test_unknown_entity_is_404_naming_it(service: Service) -> None:
     body = problem(service.get("/v1/members/nobody"), 404, "input.not_found")
     assert body["field"] == "id"
+    unknown = service.post("/v1/records", {**RECORD, "activity_id": "zz"})
+    assert problem(unknown, 404, "input.not_found")["field"] == "activity_id"
 
 
 def test_unknown_route_and_method(service: Service) -> None:
@@ -179,11 +181,24 @@ def test_wrong_media_type_is_415(service: Service) -> None:
     problem(response, 415, "http.media_type")
 
 
-def test_oversize_body_is_413() -> None:
+def test_oversize_body_is_413_and_audited() -> None:
     for small in memory_service(max_body=2048):
         big = {**RECORD, "record_id": "x" * 4096}
         problem(small.post("/v1/records", big), 413, "http.too_large")
+        entry = small.access.audit(limit=1000)[-1]
+        assert (entry.path, entry.status, entry.code) == ("/v1/records", 413, "http.too_large")
         assert small.post("/v1/records", RECORD).status_code == 201
+
+
+def test_a_revoked_tokens_write_is_refused_and_audited(service: Service) -> None:
+    token = next(t for t in service.access.tokens() if t.label == "record")
+    service.access.revoke(token.id, at=token.issued_at or NOW)
+    problem(service.post("/v1/records", RECORD, who="record"), 401, "http.unauthorized")
+    entry = service.access.audit(limit=1000)[-1]
+    assert (entry.token_id, entry.status, entry.code) == (token.id, 401, "http.unauthorized")
+    before = len(service.access.audit(limit=1000))
+    service.client.post("/v1/records", json=RECORD)  # no token: nobody to name
+    assert len(service.access.audit(limit=1000)) == before
 
 
 def test_bad_query_parameters_are_422(service: Service) -> None:

@@ -187,7 +187,7 @@ class _Service:
         except Exception as exc:
             if not isinstance(exc, HttpProblem | HTTPException) and not _is_library_error(exc):
                 _log.exception("an internal error answering %s %s", request.method, route_.path)
-            status, problem = problem_for(exc, request.url.path)
+            status, problem = problem_for(exc, request.url.path, request.path_params.get("id"))
             self.audit(request, known, status, entity_id=call.entity_id if call else "", code=problem["code"])
             headers = {"WWW-Authenticate": 'Bearer realm="volunteer-core"'} if status == 401 else {}
             return _problem_response(status, problem, headers)
