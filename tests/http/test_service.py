@@ -353,3 +353,16 @@ def test_writes_on_sqlite(sql_service: Service, path: str) -> None:
     got = sql_service.get(f"{path}/{response.json()['id']}", who="read")
     assert got.status_code == 200
     assert got.json()["id"] == response.json()["id"]
+
+
+def test_collect_wish_honours_the_idempotency_key(service: Service) -> None:
+    first = service.post("/v1/wishes", WISH, who="record", headers={"Idempotency-Key": "row-1"})
+    assert first.status_code == 201
+    again = service.post("/v1/wishes", WISH, who="record", headers={"Idempotency-Key": "row-1"})
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    other = service.post(
+        "/v1/wishes", {**WISH, "id": "w2"}, who="record", headers={"Idempotency-Key": "row-1"}
+    )
+    assert problem(other, 409, "input.idempotency_conflict")["field"] == "idempotency_key"
+    assert problem(service.post("/v1/wishes", WISH, who="record"), 422, "input.duplicate")

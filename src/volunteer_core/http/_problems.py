@@ -143,7 +143,7 @@ def problem_for(exc: BaseException, instance: str, path_id: str | None = None) -
             value=exc.value,
         )
     if isinstance(exc, InvalidInput):
-        status = 409 if exc.code == "ledger.idempotency_conflict" else 422
+        status = 409 if exc.code.endswith("idempotency_conflict") else 422
         return status, problem_body(
             status,
             exc.code,
