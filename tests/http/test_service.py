@@ -355,3 +355,12 @@ def test_collect_wish_honours_the_idempotency_key(service: Service) -> None:
     )
     assert problem(other, 409, "input.idempotency_conflict")["field"] == "idempotency_key"
     assert problem(service.post("/v1/wishes", WISH, who="record"), 422, "input.duplicate")
+
+
+def test_a_members_codes_are_lists_in_the_year_report(service: Service) -> None:
+    member = service.get("/v1/evaluations/2026?as_of=2026-12-31", who="read").json()["members"][0]
+    assert isinstance(member["errors"], list)
+    assert member["errors"]
+    assert all("," not in code for code in member["errors"])
+    assert isinstance(member["warnings"], list)
+    assert isinstance(member["pending"], list)
