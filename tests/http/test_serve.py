@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from volunteer_core.cli import main
@@ -76,3 +77,64 @@ def test_bootstrap_token_file_is_private(tmp_path: Path) -> None:
     assert "token: " not in err.getvalue()
     assert target.read_text().strip().startswith("vct_")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_serve_runs_uvicorn_behind_a_proxy_as_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+
+    def run(app: object, **options: object) -> None:
+        seen["app"] = app
+        seen.update(options)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    secret = tmp_path / "cert.key"
+    secret.write_text("0123456789abcdef-0123456789abcdef\n")
+    code = main(
+        [
+            "serve",
+            "--db",
+            f"sqlite:///{tmp_path / 'v.db'}",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "8123",
+            "--forwarded-allow-ips",
+            "10.0.0.5",
+            "--bootstrap-token-file",
+            str(tmp_path / "tok"),
+            "--certificate-secret-file",
+            str(secret),
+            "--max-body",
+            "4096",
+        ]
+    )
+    assert code == 0
+    assert (seen["host"], seen["port"], seen["proxy_headers"], seen["forwarded_allow_ips"]) == (
+        "0.0.0.0",
+        8123,
+        True,
+        "10.0.0.5",
+    )
+    app = seen["app"]
+    assert isinstance(app, Litestar)
+    with TestClient(app) as client:
+        token = (tmp_path / "tok").read_text().strip()
+        response = client.post(
+            "/v1/branches",
+            content=b"[" + b" " * 5000 + b"]",
+            headers={"Authorization": f"Bearer {token}", "content-type": "application/json"},
+        )
+        assert response.status_code == 413
+
+
+def test_a_missing_certificate_secret_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(
+        ["serve", "--db", f"sqlite:///{tmp_path / 'v.db'}", "--certificate-secret-file", str(tmp_path / "no")]
+    )
+    assert code == 2
+    assert "--certificate-secret-file" in capsys.readouterr().err
+    assert not (tmp_path / "v.db").exists()

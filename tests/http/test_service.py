@@ -8,17 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from http_kit import Service, memory_service, sqlite_service
+from http_kit import NOW, Service, memory_service, sqlite_service
 
 
-@pytest.fixture
-def service() -> Iterator[Service]:
-    yield from memory_service()
-
-
-@pytest.fixture
-def sql_service(tmp_path: Path) -> Iterator[Service]:
-    yield from sqlite_service(tmp_path / "v.db")
+@pytest.fixture(params=["memory", "sqlite"])
+def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+    """Each test on the in-memory storage and on SQLite (tokens and audit in memory)."""
+    if request.param == "memory":
+        yield from memory_service()
+    else:
+        yield from sqlite_service(tmp_path / "v.db")
 
 
 RECORD = {"member_id": "m1", "activity_id": "a1", "minutes": 120, "on": "2026-05-01"}
@@ -162,9 +161,11 @@ def test_rule_violation_carries_its_violation_as_a_list(service: Service) -> Non
     assert body["violations"][0]["message_en"]
 
 
-def test_unknown_entity_is_404(service: Service) -> None:
+def test_unknown_entity_is_404_naming_it(service: Service) -> None:
     body = problem(service.get("/v1/members/nobody"), 404, "input.not_found")
     assert body["field"] == "id"
+    unknown = service.post("/v1/records", {**RECORD, "activity_id": "zz"})
+    assert problem(unknown, 404, "input.not_found")["field"] == "activity_id"
 
 
 def test_unknown_route_and_method(service: Service) -> None:
@@ -179,11 +180,24 @@ def test_wrong_media_type_is_415(service: Service) -> None:
     problem(response, 415, "http.media_type")
 
 
-def test_oversize_body_is_413() -> None:
+def test_oversize_body_is_413_and_audited() -> None:
     for small in memory_service(max_body=2048):
         big = {**RECORD, "record_id": "x" * 4096}
         problem(small.post("/v1/records", big), 413, "http.too_large")
+        entry = small.access.audit(limit=1000)[-1]
+        assert (entry.path, entry.status, entry.code) == ("/v1/records", 413, "http.too_large")
         assert small.post("/v1/records", RECORD).status_code == 201
+
+
+def test_a_revoked_tokens_write_is_refused_and_audited(service: Service) -> None:
+    token = next(t for t in service.access.tokens() if t.label == "record")
+    service.access.revoke(token.id, at=token.issued_at or NOW)
+    problem(service.post("/v1/records", RECORD, who="record"), 401, "http.unauthorized")
+    entry = service.access.audit(limit=1000)[-1]
+    assert (entry.token_id, entry.status, entry.code) == (token.id, 401, "http.unauthorized")
+    before = len(service.access.audit(limit=1000))
+    service.client.post("/v1/records", json=RECORD)  # no token: nobody to name
+    assert len(service.access.audit(limit=1000)) == before
 
 
 def test_bad_query_parameters_are_422(service: Service) -> None:
@@ -330,11 +344,23 @@ def test_audit_trail_holds_one_entry_per_write(service: Service) -> None:
     assert [e["id"] for e in listed][-3:] == [e.id for e in entries]
 
 
-@pytest.mark.parametrize("path", ["/v1/records", "/v1/wishes"])
-def test_writes_on_sqlite(sql_service: Service, path: str) -> None:
-    body = RECORD if path == "/v1/records" else WISH
-    response = sql_service.post(path, body, who="record")
-    assert response.status_code == 201, response.text
-    got = sql_service.get(f"{path}/{response.json()['id']}", who="read")
-    assert got.status_code == 200
-    assert got.json()["id"] == response.json()["id"]
+def test_collect_wish_honours_the_idempotency_key(service: Service) -> None:
+    first = service.post("/v1/wishes", WISH, who="record", headers={"Idempotency-Key": "row-1"})
+    assert first.status_code == 201
+    again = service.post("/v1/wishes", WISH, who="record", headers={"Idempotency-Key": "row-1"})
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    other = service.post(
+        "/v1/wishes", {**WISH, "id": "w2"}, who="record", headers={"Idempotency-Key": "row-1"}
+    )
+    assert problem(other, 409, "input.idempotency_conflict")["field"] == "idempotency_key"
+    assert problem(service.post("/v1/wishes", WISH, who="record"), 422, "input.duplicate")
+
+
+def test_a_members_codes_are_lists_in_the_year_report(service: Service) -> None:
+    member = service.get("/v1/evaluations/2026?as_of=2026-12-31", who="read").json()["members"][0]
+    assert isinstance(member["errors"], list)
+    assert member["errors"]
+    assert all("," not in code for code in member["errors"])
+    assert isinstance(member["warnings"], list)
+    assert isinstance(member["pending"], list)

@@ -14,7 +14,7 @@ and bidirectional controls in names reach the terminal as visible ``\\uXXXX`` es
 evaluations show a progress bar on stderr when it is a terminal, nothing when piped.
 
 Subcommands: ``demo``, ``check``, ``report``, ``forms export``, ``forms import``, ``schema``, ``rules``,
-``tokens issue``, ``tokens list``, ``tokens revoke`` (``volunteer-core SUBCOMMAND --help`` for each). Each checks its arguments before it opens or creates
+``tokens issue``, ``tokens list``, ``tokens revoke``, ``serve`` (``volunteer-core SUBCOMMAND --help`` for each). Each checks its arguments before it opens or creates
 anything; numbers have documented bounds (:data:`MAX_DEMO_MEMBERS`, :data:`MAX_IMPORT_ROWS`, …).
 
 The package holds one private module per subcommand (``_check``, ``_report``, ``_forms``, ``_schema``,

@@ -48,7 +48,7 @@ DEFAULT_IMPORT_MAX_BODY = 16 * 1024 * 1024
 _log = logging.getLogger("volunteer_core.http")
 
 _LITESTAR_CODES = {
-    400: ("input.json", "请求无效", "a bad request"),
+    400: ("http.bad_request", "请求无效", "a bad request"),
     404: ("http.not_found", "没有这个地址", "no such route"),
     405: ("http.method_not_allowed", "此地址不支持这个方法", "the method is not allowed on this route"),
     413: ("http.too_large", "请求体过大", "the request body is too large"),
@@ -187,8 +187,15 @@ class _Service:
         except Exception as exc:
             if not isinstance(exc, HttpProblem | HTTPException) and not _is_library_error(exc):
                 _log.exception("an internal error answering %s %s", request.method, route_.path)
-            status, problem = problem_for(exc, request.url.path)
-            self.audit(request, known, status, entity_id=call.entity_id if call else "", code=problem["code"])
+            status, problem = problem_for(exc, request.url.path, request.path_params.get("id"))
+            entity_id = call.entity_id if call is not None and call.entity_id else ""
+            self.audit(
+                request,
+                known,
+                status,
+                entity_id=entity_id or str(request.path_params.get("id", "")),
+                code=problem["code"],
+            )
             headers = {"WWW-Authenticate": 'Bearer realm="volunteer-core"'} if status == 401 else {}
             return _problem_response(status, problem, headers)
         self.audit(request, known, outcome.status, entity_id=call.entity_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -360,8 +360,8 @@ class Call:
         return data if self.principal.unmasked else masked(data)
 
     def today(self) -> date:
-        """The service clock's day."""
-        return self.clock().date()
+        """The service clock's day in China (UTC+8), as the use-cases date what they enter by default."""
+        return (self.clock().astimezone(UTC) + timedelta(hours=8)).date()
 
 
 def _integer(name: str, text: str, low: int, high: int) -> int:

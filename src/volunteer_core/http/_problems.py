@@ -122,10 +122,11 @@ def violation_json(violation: Any) -> dict[str, Any]:
     return data
 
 
-def problem_for(exc: BaseException, instance: str) -> tuple[int, dict[str, Any]]:
-    """The status and body of the problem that answers ``exc`` (any exception).
+def problem_for(exc: BaseException, instance: str, path_id: str | None = None) -> tuple[int, dict[str, Any]]:
+    """The status and body of the problem that answers ``exc`` (any exception). An unknown id is named
+    ``id`` when it is the request path's ``path_id``, else by its kind (``activity_id``).
 
-    >>> status, body = problem_for(NotFound("member", "m9"), "/v1/members/m9")
+    >>> status, body = problem_for(NotFound("member", "m9"), "/v1/members/m9", "m9")
     >>> status, body["code"], body["field"], body["message_en"]
     (404, 'input.not_found', 'id', "no member with id 'm9'")
     >>> problem_for(RuntimeError("secret 13912344859"), "/v1/x")[1]["detail"]
@@ -142,7 +143,7 @@ def problem_for(exc: BaseException, instance: str) -> tuple[int, dict[str, Any]]
             value=exc.value,
         )
     if isinstance(exc, InvalidInput):
-        status = 409 if exc.code == "ledger.idempotency_conflict" else 422
+        status = 409 if exc.code.endswith("idempotency_conflict") else 422
         return status, problem_body(
             status,
             exc.code,
@@ -174,7 +175,7 @@ def problem_for(exc: BaseException, instance: str) -> tuple[int, dict[str, Any]]
             instance=instance,
             message_zh=f"未找到{kind} {shown_id!r}",
             message_en=f"no {kind} with id {shown_id!r}",
-            field="id",
+            field="id" if exc.entity_id == path_id else f"{kind}_id",
             value=shown_id,
         )
     if isinstance(exc, ConcurrencyConflict):

@@ -565,7 +565,7 @@ def _lock(call: Call) -> Outcome:
 # --- wishes ---------------------------------------------------------------------------------------------
 def _collect(call: Call) -> Outcome:
     wish = call.entity(Wish)
-    wish = services.collect_wish(call.uow, wish)
+    wish = services.collect_wish(call.uow, wish, idempotency_key=call.idempotency_key)
     call.entity_id = wish.id
     return Outcome(status=201, payload=_shown(call, wish))
 
@@ -605,11 +605,12 @@ def _wish_routes() -> list[Route]:
             path="/v1/wishes",
             role=Role.RECORD,
             operation_id="collect_wish",
-            summary="Collect a wish (services.collect_wish)",
+            summary="Collect a wish (services.collect_wish); Idempotency-Key honoured",
             run=_collect,
             body=wish,
             status=201,
             response=wish,
+            idempotency_key=True,
             tag="wishes",
         )
     ]

@@ -30,6 +30,15 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _member(member: Any) -> dict[str, Any]:
+    """A member's year as JSON: the flat record, its codes as lists rather than joined text."""
+    record: dict[str, Any] = _plain(member.to_record())
+    for key in ("errors", "warnings", "pending"):
+        text = record.get(key) or ""
+        record[key] = [code for code in text.split(",") if code]
+    return record
+
+
 def year_report_json(
     report: YearReport,
     *,
@@ -39,7 +48,8 @@ def year_report_json(
 ) -> dict[str, Any]:
     """A year report as JSON-ready data: ``year``, ``as_of``, ``policy``, ``members`` (records),
     ``branches``, ``violations`` (a list of objects, each with its code, severity, subject, messages and
-    details) and ``organisations`` (the roll-up, top-down, down to ``depth``); the members, branches and
+    details; each member's ``errors``, ``warnings`` and ``pending`` codes as lists too) and ``organisations``
+    (the roll-up, top-down, down to ``depth``); the members, branches and
     violations of ``branch_ids`` only when given, the roll-up nodes of ``organisation_ids`` only when given.
 
     >>> from volunteer_core import evaluate_year
@@ -61,7 +71,7 @@ def year_report_json(
         "year": report.year,
         "as_of": report.as_of.isoformat() if report.as_of is not None else None,
         "policy": report.policy.name,
-        "members": [_plain(m.to_record()) for m in members],
+        "members": [_member(m) for m in members],
         "branches": [
             {
                 "branch_id": b.branch_id,

@@ -44,10 +44,20 @@ __all__ = [
 ]
 
 
-def collect_wish(uow: UnitOfWork, wish: Wish, *, retries: int = DEFAULT_RETRIES) -> Wish:
+#: The fields of a collected wish that a repeated request with the same idempotency key must repeat.
+_COLLECT_FIELDS = ("id", "beneficiary_id", "kind", "content", "collected_on", "value")
+
+
+def collect_wish(
+    uow: UnitOfWork, wish: Wish, *, idempotency_key: str | None = None, retries: int = DEFAULT_RETRIES
+) -> Wish:
     """征集: store a COLLECTED wish as stated (the rules are judged at screening).
 
     The beneficiary must be stored; a wish in another state, or with claims, is refused (``InvalidInput``).
+    With ``idempotency_key`` the key is stored with the wish (``WishRepository.add``): the same key again
+    returns the wish first stored with it, as it is now; the same key with another wish (a field of
+    ``id``, ``beneficiary_id``, ``kind``, ``content``, ``collected_on``, ``value`` differs) is refused
+    (``InvalidInput`` ``input.idempotency_conflict``, path ``idempotency_key``).
     """
     if not isinstance(wish, Wish):
         raise InvalidInput(
@@ -60,7 +70,25 @@ def collect_wish(uow: UnitOfWork, wish: Wish, *, retries: int = DEFAULT_RETRIES)
             message_en="a wish is collected in status COLLECTED, without claims",
             message_zh="征集的心愿须为“已征集”状态且无认领",
         )
-    return transaction(uow, lambda: uow.wishes.add(wish), retries)
+
+    def work() -> Wish:
+        if idempotency_key is not None:
+            first = uow.wishes.by_idempotency_key(idempotency_key)
+            if first is not None:
+                differ = [name for name in _COLLECT_FIELDS if getattr(first, name) != getattr(wish, name)]
+                if differ:
+                    raise InvalidInput(
+                        "idempotency_key",
+                        idempotency_key,
+                        code="input.idempotency_conflict",
+                        message_en=f"the key was used for wish {first.id}; this request differs in "
+                        f"{', '.join(differ)}: use a new key",
+                        message_zh=f"幂等键已用于心愿 {first.id}；本次请求的 {', '.join(differ)} 不同，请使用新的幂等键",
+                    )
+                return first
+        return uow.wishes.add(wish, idempotency_key=idempotency_key)
+
+    return transaction(uow, work, retries)
 
 
 def _wish_step(uow: UnitOfWork, wish_id: str, step: Callable[[Wish], Wish], retries: int) -> Wish:
