@@ -189,25 +189,25 @@ def _judged(member: Member, acc: list[Any], judge: MemberJudge) -> MemberYear:
     community = tuple(acc[_MONTH + 1 : _MONTH + 13])
     attendances = sum(acc[_CARING : _MONTH + 13])
     if tally is None:  # every record counted inline: each activity met counts (one record or more)
-        return judge.judge(
+        return judge.judge_counts(
             member,
-            net_minutes=acc[_MINUTES],
-            community=community,
-            branch_activities=0 if credited is None else len(credited),
-            caring_actions=acc[_CARING],
-            trainings=acc[_TRAININGS],
-            attendances=attendances,
+            acc[_MINUTES],
+            community,
+            0 if credited is None else len(credited),
+            acc[_CARING],
+            acc[_TRAININGS],
+            attendances,
         )
     activities = dict(credited or ())
     for activity_id, step in tally.activities.items():
         activities[activity_id] = activities.get(activity_id, 0) + step
-    return judge.judge(
+    return judge.judge_counts(
         member,
-        net_minutes=acc[_MINUTES] + tally.minutes,
-        community=tuple(map(add, community, tally.community)),
-        branch_activities=sum(1 for n in activities.values() if n > 0),
-        caring_actions=acc[_CARING] + tally.caring,
-        trainings=acc[_TRAININGS] + tally.trainings,
-        attendances=attendances + tally.attendances,
-        misdated=tally.misdated_records(),
+        acc[_MINUTES] + tally.minutes,
+        tuple(map(add, community, tally.community)),
+        sum(1 for n in activities.values() if n > 0),
+        acc[_CARING] + tally.caring,
+        acc[_TRAININGS] + tally.trainings,
+        attendances + tally.attendances,
+        tally.misdated_records(),
     )

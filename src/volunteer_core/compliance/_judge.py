@@ -16,7 +16,8 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from volunteer_core._catalogue import Violation
+from volunteer_core._catalogue import RULES, Violation
+from volunteer_core._trusted import trusted_constructor
 from volunteer_core.compliance._activities import activity_facts
 from volunteer_core.compliance._member import (
     ALL_MONTHS,
@@ -46,6 +47,17 @@ from volunteer_core.rules.member import (
 
 __all__ = ["MemberJudge", "evaluate_member_year", "judge"]
 
+#: The codes of the violations a member's year holds.
+_CODES = (
+    "member.annual_hours",
+    "member.monthly_community",
+    "member.branch_activities",
+    "member.caring_action",
+    "member.skill",
+    "record.activity_date",
+)
+_member_year = trusted_constructor(MemberYear)
+
 
 class MemberJudge:
     """The member rules of one year under one policy, up to ``as_of``: :meth:`judge` gives a member's
@@ -66,6 +78,7 @@ class MemberJudge:
         "_by_months",
         "_first",
         "_last",
+        "_recite",
         "_sessions",
         "as_of",
         "ended",
@@ -84,6 +97,10 @@ class MemberJudge:
         self._sessions = policy.min_community_sessions_per_month or 0
         # full months of membership → (months required, required minutes): a handful of distinct values
         self._by_months: dict[tuple[int, ...], tuple[tuple[int, ...], int]] = {}
+        # whether the policy cites any member rule otherwise than the catalogue does (most do not: then
+        # the violations are kept as built, with no copy through Policy.cite)
+        sources = policy.sources
+        self._recite = any(sources.get(code, RULES[code].source) != RULES[code].source for code in _CODES)
 
     def _requirements(self, months: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
         known = self._by_months.get(months)
@@ -119,6 +136,29 @@ class MemberJudge:
     ) -> MemberYear:
         """The member's year from its totals (``community``: the 12 months' community sessions,
         January first; ``misdated``: the member's ``record.activity_date`` records, by record id)."""
+        return self.judge_counts(
+            member,
+            net_minutes,
+            community,
+            branch_activities,
+            caring_actions,
+            trainings,
+            attendances,
+            misdated,
+        )
+
+    def judge_counts(
+        self,
+        member: Member,
+        net_minutes: int,
+        community: tuple[int, ...],
+        branch_activities: int,
+        caring_actions: int,
+        trainings: int,
+        attendances: int,
+        misdated: Sequence[MisdatedRecord] = (),
+    ) -> MemberYear:
+        """:meth:`judge` with its arguments by position (the pass's call, once a member)."""
         joined, left = member.joined_on, member.left_on
         if joined <= self._first and (left is None or left >= self._last):
             months = ALL_MONTHS  # most members: the whole year
@@ -159,25 +199,32 @@ class MemberJudge:
             violations += check_skill(member, policy)
         for record in misdated:  # record.activity_date, by record id
             violations.append(record.violation())
-        return MemberYear(
-            member_id=member.id,
-            member_name=member.name,
-            branch_id=member.branch_id,
-            year=self.year,
-            as_of=self.as_of,
-            net_minutes=net_minutes,
-            required_minutes=required,
-            months_required=months_required,
-            months_missing=months_missing,
-            community_sessions=community,
-            branch_activities=branch_activities,
-            caring_actions=caring_actions,
-            skills=len(member.skills),
-            pending=tuple(pending),
-            violations=cite(policy, violations) if violations else (),
-            registered_on=member.registered_on,
-            trainings=trainings,
-            attendances=attendances,
+        if not violations:
+            found: tuple[Violation, ...] = ()
+        elif self._recite:
+            found = cite(policy, violations)
+        else:
+            found = tuple(violations)
+        # every value below is the judge's own (ints it was given or counted, tuples it built)
+        return _member_year(
+            member.id,
+            member.name,
+            member.branch_id,
+            self.year,
+            self.as_of,
+            net_minutes,
+            required,
+            months_required,
+            months_missing,
+            community,
+            branch_activities,
+            caring_actions,
+            len(member.skills),
+            tuple(pending) if pending else (),
+            found,
+            member.registered_on,
+            trainings,
+            attendances,
         )
 
     def judge_totals(self, member: Member, totals: MemberTotals) -> MemberYear:

@@ -151,7 +151,10 @@ class MemberYear:
     @property
     def compliant(self) -> bool:
         """True when no ERROR violation was found."""
-        return not any(v.severity is Severity.ERROR for v in self.violations)
+        for v in self.violations:  # noqa: SIM110 - a loop, not all() over a generator: read for every member
+            if v.severity is Severity.ERROR:
+                return False
+        return True
 
     @property
     def codes(self) -> tuple[str, ...]:
