@@ -3,11 +3,7 @@
 # (examples/java/WishLifecycle.java) and needs a JDK of version 17 or later (javac and java). On a machine
 # without one, install Debian's openjdk-17-jdk-headless with apt-get when we may (root on Debian/Ubuntu);
 # otherwise say how. The test finds javac on the PATH or under /usr/lib/jvm/*/bin.
-# VOLUNTEER_CORE_SKIP_JAVA=1 skips that test, and this step.
 set -eu
-if [ "${VOLUNTEER_CORE_SKIP_JAVA:-}" = "1" ]; then
-  exit 0
-fi
 # the major version of a javac ("javac 17.0.15" → 17; "javac 1.8.0_392" → 8)
 major() {
   "$1" -version 2>&1 | sed -n 's/^javac \(1\.\)\{0,1\}\([0-9][0-9]*\).*/\2/p' | head -n 1
@@ -26,6 +22,5 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless >/dev/null
   exit 0
 fi
-echo "No JDK 17 or later found (javac): install one (apt-get install openjdk-17-jdk-headless)," \
-  "or set VOLUNTEER_CORE_SKIP_JAVA=1 to skip the Java client test" >&2
+echo "No JDK 17 or later found (javac): install one (apt-get install openjdk-17-jdk-headless)" >&2
 exit 1

@@ -3,8 +3,8 @@ compiled with ``javac`` and run against the live service (``volunteer-core serve
 a new SQLite file): every step answers as expected and it prints its summary; a wrong token makes it
 stop with exit status 1 naming the step.
 
-Needs a JDK ≥ 17 (``tools/ensure-jdk.sh``, which ``make test`` runs, installs one);
-``VOLUNTEER_CORE_SKIP_JAVA=1`` skips these tests, as the script skips the install."""
+Needs a JDK ≥ 17 (``tools/ensure-jdk.sh``, which ``make test`` runs, installs one); without one the
+tests fail saying how to get it — they are never skipped."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ import pytest
 from volunteer_core.testing.service import LiveService, running_service
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "java" / "WishLifecycle.java"
-SKIP_JAVA_ENV = "VOLUNTEER_CORE_SKIP_JAVA"
 
 
 def _major(javac: str) -> int:
@@ -39,7 +38,7 @@ def jdk_bin() -> Path:
             return Path(javac).parent
     pytest.fail(
         "no JDK 17 or later (javac) found: run tools/ensure-jdk.sh (make test does) — on Debian/Ubuntu "
-        f"`apt-get install openjdk-17-jdk-headless` — or set {SKIP_JAVA_ENV}=1 to skip these tests",
+        "`apt-get install openjdk-17-jdk-headless`",
         pytrace=False,
     )
 
@@ -47,8 +46,6 @@ def jdk_bin() -> Path:
 @pytest.fixture(scope="module")
 def classes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the JDK's bin directory, the directory of the compiled example)."""
-    if os.environ.get(SKIP_JAVA_ENV) == "1":
-        pytest.skip(f"{SKIP_JAVA_ENV}=1: the Java client test skipped on request")
     bin_dir = jdk_bin()
     out = tmp_path_factory.mktemp("java")
     compiled = subprocess.run(
