@@ -972,6 +972,8 @@ def _evaluate_stored(call: Call) -> Outcome:
             raise call.out_of_scope("organisation_id", organisation_id)
         with call.uow:
             call.uow.organisations.get(organisation_id)
+    else:
+        organisation_id = _scope_subtree(call)
     report = services.evaluate_year(
         call.uow, year, organisation_id=organisation_id, policy=policy, as_of=as_of
     )
@@ -983,6 +985,25 @@ def _evaluate_stored(call: Call) -> Outcome:
             year_report_json(report, branch_ids=branches, organisation_ids=call.organisations())
         )
     )
+
+
+def _scope_subtree(call: Call) -> str | None:
+    """The organisation whose subtree holds everything a scoped token may see of a year's evaluation, so
+    that a branch's or an organisation's token judges its own part of the tree, not the whole year: the
+    scope itself when it is an organisation, the organisation of the branch when it is a branch; None
+    (the whole year) for ``"*"`` or a branch outside the tree. The answer is the same (members,
+    violations and roll-up nodes of the scope are judged alike in a subtree and in the whole year): only
+    its cost changes."""
+    scope = call.principal.scope
+    if scope == ALL:
+        return None
+    if scope in (call.organisations() or ()):
+        return scope
+    with call.uow:
+        try:
+            return call.uow.branches.get(scope).organisation_id
+        except NotFound:
+            return None
 
 
 def _evaluation_routes() -> list[Route]:
