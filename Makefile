@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP_DEMO): pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[sql,xlsx,pdf,plot]'
+	$(BIN)/python -m pip install --quiet -e '.[sql,xlsx,pdf,plot,http]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml Makefile | $(BIN)/python

@@ -18,7 +18,9 @@ Cells (storage × request × clients), each measured ``--runs`` times, runs inte
   member's branch) pair never recorded before (``bench_latency.record_pairs``), 201 expected; N calls
   (1 client in a row; 16 clients N/16 each);
 * ``GET /v1/evaluations/2026``: the whole stored year (2,000 members; a response of ~1.3 MB);
-* ``GET /v1/evaluations/2026?branch_id=…``: one branch's members (~50; the branch changes per call);
+* ``GET /v1/evaluations/2026`` as a branch: with a ``read`` token scoped to one branch (~50 members; the
+  branch changes per call), the way a branch's clerk asks — the service judges the branch's organisation's
+  subtree, not the whole year;
 * ``POST /v1/evaluate?year=2026``: a dataset in the body (a synthetic year of 60 members in 2 branches,
   ~0.8 MiB of JSON: under the default ``--max-body`` of 1 MiB), evaluated statelessly.
 
@@ -67,8 +69,8 @@ THREADS = latency.THREADS
 STORAGES = latency.STORAGES
 DATASET_MEMBERS, DATASET_BRANCHES = 60, 2  # ~0.8 MiB of JSON: under the service's default body limit
 
-#: one request: method, path (with its query), JSON body or None
-Request = tuple[str, str, Any]
+#: one request: method, path (with its query), JSON body or None, headers replacing the client's or None
+Request = tuple[str, str, Any, dict[str, str] | None]
 
 
 @dataclass
@@ -105,9 +107,9 @@ def measure(url: str, headers: dict[str, str], work: list[list[Request]], expect
                 http.get("/health").raise_for_status()  # the connection is open before the start
                 gate.wait(timeout=120)
                 started = time.perf_counter()
-                for method, path, body in work[index]:
+                for method, path, body, extra in work[index]:
                     begun = time.perf_counter_ns()
-                    response = http.request(method, path, json=body)
+                    response = http.request(method, path, json=body, headers=extra)
                     response.read()
                     elapsed = time.perf_counter_ns() - begun
                     if response.status_code == expected:
@@ -149,11 +151,13 @@ def dataset_json(world: SyntheticYear) -> dict[str, Any]:
 
 
 class Plan:
-    """Hands out the requests of each cell: record pairs never recorded before, branches in turn."""
+    """Hands out the requests of each cell: record pairs never recorded before, branches' tokens in turn."""
 
-    def __init__(self, world: SyntheticYear) -> None:
+    def __init__(self, world: SyntheticYear, branch_tokens: dict[str, str]) -> None:
         self._pairs: Iterator[tuple[str, Any]] = latency.record_pairs(world)
-        self._branches = itertools.cycle([b.id for b in world.branches])
+        self._branches = itertools.cycle(
+            [{"Authorization": f"Bearer {branch_tokens[b.id]}"} for b in world.branches]
+        )
 
     def _record(self) -> Request:
         member_id, activity = next(self._pairs)
@@ -164,28 +168,27 @@ class Plan:
             "minutes": minutes,
             "on": activity.on.isoformat(),
         }
-        return ("POST", "/v1/records", body)
+        return ("POST", "/v1/records", body, None)
 
     def requests(self, cell: str, calls: int, clients: int, dataset: dict[str, Any]) -> list[list[Request]]:
         """``calls`` requests of ``cell`` dealt round-robin to ``clients``."""
         if cell == "POST /v1/records":
             made = [self._record() for _ in range(calls)]
         elif cell == "GET /v1/evaluations/{year}":
-            made = [("GET", f"/v1/evaluations/{YEAR}", None)] * calls
-        elif cell == "GET /v1/evaluations/{year}?branch_id":
-            made = [
-                ("GET", f"/v1/evaluations/{YEAR}?branch_id={next(self._branches)}", None)
-                for _ in range(calls)
-            ]
+            made = [("GET", f"/v1/evaluations/{YEAR}", None, None)] * calls
+        elif cell == BRANCH_CELL:
+            made = [("GET", f"/v1/evaluations/{YEAR}", None, next(self._branches)) for _ in range(calls)]
         else:
-            made = [("POST", f"/v1/evaluate?year={YEAR}", dataset)] * calls
+            made = [("POST", f"/v1/evaluate?year={YEAR}", dataset, None)] * calls
         return [made[c::clients] for c in range(clients)]
 
+
+BRANCH_CELL = "GET /v1/evaluations/{year} as a branch"
 
 EXPECTED = {
     "POST /v1/records": 201,
     "GET /v1/evaluations/{year}": 200,
-    "GET /v1/evaluations/{year}?branch_id": 200,
+    BRANCH_CELL: 200,
     "POST /v1/evaluate": 200,
 }
 
@@ -198,14 +201,25 @@ def cell_calls(calls: int, quick: bool) -> dict[tuple[str, int], int]:
         ("POST /v1/records", THREADS): calls,
         ("GET /v1/evaluations/{year}", 1): max(3, 12 // scale),
         ("GET /v1/evaluations/{year}", THREADS): max(THREADS, 32 // scale),
-        ("GET /v1/evaluations/{year}?branch_id", 1): max(3, 32 // scale),
-        ("GET /v1/evaluations/{year}?branch_id", THREADS): max(THREADS, 32 // scale),
+        (BRANCH_CELL, 1): max(3, 32 // scale),
+        (BRANCH_CELL, THREADS): max(THREADS, 32 // scale),
         ("POST /v1/evaluate", 1): max(3, 32 // scale),
         ("POST /v1/evaluate", THREADS): max(THREADS, 32 // scale),
     }
 
 
 # -- one storage ------------------------------------------------------------------------------------
+
+
+def branch_tokens(url: str, headers: dict[str, str], world: SyntheticYear) -> dict[str, str]:
+    """A ``read`` token scoped to each branch, issued through ``POST /v1/tokens``: branch id → secret."""
+    secrets = {}
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
+        for branch in world.branches:
+            issued = http.post("/v1/tokens", json={"role": "read", "scope": branch.id, "label": "bench"})
+            issued.raise_for_status()
+            secrets[branch.id] = issued.json()["secret"]
+    return secrets
 
 
 def bench_storage(
@@ -218,7 +232,7 @@ def bench_storage(
         with running_service(url) as service:
             took["service_ready_seconds"] = round(time.perf_counter() - started, 2)
             headers = service.headers()
-            plan = Plan(world)
+            plan = Plan(world, branch_tokens(service.url, headers, world))
             # warm-up (not reported): the service's caches, its pool, the first evaluation
             measure(service.url, headers, plan.requests("POST /v1/records", 64, THREADS, dataset), 201)
             for cell in EXPECTED:

@@ -19,7 +19,7 @@ from markdown_blocks import blocks, pages, relative
 
 SHELL = ("bash", "sh", "console", "shell")
 # the commands that take an action word after them
-ACTIONS = {"forms": ("export", "import")}
+ACTIONS = {"forms": ("export", "import"), "tokens": ("issue", "list", "revoke")}
 _INLINE = re.compile(r"`((?:volunteer-core|python -m volunteer_core) [^`]*)`")
 _FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 
