@@ -88,15 +88,15 @@ def test_a_scoped_evaluation_equals_the_whole_year_shown_to_that_scope(
     depth = {o["organisation_id"]: o["depth"] for o in expected["organisations"]}
     for node, whole in zip(got["organisations"], expected["organisations"], strict=True):
         assert node["depth"] == whole["depth"] - depth[scope]  # rooted at the scope
-        assert whole["path"].endswith(node["path"]) and node["path"].startswith(scope)
+        assert whole["path"].endswith(node["path"])
+        assert node["path"].startswith(scope)
         rest = {k: v for k, v in node.items() if k not in ("depth", "path")}
         assert rest == {k: v for k, v in whole.items() if k not in ("depth", "path")}
 
 
 @pytest.mark.parametrize(
     ("scope", "judged"),
-    [("*", None), ("o-pc1", "o-pc1")]
-    + [(b.id, b.organisation_id) for b in YEAR.branches[:2]],
+    [("*", None), ("o-pc1", "o-pc1")] + [(b.id, b.organisation_id) for b in YEAR.branches[:2]],
 )
 def test_a_scoped_token_judges_only_its_subtree(
     served: tuple[TestClient[Any], InMemoryAccessStore],
