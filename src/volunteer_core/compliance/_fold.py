@@ -151,6 +151,7 @@ def fold_year(
         counter = count()
         read, source = -1, map(itemgetter(0), zip(records, counter, strict=False))
     unmatched = 0
+    confirmed = _CONFIRMED  # a local: read once a record
     for record in source:
         try:  # indexing beats .get() per record; a miss (a member not judged) is rare
             acc = accumulators[record.member_id]
@@ -165,7 +166,7 @@ def fold_year(
         if (
             record.on != first
             or record.kind is not kind
-            or record.status is not _CONFIRMED
+            or record.status is not confirmed
             or record.reverses is not None
             or record.adjusts is not None
         ):
@@ -174,8 +175,13 @@ def fold_year(
         # an ordinary record on its activity's first day, which lies in the year and not after as_of
         acc[_MINUTES] += record.minutes
         acc[slot] += 1
-        if branches is not None and acc[_OWN] in branches:
-            _credit(acc, record.activity_id)
+        if branches is not None and acc[_OWN] in branches:  # _credit, inline
+            credited = acc[_CREDITED]
+            if credited is None:
+                acc[_CREDITED] = {record.activity_id: 1}
+            else:
+                activity_id = record.activity_id
+                credited[activity_id] = credited.get(activity_id, 0) + 1
     if read < 0:
         read = next(counter)
 

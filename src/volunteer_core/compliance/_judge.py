@@ -76,10 +76,14 @@ class MemberJudge:
 
     __slots__ = (
         "_by_months",
+        "_caring",
         "_first",
         "_last",
+        "_minutes",
         "_recite",
         "_sessions",
+        "_skills",
+        "_target",
         "as_of",
         "ended",
         "judged_until",
@@ -95,6 +99,11 @@ class MemberJudge:
         bounds = month_bounds(year)
         self._first, self._last = bounds[0][0], bounds[11][1]
         self._sessions = policy.min_community_sessions_per_month or 0
+        # the policy's thresholds, read once (None: the rule is off)
+        self._minutes = policy.min_annual_minutes
+        self._target = policy.branch_activities_target or policy.branch_activities_min
+        self._caring = policy.min_caring_actions
+        self._skills = policy.min_skills
         # full months of membership → (months required, required minutes): a handful of distinct values
         self._by_months: dict[tuple[int, ...], tuple[tuple[int, ...], int]] = {}
         # whether the policy cites any member rule otherwise than the catalogue does (most do not: then
@@ -175,7 +184,7 @@ class MemberJudge:
         violations: list[Violation] = []
         pending: list[str] = []
         # an annual rule not met is a violation once the year has ended, pending before
-        if policy.min_annual_minutes is not None and net_minutes < required:
+        if self._minutes is not None and net_minutes < required:
             if ended:
                 violations += check_annual_hours(member, net_minutes=net_minutes, required_minutes=required)
             else:
@@ -183,19 +192,20 @@ class MemberJudge:
         if months_missing:
             violations += check_monthly_community(member, months_missing=months_missing)
         if months:  # the annual count rules judge members with at least one full month in the year
-            target = policy.branch_activities_target or policy.branch_activities_min
+            target = self._target
             if target is not None and branch_activities < target:
                 if ended:
                     violations += check_branch_activities(member, count=branch_activities, policy=policy)
                 else:
                     pending.append("member.branch_activities")
-            least = policy.min_caring_actions
+            least = self._caring
             if least is not None and caring_actions < least:
                 if ended:
                     violations += check_caring_action(member, count=caring_actions, policy=policy)
                 else:
                     pending.append("member.caring_action")
-        if policy.min_skills is not None and len(member.skills) < policy.min_skills:
+        skills = self._skills
+        if skills is not None and len(member.skills) < skills:
             violations += check_skill(member, policy)
         for record in misdated:  # record.activity_date, by record id
             violations.append(record.violation())
