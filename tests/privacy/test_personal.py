@@ -48,7 +48,7 @@ def test_personal_field_of_a_non_str_is_none() -> None:
 
 
 def test_every_personal_field_has_a_mask() -> None:
-    assert set(PERSONAL_FIELDS) == {"id_number", "phone", "mobile", "address"}
+    assert set(PERSONAL_FIELDS) == {"id_number", "phone", "mobile", "address", "birth_date"}
     assert PERSONAL_FIELDS["phone"]("13912344859") == "139****4859"
 
 

@@ -9,7 +9,7 @@ import pytest
 from services_support import ACTIVITY, MakeUow, organ
 
 from volunteer_core import Demand, services
-from volunteer_core.errors import RuleViolation
+from volunteer_core.errors import InvalidInput, RuleViolation
 from volunteer_core.model import DemandStatus
 from volunteer_core.ports import UnitOfWork
 
@@ -46,3 +46,26 @@ def test_the_dispatch_flow_records_the_service(uow: UnitOfWork) -> None:
     assert (
         services.cancel_demand(uow, "d2", on=date(2026, 3, 6), reason="重复").status is DemandStatus.CANCELLED
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"status": DemandStatus.DONE, "member_id": "m1", "activity_id": "a1"}, "status"),
+        ({"status": DemandStatus.ACCEPTED, "member_id": "m1"}, "status"),
+        ({"status": DemandStatus.ASSIGNED, "team_id": "t1"}, "status"),
+        ({"member_id": "m1"}, "member_id"),
+        ({"team_id": "t1"}, "team_id"),
+    ],
+)
+def test_order_demand_stores_an_ordered_demand_only(
+    uow: UnitOfWork, changes: dict[str, object], field: str
+) -> None:
+    """Ordering cannot skip 派单/接单/完成 and their checks (insurance, training, the ledger entry)."""
+    demand = Demand(id="d1", community="凤山社区", content="修水管", ordered_on=date(2026, 3, 1))
+    with pytest.raises(InvalidInput) as caught:
+        services.order_demand(uow, attrs.evolve(demand, **changes))
+    assert (caught.value.code, caught.value.path) == ("input.invalid", field)
+    with uow:
+        assert uow.demands.list() == []
+    assert services.order_demand(uow, attrs.evolve(demand, activity_id="a1")).status is DemandStatus.ORDERED

@@ -46,20 +46,30 @@ MAX_IDEMPOTENCY_KEY = 200
 _ALSO_PERSONAL = frozenset({"contact"})
 
 
+#: Fields left out (null) for a caller without ``administer``: a birth date is the eight digits an ID
+#: number's mask hides, and a masked date would not be a date.
+_HIDDEN = frozenset({"birth_date"})
+
+
 def _is_personal(key: str) -> bool:
     return key in _ALSO_PERSONAL or personal_field(key) is not None
 
 
 def masked(data: Any) -> Any:
-    """JSON data with every personal field's value masked (ID numbers, phones, addresses, contacts).
+    """JSON data with every personal field's value masked (ID numbers, phones, addresses, contacts) and
+    birth dates left out.
 
     >>> masked({"id": "p1", "phone": "13912344859", "items": [{"id_number": "110105194912310021"}]})
     {'id': 'p1', 'phone': '139****4859', 'items': [{'id_number': '110105********0021'}]}
+    >>> masked({"id_number": "11010519491231002X", "birth_date": "1949-12-31"})
+    {'id_number': '110105********002X', 'birth_date': None}
     """
     if isinstance(data, dict):
         return {
             key: (
-                mask_field("phone" if key in _ALSO_PERSONAL else key, value)
+                None
+                if key in _HIDDEN
+                else mask_field("phone" if key in _ALSO_PERSONAL else key, value)
                 if _is_personal(key) and isinstance(value, str | int) and not isinstance(value, bool)
                 else masked(value)
             )

@@ -6,13 +6,13 @@ generated from :data:`ROUTES`; nothing about an operation is written twice."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from volunteer_core import services
 from volunteer_core.aggregates import AGGREGATES_BY_NAME
-from volunteer_core.errors import InvalidInput, NotFound
+from volunteer_core.errors import InvalidInput, NotFound, RuleViolation
 from volunteer_core.http._access import ALL, Role
 from volunteer_core.http._call import (
     MAX_LIMIT,
@@ -27,6 +27,8 @@ from volunteer_core.http._problems import HttpProblem
 from volunteer_core.model import Demand, Pairing, Qualification, Wish
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.serialization import unstructure, year_report_json
+
+T = TypeVar("T")
 
 __all__ = ["CORE_ROUTES", "YEAR_REPORT_SCHEMA", "Param", "Route", "ref"]
 
@@ -133,7 +135,7 @@ _BRANCHES: dict[str, Callable[[UnitOfWork, Any], frozenset[str] | None]] = {
     "teams": lambda uow, e: frozenset({e.branch_id}),
     "plans": lambda uow, e: frozenset({e.branch_id}),
     "reports": lambda uow, e: frozenset({e.branch_id}),
-    "records": lambda uow, e: frozenset({e.branch_id}),
+    "records": lambda uow, e: frozenset({e.branch_id}) | (_member_branches(uow, e.member_id) or frozenset()),
     "activities": lambda uow, e: frozenset({e.branch_id}) | e.branch_ids,
     "pairings": lambda uow, e: frozenset(e.branch_ids),
     "qualifications": lambda uow, e: _member_branches(uow, e.member_id),
@@ -159,11 +161,21 @@ ADDABLE = (
 )
 
 
-def _visible(call: Call, aggregate: str, entity: Any, reach: frozenset[str] | None) -> bool:
+def _visible(
+    call: Call,
+    aggregate: str,
+    entity: Any,
+    reach: frozenset[str] | None,
+    owners: dict[str, str] | None = None,
+) -> bool:
     """Whether the caller may read ``entity`` (inside an open transaction; ``reach``: the organisations
-    of the scope, read before it)."""
+    of the scope, read before it; ``owners``: member id → branch, read once for a list of records). A record
+    is read by its member's branch and by its activity's."""
     if aggregate == "organisations":
         return reach is None or entity.id in reach
+    if aggregate == "records" and owners is not None:
+        owner = owners.get(entity.member_id)
+        return call.visible({entity.branch_id} if owner is None else {entity.branch_id, owner})
     return call.visible(_BRANCHES[aggregate](call.uow, entity))
 
 
@@ -180,12 +192,15 @@ def _list(aggregate: str) -> Operation:
         with call.uow:
             repository = getattr(call.uow, aggregate)
             entities = sorted(repository.list(), key=lambda e: e.id)
+            owners = None
+            if aggregate == "records" and call.principal.branch_ids is not None:
+                owners = {m.id: m.branch_id for m in call.uow.members.list()}
             page: list[Any] = []
             more = False
             for entity in entities:
                 if after is not None and entity.id <= after:
                     continue
-                if not _visible(call, aggregate, entity, reach):
+                if not _visible(call, aggregate, entity, reach, owners):
                     continue
                 if len(page) == limit:
                     more = True
@@ -231,6 +246,13 @@ def _write_scope(call: Call, aggregate: str, entity: Any, path: str) -> None:
         branches = _BRANCHES[aggregate](call.uow, entity)
     field = "member_id" if aggregate == "qualifications" else "branch_id"
     call.require(branches, f"{path}.{field}", getattr(entity, field, None))
+    _require_members(call, getattr(entity, "member_ids", ()), f"{path}.member_ids")
+
+
+def _require_members(call: Call, member_ids: Iterable[str], field: str) -> None:
+    """Refuse a write naming a member outside the scope (a team's, a pairing's members)."""
+    for member_id in sorted(member_ids):
+        call.require_member(member_id, field)
 
 
 def _add(aggregate: str) -> Operation:
@@ -325,13 +347,64 @@ _RECORD_FIELDS = (
 )
 
 
+def _backdating(call: Call, recorded_on: object, field: str = "recorded_on") -> None:
+    """Refuse a day of entry (``recorded_on``) set by a caller below ``administer``: the service's clock
+    dates an entry (a day set by the caller would hide a late entry from ``record.timeliness``); an
+    administrator loading an earlier ledger may set it."""
+    if recorded_on is not None and not call.principal.may(Role.ADMINISTER):
+        raise HttpProblem(
+            403,
+            "http.forbidden",
+            f"只有管理角色可以指定 {field}（录入日期由服务时钟确定）",
+            f"only an administer token may set {field} (the service's clock dates an entry)",
+            field=field,
+        )
+
+
+def _require_activity(call: Call, activity_id: object, field: str = "activity_id") -> None:
+    """Refuse a write at a stored activity none of whose organising branches (its lead branch, its
+    co-organisers) lies in the scope: a branch's token enters service at its own activities only (an
+    unknown activity is left to the use-case, which names it)."""
+    if call.principal.branch_ids is None or not isinstance(activity_id, str):
+        return
+    with call.uow:
+        try:
+            activity = call.uow.activities.get(activity_id)
+        except NotFound:
+            return
+    if not call.visible({activity.branch_id} | activity.branch_ids):
+        raise call.out_of_scope(field, activity_id)
+
+
+def _keyed(call: Call, write: Callable[[], T]) -> T:
+    """``write()``; a scoped caller whose idempotency key was already used is told only that (keys are
+    shared by the deployment: the first request may be another branch's, and is not described)."""
+    try:
+        return write()
+    except RuleViolation as err:
+        if err.violation.code != "ledger.idempotency_conflict" or call.principal.branch_ids is None:
+            raise
+        raise HttpProblem(
+            409,
+            "ledger.idempotency_conflict",
+            "幂等键已用于另一请求，请使用新的幂等键",
+            "the idempotency key was used for another request: use a new key",
+            field="idempotency_key",
+        ) from None
+
+
 def _enter(report: bool) -> Operation:
     def run(call: Call) -> Outcome:
         body = call.fields(_RECORD_FIELDS)
         call.require_member(body["member_id"])
+        _require_activity(call, body["activity_id"])
+        _backdating(call, body.get("recorded_on"))
         enter = services.report_service if report else services.record_service
         body.setdefault("recorded_on", call.today())
-        record = enter(call.uow, **body, idempotency_key=call.idempotency_key, policy=call.policy())
+        record = _keyed(
+            call,
+            lambda: enter(call.uow, **body, idempotency_key=call.idempotency_key, policy=call.policy()),
+        )
         call.entity_id = record.id
         return Outcome(status=201, payload=_shown(call, record))
 
@@ -369,8 +442,13 @@ def _batch(call: Call) -> Outcome:
         except InvalidInput as err:
             raise err.at(f"$.items[{index}]") from None
         call.require_member(fields["member_id"], f"$.items[{index}].member_id")
+        _require_activity(call, fields["activity_id"], f"$.items[{index}].activity_id")
+        _backdating(call, fields.get("recorded_on"), f"$.items[{index}].recorded_on")
         requests.append(services.RecordRequest(**fields))
-    records = services.record_services(call.uow, requests, policy=call.policy(), recorded_on=call.today())
+    records = _keyed(
+        call,
+        lambda: services.record_services(call.uow, requests, policy=call.policy(), recorded_on=call.today()),
+    )
     return Outcome(status=201, payload={"records": [_shown(call, r) for r in records]})
 
 
@@ -380,7 +458,16 @@ def _record_action(step: Callable[[Call, dict[str, Any]], Any], fields: tuple[Fi
         record_id = call.path["id"]
         with call.uow:
             record = call.uow.records.get(record_id)
-        call.require({record.branch_id}, "id", record_id)
+            owner = _member_branches(call.uow, record.member_id) or frozenset()
+            try:
+                activity = call.uow.activities.get(record.activity_id)
+                organisers = {activity.branch_id} | activity.branch_ids
+            except NotFound:
+                organisers = {record.branch_id}
+        # a branch acts on its own members' records at its own activities (lead or co-organised)
+        call.require(owner, "id", record_id)
+        if not call.visible(organisers):
+            raise call.out_of_scope("id", record_id)
         call.entity_id = record_id
         result = step(call, body)
         return Outcome(payload=_shown(call, result))
@@ -703,6 +790,7 @@ def _wish_routes() -> list[Route]:
 def _register_pairing(call: Call) -> Outcome:
     pairing = call.entity(Pairing)
     call.require(pairing.branch_ids, "branch_ids", None)
+    _require_members(call, pairing.member_ids, "member_ids")
     stored = services.register_pairing(call.uow, pairing, policy=call.policy())
     call.entity_id = stored.id
     return Outcome(status=201, payload=_shown(call, stored))
@@ -720,6 +808,7 @@ def _end_pairing(call: Call) -> Outcome:
 def _order(call: Call) -> Outcome:
     demand = call.entity(Demand)
     call.require_member(demand.member_id)
+    _require_activity(call, demand.activity_id)
     with call.uow:
         team = _team_branches(call.uow, demand.team_id)
     if team:
@@ -738,6 +827,8 @@ def _demand_action(step: Callable[[Call, dict[str, Any]], Demand], fields: tuple
             team = _team_branches(call.uow, body.get("team_id"))
         call.require(branches, "id", demand.id)
         call.require_member(body.get("member_id"))
+        _require_activity(call, body.get("activity_id"))
+        _backdating(call, body.get("recorded_on"))
         if team:
             call.require(team, "team_id", body.get("team_id"))
         call.entity_id = demand.id
@@ -773,10 +864,15 @@ def _anonymise(kind: str) -> Operation:
                 member = call.uow.members.get(entity_id)
             call.require({member.branch_id}, "id", entity_id)
             erasure = services.anonymise_member(call.uow, entity_id, **body)
-        elif kind == "beneficiaries":
-            erasure = services.anonymise_beneficiary(call.uow, entity_id, **body)
         else:
-            erasure = services.anonymise_supporter(call.uow, entity_id, **body)
+            # a beneficiary or a supporter belongs to no branch: the whole deployment shares it, and
+            # erasure cannot be undone — only a token of scope "*" erases it
+            if call.principal.branch_ids is not None:
+                raise call.out_of_scope("id", entity_id)
+            if kind == "beneficiaries":
+                erasure = services.anonymise_beneficiary(call.uow, entity_id, **body)
+            else:
+                erasure = services.anonymise_supporter(call.uow, entity_id, **body)
         return Outcome(payload=unstructure(erasure))
 
     return run
@@ -1175,9 +1271,16 @@ def _audit(call: Call) -> Outcome:
     after = call.int_param("after", low=0, high=2**62)
     limit = call.int_param("limit", low=1, high=MAX_LIMIT, default=100)
     assert limit is not None
-    entries = call.access.audit(after=after, limit=limit)
-    if call.principal.scope != ALL:
-        entries = [e for e in entries if _within(call, e.scope)]
+    if call.principal.scope == ALL:
+        entries = call.access.audit(after=after, limit=limit)
+    else:  # the scope's entries: read on past the others until the page is full or the trail ends
+        entries = []
+        while len(entries) < limit:
+            chunk = call.access.audit(after=after, limit=MAX_LIMIT)
+            entries += [e for e in chunk if _within(call, e.scope)][: limit - len(entries)]
+            if len(chunk) < MAX_LIMIT or chunk[-1].id is None:
+                break
+            after = chunk[-1].id
     return Outcome(payload={"items": [audit_json(e) for e in entries]})
 
 

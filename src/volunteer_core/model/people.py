@@ -216,7 +216,9 @@ class Beneficiary:
         converter=f.to_gender,
         validator=attrs.validators.optional(f.member_of(Gender)),
     )
-    birth_date: date | None = attrs.field(default=None, validator=f.optional_date)
+    birth_date: date | None = attrs.field(
+        default=None, validator=f.optional_date, repr=privacy.masked_repr("birth_date")
+    )
     subtypes: frozenset[str] = attrs.field(factory=frozenset, converter=f.to_frozenset, validator=f.id_set)
     version: int = attrs.field(default=0, validator=f.version)
 
@@ -226,8 +228,8 @@ class Beneficiary:
             raise InvalidInput(
                 "birth_date",
                 self.birth_date,
-                message_en=f"birth_date {self.birth_date} disagrees with the ID number's {encoded}",
-                message_zh=f"出生日期 {self.birth_date} 与身份证号码中的 {encoded} 不一致",
+                message_en="birth_date disagrees with the date of birth the ID number encodes",
+                message_zh="出生日期与身份证号码中的出生日期不一致",
             )
         born = self.birth_date or encoded
         if born is not None and born > _china_today():
@@ -235,8 +237,8 @@ class Beneficiary:
             raise InvalidInput(
                 path,
                 self.birth_date if self.birth_date is not None else self.id_number,
-                message_en=f"birth date {born} lies in the future",
-                message_zh=f"出生日期 {born} 晚于今天",
+                message_en="the date of birth lies in the future",
+                message_zh="出生日期晚于今天",
             )
         if self.gender is not None and self.id_number is not None:
             encoded_gender = Gender(privacy.id_number_gender(self.id_number))

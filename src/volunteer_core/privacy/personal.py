@@ -13,6 +13,7 @@ path names a personal field; an entity's repr shows such a field through :func:`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from types import MappingProxyType
 
 from volunteer_core.privacy._text import MAX_SHOWN_LENGTH as _MAX_SHOWN_LENGTH
@@ -26,11 +27,25 @@ from volunteer_core.privacy.phone import mask_phone
 __all__ = [
     "MAX_SHOWN_LENGTH",
     "PERSONAL_FIELDS",
+    "mask_birth_date",
     "mask_field",
     "mask_unknown",
     "masked_repr",
     "personal_field",
 ]
+
+
+def mask_birth_date(text: str) -> str:
+    """A birth date with every digit hidden, its separators kept: the eight digits an ID number's mask hides
+    are this date, so showing it beside a masked ID number would show the whole number.
+
+    >>> mask_birth_date("1949-12-31"), mask_birth_date("1949年12月31日")
+    ('****-**-**', '**********')
+    """
+    return "".join(
+        c if c in "-/." else "*" for c in _compact(_require_str("mask_birth_date", text, "birth_date"))
+    )
+
 
 #: The personal fields and the mask each is shown with in errors and reprs. A field is personal when the
 #: last name of its path is one of these (``id_number``, ``rows[3].phone``) or ends with ``_`` and one of
@@ -42,6 +57,7 @@ PERSONAL_FIELDS: Mapping[str, Callable[[str], str]] = MappingProxyType(
         "phone": mask_phone,
         "mobile": mask_phone,
         "address": mask_address,
+        "birth_date": mask_birth_date,
     }
 )
 
@@ -121,6 +137,8 @@ def mask_field(path: str, value: object) -> object:
         if abs(value) >= 10**MAX_SHOWN_LENGTH:  # no number of ours is this long; str() of 5,000 digits fails
             return "<int>"
         value = str(value)
+    if isinstance(value, date):  # a birth date (a datetime too): its text, masked as the field's
+        value = value.isoformat()
     if not isinstance(value, str):
         return f"<{type(value).__name__}>"
     key = personal_field(path)

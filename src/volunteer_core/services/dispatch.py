@@ -21,7 +21,7 @@ from datetime import date
 
 from volunteer_core._catalogue import violation
 from volunteer_core.errors import InvalidInput, RuleViolation
-from volunteer_core.model import Demand
+from volunteer_core.model import Demand, DemandStatus
 from volunteer_core.policy import DEFAULT, Policy
 from volunteer_core.ports import UnitOfWork
 from volunteer_core.services._unit import DEFAULT_RETRIES, today, transaction
@@ -39,11 +39,38 @@ __all__ = [
 
 
 def order_demand(uow: UnitOfWork, demand: Demand, *, retries: int = DEFAULT_RETRIES) -> Demand:
-    """点单: a community orders a service (stored ORDERED)."""
+    """点单: a community orders a service, stored ORDERED — a demand in any other status is refused
+    (``InvalidInput`` at ``status``): assigning, accepting and completing are the steps that follow, each
+    with its own checks (insurance, training, the ledger entry).
+
+    >>> from datetime import date
+    >>> from volunteer_core.storage.memory import InMemoryUnitOfWork
+    >>> order_demand(InMemoryUnitOfWork(), Demand(id="d1", community="凤山社区", content="送餐",
+    ...              ordered_on=date(2026, 3, 1), status="done", member_id="m1", activity_id="a1"))
+    Traceback (most recent call last):
+    ...
+    volunteer_core.errors.InvalidInput: input.invalid @ status: ...
+    """
     if not isinstance(demand, Demand):
         raise InvalidInput(
             "demand", demand, code="input.type", message_en="must be a Demand", message_zh="须为需求"
         )
+    if demand.status is not DemandStatus.ORDERED:
+        raise InvalidInput(
+            "status",
+            demand.status.value,
+            message_en="a demand is ordered in status ORDERED (assign_demand, accept_demand and "
+            "complete_demand move it on)",
+            message_zh="点单时需求须为“已点单”状态（派单、接单、完成由相应用例办理）",
+        )
+    for field in ("member_id", "team_id"):
+        if getattr(demand, field) is not None:
+            raise InvalidInput(
+                field,
+                getattr(demand, field),
+                message_en="an ordered demand is not yet assigned (assign_demand assigns it)",
+                message_zh="点单时尚未派单（派单由 assign_demand 完成）",
+            )
     return transaction(uow, lambda: uow.demands.add(demand), retries)
 
 
