@@ -335,6 +335,18 @@ def _blank(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(params=["memory", "sqlite"])
+def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """The HTTP service (``tests/http/http_kit.py``) over the in-memory storage and over a SQLite file, tokens
+    and audit in memory: what most tests under ``tests/http`` take (a module may define its own)."""
+    from http_kit import memory_service, sqlite_service
+
+    if request.param == "memory":
+        yield from memory_service()
+    else:
+        yield from sqlite_service(tmp_path / "v.db")
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Say how many public parsers tests/test_robustness.py discovered and fed junk."""
     for outcome in ("passed", "failed"):

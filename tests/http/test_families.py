@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from http_kit import Service, memory_service, sqlite_service
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    if request.param == "memory":
-        yield from memory_service()
-    else:
-        yield from sqlite_service(tmp_path / "v.db")
+from http_kit import Service
 
 
 def test_list_pages_with_after_and_next(service: Service) -> None:

@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
-from http_kit import Service, memory_service, sqlite_service
+from http_kit import Service
 
 from volunteer_core import Member
 from volunteer_core.services import add_entities
 
 CLAIMANTS = 16
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    if request.param == "memory":
-        yield from memory_service()
-    else:
-        yield from sqlite_service(tmp_path / "v.db")
 
 
 def test_sixteen_concurrent_claims_on_a_300_yuan_wish_three_succeed(service: Service) -> None:

@@ -4,24 +4,14 @@ where the scope or role covers it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from http_kit import Service, memory_service, sqlite_service
+from http_kit import Service
 
 from volunteer_core import Beneficiary
 from volunteer_core.errors import InvalidInput
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    if request.param == "memory":
-        yield from memory_service()
-    else:
-        yield from sqlite_service(tmp_path / "v.db")
 
 
 def refused(response: Any, status: int, code: str, field: str) -> dict[str, Any]:
@@ -38,7 +28,7 @@ def records(service: Service) -> list[dict[str, Any]]:
 
 
 # --- personal data ------------------------------------------------------------------------------------
-BORN = {
+BORN: dict[str, Any] = {
     "id": "p2",
     "name": "赵六",
     "category": "elderly",

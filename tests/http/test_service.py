@@ -3,22 +3,9 @@ scope, masking, problems, bounds and the audit trail."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from http_kit import NOW, Service, memory_service, sqlite_service
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    """Each test on the in-memory storage and on SQLite (tokens and audit in memory)."""
-    if request.param == "memory":
-        yield from memory_service()
-    else:
-        yield from sqlite_service(tmp_path / "v.db")
-
+from http_kit import NOW, Service, memory_service
 
 RECORD = {"member_id": "m1", "activity_id": "a1", "minutes": 120, "on": "2026-05-01"}
 

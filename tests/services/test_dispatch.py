@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import attrs
 import pytest
@@ -59,7 +60,7 @@ def test_the_dispatch_flow_records_the_service(uow: UnitOfWork) -> None:
     ],
 )
 def test_order_demand_stores_an_ordered_demand_only(
-    uow: UnitOfWork, changes: dict[str, object], field: str
+    uow: UnitOfWork, changes: dict[str, Any], field: str
 ) -> None:
     """Ordering cannot skip 派单/接单/完成 and their checks (insurance, training, the ledger entry)."""
     demand = Demand(id="d1", community="凤山社区", content="修水管", ordered_on=date(2026, 3, 1))
