@@ -79,6 +79,13 @@ def test_a_branch_token_cannot_enter_service_at_another_branchs_activity(service
         "http.out_of_scope",
         "$.items[0].activity_id",
     )
+    mixed = [{**body, "activity_id": "a1"}, {**body, "activity_id": "a1", "minutes": 30}, body]
+    refused(
+        service.post("/v1/records/batch", {"items": mixed}, who="b1_record"),
+        403,
+        "http.out_of_scope",
+        "$.items[2].activity_id",
+    )
     assert records(service) == before
     own = service.post("/v1/records", {**body, "activity_id": "a1"}, who="b1_record")
     assert own.status_code == 201, own.text

@@ -436,13 +436,18 @@ def _batch(call: Call) -> Outcome:
     from volunteer_core.http._call import read_fields
 
     requests = []
+    checked: set[tuple[str, str]] = set()  # each member and activity of the batch is read once
     for index, item in enumerate(items):
         try:
             fields = read_fields(item, _BATCH_ITEM)
         except InvalidInput as err:
             raise err.at(f"$.items[{index}]") from None
-        call.require_member(fields["member_id"], f"$.items[{index}].member_id")
-        _require_activity(call, fields["activity_id"], f"$.items[{index}].activity_id")
+        if ("member", fields["member_id"]) not in checked:
+            call.require_member(fields["member_id"], f"$.items[{index}].member_id")
+            checked.add(("member", fields["member_id"]))
+        if ("activity", fields["activity_id"]) not in checked:
+            _require_activity(call, fields["activity_id"], f"$.items[{index}].activity_id")
+            checked.add(("activity", fields["activity_id"]))
         _backdating(call, fields.get("recorded_on"), f"$.items[{index}].recorded_on")
         requests.append(services.RecordRequest(**fields))
     records = _keyed(
