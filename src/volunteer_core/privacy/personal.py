@@ -40,7 +40,7 @@ def mask_birth_date(text: str) -> str:
     are this date, so showing it beside a masked ID number would show the whole number.
 
     >>> mask_birth_date("1949-12-31"), mask_birth_date("1949年12月31日")
-    ('****-**-**', '**********')
+    ('****-**-**', '***********')
     """
     return "".join(
         c if c in "-/." else "*" for c in _compact(_require_str("mask_birth_date", text, "birth_date"))
