@@ -175,13 +175,8 @@ def fold_year(
         # an ordinary record on its activity's first day, which lies in the year and not after as_of
         acc[_MINUTES] += record.minutes
         acc[slot] += 1
-        if branches is not None and acc[_OWN] in branches:  # _credit, inline
-            credited = acc[_CREDITED]
-            if credited is None:
-                acc[_CREDITED] = {record.activity_id: 1}
-            else:
-                activity_id = record.activity_id
-                credited[activity_id] = credited.get(activity_id, 0) + 1
+        if branches is not None and acc[_OWN] in branches:
+            _credit(acc, record.activity_id)
     if read < 0:
         read = next(counter)
 
