@@ -24,7 +24,7 @@ from volunteer_core.model import Claim, PlanItem
 from volunteer_core.money import Yuan
 from volunteer_core.storage.sql import _schema as s
 
-__all__ = ["REUSED", "SPECS", "Child", "Spec", "built_again"]
+__all__ = ["REUSED", "SPECS", "Child", "Spec", "built_again", "built_nested"]
 
 Row = Mapping[Any, Any]  # a result row's mapping (column name → value)
 
@@ -44,6 +44,14 @@ class Child:
     to_rows: Callable[[Any], list[dict[str, Any]]]
     build: Callable[[Sequence[Row]], Any]
     order: tuple[str, ...] = ()
+    #: a set child's one column of values (None: a sequence of rows, such as claims)
+    column: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The name of the column that carries a set child's values inside its owner's row (the
+        nested read of :func:`built_nested`)."""
+        return f"_child_{self.field}"
 
 
 def _set_child(field: str, table: sa.Table, parent: str, column: str) -> Child:
@@ -54,6 +62,7 @@ def _set_child(field: str, table: sa.Table, parent: str, column: str) -> Child:
         to_rows=lambda values: [{column: v} for v in sorted(values)],
         build=lambda rows: frozenset(r[column] for r in rows),
         order=(column,),
+        column=column,
     )
 
 
@@ -288,6 +297,30 @@ def built_again(
         entity = built.get(key)
         if entity is None:
             entity = spec.from_row(row, children)
+            if len(built) >= _BUILT_LIMIT:
+                built.clear()
+            built[key] = entity
+        entities.append(entity)
+    return entities
+
+
+def built_nested(spec: Spec, rows: Sequence[Any], cache: BuiltCache | None) -> list[Any]:
+    """The entities of ``rows`` read with their set children nested (each row: the main table's columns,
+    then one array of values per child, NULL for none — ``_queries.Query.nested``), reused from
+    ``cache`` as :func:`built_again` does (the same keys: what one read builds, the other reuses)."""
+    width = len(spec.table.c)
+    fields = [(index, child.field) for index, child in enumerate(spec.children, start=width)]
+    built = None if cache is None else cache.setdefault(spec.name, {})
+    entities = []
+    for row in rows:
+        children = {field: frozenset(row[index] or ()) for index, field in fields}
+        if built is None:
+            entities.append(spec.from_row(row._mapping, children))
+            continue
+        key = (tuple(row[:width]), tuple(children.values()))
+        entity = built.get(key)
+        if entity is None:
+            entity = spec.from_row(row._mapping, children)
             if len(built) >= _BUILT_LIMIT:
                 built.clear()
             built[key] = entity

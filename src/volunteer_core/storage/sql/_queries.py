@@ -45,6 +45,9 @@ class Query:
 
     main: sa.Select[Any]
     children: tuple[tuple[Child, sa.Select[Any]], ...]
+    #: PostgreSQL: the main rows with every child's values nested as an array (one statement where
+    #: ``main`` and ``children`` are one per table) — for an aggregate whose children are all sets
+    nested: sa.Select[Any] | None = None
 
 
 _PREPARED: dict[tuple[str, str], Query] = {}
@@ -67,7 +70,8 @@ def prepared(
     main = sa.select(table)
     if condition is not None:
         main = main.where(condition)
-    main = main.order_by(*(order() if order is not None else (table.c.id,)))
+    ordering = order() if order is not None else (table.c.id,)
+    main = main.order_by(*ordering)
     children = []
     for child in spec.children:
         parent = child.table.c[child.parent]
@@ -75,7 +79,20 @@ def prepared(
         if condition is not None:
             of_many = of_many.where(parent.in_(sa.select(table.c.id).where(condition)))
         children.append((child, of_many.order_by(parent, *(child.table.c[c] for c in child.order))))
-    query = _PREPARED[spec.name, name] = Query(main, tuple(children))
+    nested = None
+    if spec.children and all(child.column is not None for child in spec.children):
+        arrays = [
+            sa.select(sa.func.array_agg(child.table.c[child.column]))
+            .where(child.table.c[child.parent] == table.c.id)
+            .scalar_subquery()
+            .label(child.label)
+            for child in spec.children
+            if child.column is not None
+        ]
+        nested = sa.select(table, *arrays).order_by(*ordering)
+        if condition is not None:
+            nested = nested.where(condition)
+    query = _PREPARED[spec.name, name] = Query(main, tuple(children), nested)
     return query
 
 

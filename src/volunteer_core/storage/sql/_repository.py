@@ -42,7 +42,7 @@ from volunteer_core.ports import (
 from volunteer_core.storage.sql import _schema as s
 from volunteer_core.storage.sql._errors import constraint_refusal, integrity_info, ledger_violation, translate
 from volunteer_core.storage.sql._keys import KeyStore, check_key, duplicate_key
-from volunteer_core.storage.sql._mapping import REUSED, SPECS, Spec, built_again
+from volunteer_core.storage.sql._mapping import REUSED, SPECS, Spec, built_again, built_nested
 from volunteer_core.storage.sql._queries import (
     PREPARED_EXISTS,
     Where,
@@ -126,15 +126,28 @@ class Repo(Generic[T]):
         params: dict[str, Any],
         where: Callable[[], Where] | None = None,
         order: Callable[[], tuple[sa.ColumnElement[Any], ...]] | None = None,
+        *,
+        by_id: bool = False,
     ) -> builtins.list[T]:
         """The entities of the prepared query ``name`` (built once from ``where``, with bound parameters,
         ordered by ``order`` — default: by id), children included: one query per table, whatever the
-        number of entities."""
+        number of entities. ``by_id`` (a read of entities named by id): on PostgreSQL, an aggregate whose
+        children are all sets is read in one statement, each child's values an array in its owner's row
+        (the same rows read; ``record_services`` reads a batch's activities this way)."""
         spec = self.spec
         query = prepared(spec, name, where, order)
         tx = self._tx
         if tx.postgres and has_nul(params):
             return []  # PostgreSQL stores no NUL character: nothing can match
+        if by_id and tx.postgres and query.nested is not None:
+            with tx.io(f"read {spec.name}") as conn:
+                nested_rows = conn.execute(query.nested, params).all()
+            try:
+                return built_nested(spec, nested_rows, self._uow.built if spec.name in REUSED else None)
+            except InvalidInput as err:
+                raise StorageError(
+                    f"数据库中的{spec.kind}数据无效；a stored {spec.kind} row is invalid: {err}"
+                ) from err
         with tx.io(f"read {spec.name}") as conn:
             rows = conn.execute(query.main, params).mappings().all()
             if not rows:
@@ -173,7 +186,7 @@ class Repo(Generic[T]):
         """The stored entity with this id; ``NotFound`` when there is none."""
         if isinstance(entity_id, str):
             table = self.spec.table
-            found = self._load("id", {"id": entity_id}, lambda: table.c.id == sa.bindparam("id"))
+            found = self._load("id", {"id": entity_id}, lambda: table.c.id == sa.bindparam("id"), by_id=True)
             if found:
                 return found[0]
         raise NotFound(self.spec.kind, entity_id)
@@ -190,7 +203,7 @@ class Repo(Generic[T]):
         tx = self._tx
         with unprepared(tx.conn):
             for chunk in chunks(distinct_ids(entity_ids, tx.postgres)):
-                for entity in self._load("ids", {"ids": chunk}, lambda: any_of(table.c.id)):
+                for entity in self._load("ids", {"ids": chunk}, lambda: any_of(table.c.id), by_id=True):
                     found[entity.id] = entity  # type: ignore[attr-defined]
         return found
 
