@@ -294,14 +294,21 @@ def built_again(
     for row in rows:
         children = {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}
         key = (tuple(row.values()), tuple(children.values()))
-        entity = built.get(key)
-        if entity is None:
-            entity = spec.from_row(row, children)
-            if len(built) >= _BUILT_LIMIT:
-                built.clear()
-            built[key] = entity
-        entities.append(entity)
+        entities.append(_reused(built, key, spec, row, children))
     return entities
+
+
+def _reused(
+    built: dict[tuple[Any, ...], Any], key: tuple[Any, ...], spec: Spec, row: Row, children: dict[str, Any]
+) -> Any:
+    """The entity ``built`` keeps under ``key``, else the one built from ``row`` and ``children`` (kept)."""
+    entity = built.get(key)
+    if entity is None:
+        entity = spec.from_row(row, children)
+        if len(built) >= _BUILT_LIMIT:
+            built.clear()
+        built[key] = entity
+    return entity
 
 
 def built_nested(spec: Spec, rows: Sequence[Any], cache: BuiltCache | None) -> list[Any]:
@@ -318,11 +325,5 @@ def built_nested(spec: Spec, rows: Sequence[Any], cache: BuiltCache | None) -> l
             entities.append(spec.from_row(row._mapping, children))
             continue
         key = (tuple(row[:width]), tuple(children.values()))
-        entity = built.get(key)
-        if entity is None:
-            entity = spec.from_row(row._mapping, children)
-            if len(built) >= _BUILT_LIMIT:
-                built.clear()
-            built[key] = entity
-        entities.append(entity)
+        entities.append(_reused(built, key, spec, row._mapping, children))
     return entities

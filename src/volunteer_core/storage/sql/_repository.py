@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -142,12 +142,8 @@ class Repo(Generic[T]):
         if by_id and tx.postgres and query.nested is not None:
             with tx.io(f"read {spec.name}") as conn:
                 nested_rows = conn.execute(query.nested, params).all()
-            try:
+            with self._stored_rows():
                 return built_nested(spec, nested_rows, self._uow.built if spec.name in REUSED else None)
-            except InvalidInput as err:
-                raise StorageError(
-                    f"数据库中的{spec.kind}数据无效；a stored {spec.kind} row is invalid: {err}"
-                ) from err
         with tx.io(f"read {spec.name}") as conn:
             rows = conn.execute(query.main, params).mappings().all()
             if not rows:
@@ -168,7 +164,7 @@ class Repo(Generic[T]):
                 for child_row in child_rows:
                     groups.setdefault(child_row[child.parent], []).append(child_row)
                 grouped[child.field] = groups
-        try:
+        with self._stored_rows():
             if spec.name in REUSED:
                 return built_again(spec, rows, grouped, self._uow.built)
             return [
@@ -177,10 +173,15 @@ class Repo(Generic[T]):
                 )
                 for row in rows
             ]
+
+    @contextmanager
+    def _stored_rows(self) -> Iterator[None]:
+        """Building entities from stored rows: a row the entity refuses is ``StorageError``."""
+        try:
+            yield
         except InvalidInput as err:
-            raise StorageError(
-                f"数据库中的{spec.kind}数据无效；a stored {spec.kind} row is invalid: {err}"
-            ) from err
+            kind = self.spec.kind
+            raise StorageError(f"数据库中的{kind}数据无效；a stored {kind} row is invalid: {err}") from err
 
     def get(self, entity_id: str) -> T:
         """The stored entity with this id; ``NotFound`` when there is none."""
