@@ -180,35 +180,46 @@ def fold_year(
     if read < 0:
         read = next(counter)
 
-    years = {m.id: _judged(m, accumulators[m.id], judge) for m in judged}
-    return years, read, unmatched
-
-
-def _judged(member: Member, acc: list[Any], judge: MemberJudge) -> MemberYear:
-    credited: dict[str, int] | None = acc[_CREDITED]
-    tally: Tally | None = acc[_TALLY]
-    community = tuple(acc[_MONTH + 1 : _MONTH + 13])
-    attendances = sum(acc[_CARING : _MONTH + 13])
-    if tally is None:  # every record counted inline: each activity met counts (one record or more)
-        return judge.judge_counts(
+    years: dict[str, MemberYear] = {}
+    judge_counts = judge.judge_counts
+    for member in judged:
+        acc = accumulators[member.id]
+        if acc[_TALLY] is not None:
+            years[member.id] = _judged(member, acc, judge)
+            continue
+        # every record counted inline (most members): each activity met counts (one record or more)
+        community = tuple(acc[_MONTH + 1 : _MONTH + 13])
+        credited = acc[_CREDITED]
+        caring, trainings = acc[_CARING], acc[_TRAININGS]
+        years[member.id] = judge_counts(
             member,
             acc[_MINUTES],
             community,
             0 if credited is None else len(credited),
-            acc[_CARING],
-            acc[_TRAININGS],
-            attendances,
+            caring,
+            trainings,
+            caring + trainings + acc[_OTHER] + sum(community),
         )
-    activities = dict(credited or ())
+    return years, read, unmatched
+
+
+def _judged(member: Member, acc: list[Any], judge: MemberJudge) -> MemberYear:
+    """The year of a member some of whose records the Tally counted: its totals added to the loop's."""
+    tally: Tally = acc[_TALLY]
+    community = tuple(map(add, acc[_MONTH + 1 : _MONTH + 13], tally.community))
+    activities = dict(acc[_CREDITED] or ())
     for activity_id, step in tally.activities.items():
         activities[activity_id] = activities.get(activity_id, 0) + step
+    caring, trainings = acc[_CARING], acc[_TRAININGS]
+    # every record counted inline is a caring action, a training, another kind or a month's session
+    attendances = caring + trainings + acc[_OTHER] + sum(acc[_MONTH + 1 : _MONTH + 13])
     return judge.judge_counts(
         member,
         acc[_MINUTES] + tally.minutes,
-        tuple(map(add, community, tally.community)),
+        community,
         sum(1 for n in activities.values() if n > 0),
-        acc[_CARING] + tally.caring,
-        acc[_TRAININGS] + tally.trainings,
+        caring + tally.caring,
+        trainings + tally.trainings,
         attendances + tally.attendances,
         tally.misdated_records(),
     )

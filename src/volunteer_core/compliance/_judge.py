@@ -84,6 +84,7 @@ class MemberJudge:
         "_sessions",
         "_skills",
         "_target",
+        "_whole",
         "as_of",
         "ended",
         "judged_until",
@@ -110,6 +111,8 @@ class MemberJudge:
         # the violations are kept as built, with no copy through Policy.cite)
         sources = policy.sources
         self._recite = any(sources.get(code, RULES[code].source) != RULES[code].source for code in _CODES)
+        # what a member of the whole year is required (most members): no look-up a member
+        self._whole = self._requirements(ALL_MONTHS)
 
     def _requirements(self, months: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
         known = self._by_months.get(months)
@@ -171,50 +174,62 @@ class MemberJudge:
         joined, left = member.joined_on, member.left_on
         if joined <= self._first and (left is None or left >= self._last):
             months = ALL_MONTHS  # most members: the whole year
+            months_required, required = self._whole
         else:
             months = full_months(member, self.year)
-        months_required, required = self._requirements(months)
+            months_required, required = self._requirements(months)
         need = self._sessions
         if not months_required or min(community) >= need:
             months_missing: tuple[int, ...] = ()
         else:
             months_missing = tuple(m for m in months_required if community[m - 1] < need)
+        skills = len(member.skills)
 
-        policy, ended = self.policy, self.ended
-        violations: list[Violation] = []
-        pending: list[str] = []
+        # most members break no rule and have nothing pending: then no list is built
+        violations: list[Violation] | None = None
+        pending: list[str] | None = None
+        ended = self.ended
         # an annual rule not met is a violation once the year has ended, pending before
         if self._minutes is not None and net_minutes < required:
             if ended:
-                violations += check_annual_hours(member, net_minutes=net_minutes, required_minutes=required)
+                violations = check_annual_hours(member, net_minutes=net_minutes, required_minutes=required)
             else:
-                pending.append("member.annual_hours")
+                pending = ["member.annual_hours"]
         if months_missing:
-            violations += check_monthly_community(member, months_missing=months_missing)
+            found = check_monthly_community(member, months_missing=months_missing)
+            violations = found if violations is None else violations + found
         if months:  # the annual count rules judge members with at least one full month in the year
             target = self._target
             if target is not None and branch_activities < target:
                 if ended:
-                    violations += check_branch_activities(member, count=branch_activities, policy=policy)
+                    found = check_branch_activities(member, count=branch_activities, policy=self.policy)
+                    violations = found if violations is None else violations + found
+                elif pending is None:
+                    pending = ["member.branch_activities"]
                 else:
                     pending.append("member.branch_activities")
             least = self._caring
             if least is not None and caring_actions < least:
                 if ended:
-                    violations += check_caring_action(member, count=caring_actions, policy=policy)
+                    found = check_caring_action(member, count=caring_actions, policy=self.policy)
+                    violations = found if violations is None else violations + found
+                elif pending is None:
+                    pending = ["member.caring_action"]
                 else:
                     pending.append("member.caring_action")
-        skills = self._skills
-        if skills is not None and len(member.skills) < skills:
-            violations += check_skill(member, policy)
-        for record in misdated:  # record.activity_date, by record id
-            violations.append(record.violation())
-        if not violations:
-            found: tuple[Violation, ...] = ()
+        least = self._skills
+        if least is not None and skills < least:
+            found = check_skill(member, self.policy)
+            violations = found if violations is None else violations + found
+        if misdated:  # record.activity_date, by record id
+            found = [record.violation() for record in misdated]
+            violations = found if violations is None else violations + found
+        if violations is None:
+            kept: tuple[Violation, ...] = ()
         elif self._recite:
-            found = cite(policy, violations)
+            kept = cite(self.policy, violations)
         else:
-            found = tuple(violations)
+            kept = tuple(violations)
         # every value below is the judge's own (ints it was given or counted, tuples it built)
         return _member_year(
             member.id,
@@ -229,9 +244,9 @@ class MemberJudge:
             community,
             branch_activities,
             caring_actions,
-            len(member.skills),
-            tuple(pending) if pending else (),
-            found,
+            skills,
+            () if pending is None else tuple(pending),
+            kept,
             member.registered_on,
             trainings,
             attendances,

@@ -420,8 +420,22 @@ def _report(
     known_branches = {b.id: b for b in branches}
     branch_ids = sorted({m.branch_id for m in judged} | set(known_branches) | set(every_branch_id))
     counted = ViolationCounts()
+    # one pass over the members' years: each branch's members, compliant members and net minutes, the
+    # violations counted by branch and rule, and the members' violations in order
+    tallies: dict[str, list[int]] = {b: [0, 0, 0] for b in branch_ids}
+    member_violations: list[Violation] = []
     for member_year in member_years.values():
-        counted.add(member_year.branch_id, member_year.violations)
+        tally = tallies[member_year.branch_id]
+        tally[0] += 1
+        tally[2] += member_year.net_minutes
+        its = member_year.violations
+        if its:
+            counted.add(member_year.branch_id, its)
+            member_violations += its
+            if member_year.compliant:
+                tally[1] += 1
+        else:
+            tally[1] += 1
 
     in_year = [a for a in activities if a.on.year == year and (as_of is None or a.on <= as_of)]
     evaluated_on = as_of or date(year, 12, 31)
@@ -504,26 +518,23 @@ def _report(
     for branch_id in branch_ids:
         counted.add(branch_id, branch_violations[branch_id])
 
-    by_branch: dict[str, list[MemberYear]] = {b: [] for b in branch_ids}
-    for member_year in member_years.values():
-        by_branch[member_year.branch_id].append(member_year)
     branch_years: dict[str, BranchYear] = {}
     for branch_id in branch_ids:
-        mine = by_branch[branch_id]
+        members, compliant, net_minutes = tallies[branch_id]
         known = known_branches.get(branch_id)
         branch_years[branch_id] = BranchYear(
             branch_id=branch_id,
             name=known.name if known else None,
-            members=len(mine),
-            compliant_members=sum(1 for y in mine if y.compliant),
-            net_minutes=sum(y.net_minutes for y in mine),
+            members=members,
+            compliant_members=compliant,
+            net_minutes=net_minutes,
             teams=len(teams_by_branch.get(branch_id, ())),
             violations=tuple(branch_violations[branch_id]),
             violations_by_rule=counted.of(branch_id),
         )
 
     everything = [
-        *(v for y in member_years.values() for v in y.violations),
+        *member_violations,
         *team_violations,
         *(v for b in branch_ids for v in branch_violations[b]),
         *activity_violations,
