@@ -2,7 +2,7 @@
 the member's ``Tally``) against the one-member reference, ``evaluate_member_year``, on drawn years whose
 records go down every path: on their activity's first day or a later day of its span, off its days
 (misdated, also in other years), of another kind than their activity, reversed (misdated originals
-included), adjusted, pending or rejected, of an activity not given, of members not judged — with and
+included; the reversal before or after its original), adjusted, pending or rejected, of an activity not given, of members not judged — with and
 without ``as_of``, and under 双报到. Also: the records read and unmatched, in a list or streamed."""
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def test_evaluate_year_equals_evaluate_member_year_on_every_path(
     dataset: vst.Dataset, data: st.DataObject, as_of: date | None
 ) -> None:
     records = _disturbed(dataset.records, data)
+    if data.draw(st.booleans()):  # any order: a reversal may come before its original
+        records = data.draw(st.permutations(records))
     given_activities = [
         a for a in dataset.activities if data.draw(st.booleans()) or a.kind is ActivityKind.PAIRING
     ]
@@ -178,3 +180,34 @@ def test_a_record_of_another_kind_than_its_activity_counts_by_its_own_kind() -> 
     year = report.members["m1"]
     assert (year.caring_actions, year.community_sessions[4], year.attendances) == (1, 1, 2)
     assert year == vc.evaluate_member_year(member, records, YEAR, activities=[festival, campaign])
+
+
+def _pairing_year(order: list[int]) -> vc.MemberYear:
+    """The year of a member with two records at one 共建 (PAIRING) activity of the member's branch and the
+    reversal of the first, read in ``order`` (indexes into original, second, reversal)."""
+    member = vc.Member(id="m1", name="甲", branch_id="b1", joined_on=date(2020, 1, 1))
+    activity = vc.Activity(id="a1", kind="pairing", branch_id="b1", on=date(YEAR, 4, 3), title="走访")
+    first = ServiceRecord(
+        id="r1",
+        member_id="m1",
+        activity_id="a1",
+        branch_id="b1",
+        kind="pairing",
+        on=date(YEAR, 4, 3),
+        minutes=120,
+    )
+    second = attrs.evolve(first, id="r2")
+    reversal = first.reversal(id="r3", recorded_on=date(YEAR, 4, 5))
+    records = [(first, second, reversal)[i] for i in order]
+    report = vc.evaluate_year(YEAR, members=[member], records=records, activities=[activity])
+    return report.members["m1"]
+
+
+def test_a_reversal_counted_inline_cancels_its_original_in_any_order() -> None:
+    for order in ([0, 2], [2, 0]):  # the only record and its reversal: the activity does not count
+        year = _pairing_year(order)
+        assert (year.branch_activities, year.net_minutes, year.attendances) == (0, 0, 0)
+        assert "member.branch_activities" in year.codes
+    for order in ([0, 1, 2], [2, 0, 1], [1, 2, 0]):  # two records, one reversed: it counts once
+        year = _pairing_year(order)
+        assert (year.branch_activities, year.net_minutes, year.attendances) == (1, 120, 1)

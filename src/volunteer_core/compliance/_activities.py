@@ -14,10 +14,11 @@ from datetime import date
 
 import attrs
 
+from volunteer_core._trusted import trusted_constructor
 from volunteer_core.model.activity import Activity
 from volunteer_core.model.enums import ActivityKind
 from volunteer_core.model.pairing import Pairing
-from volunteer_core.rules.member import credited_branches
+from volunteer_core.rules.member import LINKED_KINDS, credited_branches
 
 __all__ = ["ActivityFacts", "activity_facts"]
 
@@ -38,6 +39,14 @@ class ActivityFacts:
         return self.first <= day <= self.last
 
 
+#: The kinds of activity that can count for a branch (:func:`~volunteer_core.rules.member.credited_branches`
+#: gives every other kind no branch).
+_CREDITABLE = frozenset({ActivityKind.PAIRING, *LINKED_KINDS})
+_NO_BRANCH: frozenset[str] = frozenset()
+# built once an activity from an Activity's own, already validated values (last: Activity.last_day)
+_facts = trusted_constructor(ActivityFacts)
+
+
 def activity_facts(activities: Iterable[Activity], pairings: Iterable[Pairing]) -> dict[str, ActivityFacts]:
     """Activity id → :class:`ActivityFacts`, each activity linked to its pairing (``pairing_id``) when the
     pairing is among ``pairings``.
@@ -53,11 +62,14 @@ def activity_facts(activities: Iterable[Activity], pairings: Iterable[Pairing]) 
     """
     by_id = {p.id: p for p in pairings}
     return {
-        a.id: ActivityFacts(
-            branches=credited_branches(a, None if a.pairing_id is None else by_id.get(a.pairing_id)),
-            first=a.on,
-            last=a.last_day,
-            kind=a.kind,
+        a.id: _facts(
+            # most activities count for no branch: no call to find that out
+            credited_branches(a, None if a.pairing_id is None else by_id.get(a.pairing_id))
+            if a.kind in _CREDITABLE
+            else _NO_BRANCH,
+            a.on,
+            a.on if a.until is None else a.until,
+            a.kind,
         )
         for a in activities
     }

@@ -6,12 +6,13 @@ The private half of :mod:`volunteer_core.compliance`. The pass is the hot loop o
 * each judged member has one flat list of running totals (its *accumulator*: the slots below), found
   with one dictionary look-up a record; each activity is one tuple (first day, last day, the branches it
   counts for as a 共建、帮扶 activity);
-* an ordinary record — confirmed, in the year, not a reversal or an adjustment, of a known activity and
-  on one of its days — is counted inline: its minutes, one attendance, its month's community session,
-  a caring action or a training, the activity for the member's branch;
-* every other record (a reversal, an adjustment, an unknown activity, a record off its activity's date,
-  and every record under 双报到) is counted by the member's :class:`~volunteer_core.compliance._member.
-  Tally`, built when the member's first such record is met — the reference fold of
+* an ordinary record — confirmed, in the year, not an adjustment, of a known activity and on one of
+  its days — is counted inline: its minutes, one attendance, its month's community session, a caring
+  action or a training, the activity for the member's branch; a reversal of that kind counts the same
+  with the opposite sign (its minutes are already negated; it carries its original's date and kind);
+* every other record (an adjustment, an unknown activity, a record off its activity's date, and every
+  record under 双报到) is counted by the member's :class:`~volunteer_core.compliance._member.Tally`,
+  built when the member's first such record is met — the reference fold of
   :func:`~volunteer_core.compliance.member_year_totals`. The two add up: every count is a sum over the
   records, and the activities count by id (an activity counts when its records outnumber their
   reversals).
@@ -42,13 +43,15 @@ __all__ = ["fold_year"]
 _OWN = 0  # the member's branch id
 _REGISTERED = 1  # the member's MemberRegistrations under 双报到, else None
 _TALLY = 2  # the Tally of the records not counted inline, None until one is met
-_CREDITED = 3  # activity id → records counted inline at a 共建、帮扶 activity of the branch (None: none)
+_CREDITED = 3  # activity id → records less reversals counted inline at a 共建、帮扶 activity of the
+# branch (None: none); without a reversal (_REVERSED false) every value is positive
 _MINUTES = 4
 _CARING = 5  # the records counted inline, by kind: caring actions, trainings, other kinds, and
 _TRAININGS = 6  # community service of month m (1 … 12) at _MONTH + m — their sum is the attendances
 _OTHER = 7
 _MONTH = 7
-_SLOTS = _MONTH + 13
+_REVERSED = _MONTH + 13  # whether a reversal was counted inline at a 共建、帮扶 activity of the branch
+_SLOTS = _REVERSED + 1
 
 _COMMUNITY = ActivityKind.COMMUNITY_SERVICE
 _CONFIRMED = RecordStatus.CONFIRMED
@@ -64,20 +67,34 @@ def _slot(kind: ActivityKind, day: date) -> int:
 _NOT_INLINE: tuple[Any, ...] = (None, None, 0, None)
 
 
-def _accumulator(member: Member, registry: RegisteredCommunities | None) -> list[Any]:
-    acc: list[Any] = [0] * _SLOTS
-    acc[_OWN] = member.branch_id
-    acc[_REGISTERED] = registry.for_member(member) if registry is not None else None
-    acc[_TALLY] = acc[_CREDITED] = None
-    return acc
+#: Every slot of a new accumulator after the member's branch: no registrations, Tally or activity, zeros
+#: and no reversal.
+_FRESH: tuple[Any, ...] = (None, None, None) + (0,) * (_REVERSED - _MINUTES) + (False,)
 
 
-def _credit(acc: list[Any], activity_id: str) -> None:
+def _accumulators(judged: list[Member], registry: RegisteredCommunities | None) -> dict[str, list[Any]]:
+    """Member id → a new accumulator, for each of the ``judged`` members."""
+    accumulators = {m.id: [m.branch_id, *_FRESH] for m in judged}  # one list display a member
+    if registry is not None:
+        for member in judged:
+            accumulators[member.id][_REGISTERED] = registry.for_member(member)
+    return accumulators
+
+
+def _credit(acc: list[Any], activity_id: str, step: int = 1) -> None:
     credited = acc[_CREDITED]
     if credited is None:
-        acc[_CREDITED] = {activity_id: 1}
+        acc[_CREDITED] = {activity_id: step}
     else:
-        credited[activity_id] = credited.get(activity_id, 0) + 1
+        credited[activity_id] = credited.get(activity_id, 0) + step
+    if step < 0:
+        acc[_REVERSED] = True
+
+
+def _outnumbered(credited: dict[str, int]) -> int:
+    """The activities of ``credited`` (activity id → records less reversals) whose records outnumber
+    their reversals."""
+    return sum(1 for n in credited.values() if n > 0)
 
 
 def fold_year(
@@ -104,7 +121,7 @@ def fold_year(
     >>> years["m1"].net_minutes, years["m1"].community_sessions[2], read, unmatched
     (600, 1, 1, 0)
     """
-    accumulators = {m.id: _accumulator(m, registry) for m in judged}
+    accumulators = _accumulators(judged, registry)
     first_day = date(year, 1, 1)
     last_day = date(year, 12, 31) if as_of is None or as_of.year > year else as_of
     # activity id → (first day, kind, slot, branches credited or None), for the activities that lie
@@ -130,7 +147,6 @@ def fold_year(
         if (
             fact is None
             or registry is not None
-            or record.reverses is not None
             or record.adjusts is not None
             or not fact.first <= on <= fact.last
         ):
@@ -139,11 +155,13 @@ def fold_year(
                 tally = acc[_TALLY] = Tally()
             tally.add(record, acc[_OWN], acc[_REGISTERED], fact)
             return
-        # an ordinary record on a day of its activity (of a span, or of another kind than its activity)
+        # an ordinary record, or its reversal, on a day of its activity (of a span, or of another kind
+        # than its activity): a reversal counts one attendance, session, activity … less (Tally.add)
+        step = 1 if record.reverses is None else -1
         acc[_MINUTES] += record.minutes
-        acc[_slot(record.kind, on)] += 1
+        acc[_slot(record.kind, on)] += step
         if acc[_OWN] in fact.branches:
-            _credit(acc, record.activity_id)
+            _credit(acc, record.activity_id, step)
 
     if type(records) is list or type(records) is tuple:
         read, source = len(records), iter(records)
@@ -187,7 +205,7 @@ def fold_year(
         if acc[_TALLY] is not None:
             years[member.id] = _judged(member, acc, judge)
             continue
-        # every record counted inline (most members): each activity met counts (one record or more)
+        # every record counted inline (most members)
         community = tuple(acc[_MONTH + 1 : _MONTH + 13])
         credited = acc[_CREDITED]
         caring, trainings = acc[_CARING], acc[_TRAININGS]
@@ -195,7 +213,7 @@ def fold_year(
             member,
             acc[_MINUTES],
             community,
-            0 if credited is None else len(credited),
+            0 if credited is None else _outnumbered(credited) if acc[_REVERSED] else len(credited),
             caring,
             trainings,
             caring + trainings + acc[_OTHER] + sum(community),
@@ -211,13 +229,14 @@ def _judged(member: Member, acc: list[Any], judge: MemberJudge) -> MemberYear:
     for activity_id, step in tally.activities.items():
         activities[activity_id] = activities.get(activity_id, 0) + step
     caring, trainings = acc[_CARING], acc[_TRAININGS]
-    # every record counted inline is a caring action, a training, another kind or a month's session
+    # every record counted inline is a caring action, a training, another kind or a month's session (a
+    # reversal counted inline, one less)
     attendances = caring + trainings + acc[_OTHER] + sum(acc[_MONTH + 1 : _MONTH + 13])
     return judge.judge_counts(
         member,
         acc[_MINUTES] + tally.minutes,
         community,
-        sum(1 for n in activities.values() if n > 0),
+        _outnumbered(activities),
         caring + tally.caring,
         trainings + tally.trainings,
         attendances + tally.attendances,

@@ -213,10 +213,10 @@ class YearReport:
         return iter(self.members.values())
 
 
-def _overlaps_year(member: Member, year: int) -> bool:
-    return member.joined_on <= date(year, 12, 31) and (
-        member.left_on is None or member.left_on >= date(year, 1, 1)
-    )
+def _in_year(members: Iterable[Member], year: int) -> list[Member]:
+    """The ``members`` whose membership overlaps ``year``, in their order."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return [m for m in members if m.joined_on <= last and (m.left_on is None or m.left_on >= first)]
 
 
 def evaluate_year(
@@ -282,7 +282,7 @@ def evaluate_year(
     year = valid_year(year)
     as_of = valid_as_of(as_of)
     with paused_collector():  # the pass builds a year's worth of long-lived objects, and no cycle
-        judged = [m for m in members if _overlaps_year(m, year)]
+        judged = _in_year(members, year)
         activities, pairings = list(activities), list(pairings)
         registry: RegisteredCommunities | None = None
         if policy.community_service_where_registered:
@@ -363,7 +363,7 @@ def evaluate_year_totals(
             message_en="双报到 counting needs every record's community: use evaluate_year with the records",
             message_zh="双报到 计数需要逐条记录的社区，请用 evaluate_year 传入记录",
         )
-    judged = [m for m in members if _overlaps_year(m, year)]
+    judged = _in_year(members, year)
     judged_ids = {m.id for m in judged}
     by_member: dict[str, MemberTotals] = {}
     read = unmatched = 0
