@@ -18,7 +18,7 @@ from volunteer_core._trusted import trusted_constructor
 from volunteer_core.model.activity import Activity
 from volunteer_core.model.enums import ActivityKind
 from volunteer_core.model.pairing import Pairing
-from volunteer_core.rules.member import LINKED_KINDS, credited_branches
+from volunteer_core.rules.member import CREDITABLE_KINDS, credited_branches
 
 __all__ = ["ActivityFacts", "activity_facts"]
 
@@ -39,11 +39,8 @@ class ActivityFacts:
         return self.first <= day <= self.last
 
 
-#: The kinds of activity that can count for a branch (:func:`~volunteer_core.rules.member.credited_branches`
-#: gives every other kind no branch).
-_CREDITABLE = frozenset({ActivityKind.PAIRING, *LINKED_KINDS})
 _NO_BRANCH: frozenset[str] = frozenset()
-# built once an activity from an Activity's own, already validated values (last: Activity.last_day)
+# built once an activity from an Activity's own, already validated values
 _facts = trusted_constructor(ActivityFacts)
 
 
@@ -65,10 +62,10 @@ def activity_facts(activities: Iterable[Activity], pairings: Iterable[Pairing]) 
         a.id: _facts(
             # most activities count for no branch: no call to find that out
             credited_branches(a, None if a.pairing_id is None else by_id.get(a.pairing_id))
-            if a.kind in _CREDITABLE
+            if a.kind in CREDITABLE_KINDS
             else _NO_BRANCH,
             a.on,
-            a.on if a.until is None else a.until,
+            a.last_day,
             a.kind,
         )
         for a in activities

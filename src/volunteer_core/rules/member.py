@@ -44,6 +44,8 @@ __all__ = [
 JOINT_MODES = frozenset({PairingMode.JOINT_BRANCHES, PairingMode.JOINT_DEPARTMENT})
 #: Kinds that count as 共建、帮扶 when linked to one of the branch's pairings (同过节, 办实事).
 LINKED_KINDS = frozenset({ActivityKind.FESTIVAL, ActivityKind.PRACTICAL_HELP})
+#: Kinds that can count as 共建、帮扶 for a branch at all: :func:`credited_branches` gives every other kind none.
+CREDITABLE_KINDS = frozenset({ActivityKind.PAIRING, *LINKED_KINDS})
 
 
 def _its_pairing(activity: Activity, pairing: Pairing | None) -> Pairing | None:
