@@ -210,7 +210,7 @@ _REQUESTS: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
         "member_id": st.sampled_from(["m1", "m2", "m3", "m4", "m9"]),
         "activity_id": st.sampled_from(["a1", "a2", "a3", "a4", "a1", "a2"]),
         "minutes": st.sampled_from([30, 60, 120, 150, 0]),
-        "on": st.sampled_from([None, None, date(2026, 4, 1), date(2025, 12, 30)]),
+        "on": st.sampled_from([None, None, date(2026, 4, 1), date(2026, 4, 2), date(2025, 12, 30)]),
         "idempotency_key": st.sampled_from([None, None, "k1", "k2", "k3"]),
         "record_id": st.sampled_from([None, None, None, "r1", "r2", "r3", "r4"]),
     }

@@ -247,6 +247,29 @@ def test_a_late_organiser_entry_is_confirmed_and_flagged_by_validate_record(uow:
     assert [v.code for v in validate_record(late)] == ["record.timeliness"]
 
 
+def test_a_bulk_batch_counts_sessions_by_member_activity_and_day(uow: InMemoryUnitOfWork) -> None:
+    """Three sessions a day each: of a1 on both its days, of a2 the same day, of another member — all
+    stored in one batch; a fourth of a1 on its second day is refused in the next batch (the stored ones
+    count), after a first session of that day for m2 that is not."""
+
+    def session(member: str, activity: str, on: date) -> dict[str, object]:
+        return {"member_id": member, "activity_id": activity, "minutes": 30, "on": on}
+
+    second = D(2026, 3, 6)
+    items = [
+        *[session("m1", "a1", DAY)] * 3,
+        *[session("m1", "a1", second)] * 3,
+        *[session("m1", "a2", DAY)] * 3,
+        *[session("m2", "a1", DAY)] * 3,
+    ]
+    assert len(services.record_services(uow, items)) == 12
+    with pytest.raises(RuleViolation) as caught:
+        services.record_services(uow, [session("m2", "a1", second), session("m1", "a1", second)])
+    assert (caught.value.code, caught.value.violation.details["sessions"]) == ("record.sessions_per_day", 3)
+    with uow:
+        assert len(uow.records.for_member("m1", 2026)) == 9
+
+
 def test_sessions_are_counted_within_one_bulk_batch(uow: InMemoryUnitOfWork) -> None:
     item = {"member_id": "m1", "activity_id": "a2", "minutes": 30}
     assert len(services.record_services(uow, [item] * 3)) == 3

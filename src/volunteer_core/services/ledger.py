@@ -272,6 +272,7 @@ def _record_batch(
     locked = {pair: pair in among for pair in pairs}
     if policy.require_training:
         ready.know_held(r.member_id for r in fresh if (a := activities.get(r.activity_id)) and a.requires)
+    days = _Days()
     entries: list[tuple[ServiceRecord, str | None]] = []
     in_batch: dict[str, int] = {}  # idempotency key → its entry
     done: list[ServiceRecord | int] = []  # a record stored before, or the index of an entry
@@ -294,13 +295,15 @@ def _record_batch(
             record = new_record(activity, request, recorded_on, RecordStatus.CONFIRMED)
             refuse_locked(uow, record, locked)
             existing = year_records(uow, record, member_years)
-            refuse_entry(record, activity, existing, policy)
+            same_day = days.of(record, existing)
+            refuse_entry(record, activity, same_day, policy)
             ready.refuse(record.member_id, activity, record.on)
         except Exception:
             if entries:
                 uow.records.add_many(entries)  # an earlier entry the storage refuses comes first
             raise
         existing.append(record)
+        same_day.append(record)
         if key is not None:
             in_batch[key] = len(entries)
         done.append(len(entries))
@@ -309,6 +312,27 @@ def _record_batch(
     stored = uow.records.add_many(entries) if entries else []
     ready.store(earned)
     return [stored[d] if isinstance(d, int) else d for d in done]
+
+
+class _Days:
+    """A batch's records by (member, activity, day): what ``record.sessions_per_day`` counts for an entry
+    (:func:`~volunteer_core.rules.timebank.sessions_taken` skips the member's other records), so that
+    checking an entry costs the records of its day, not all of its member's year."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[str, str, date], list[ServiceRecord]] = {}
+        self._years: set[tuple[str, int]] = set()
+
+    def of(self, record: ServiceRecord, existing: list[ServiceRecord]) -> list[ServiceRecord]:
+        """The records of ``existing`` (``record``'s member's records of its year, indexed when first met)
+        of ``record``'s activity and day; the caller appends each entry it keeps."""
+        days = self._days
+        year = (record.member_id, record.on.year)
+        if year not in self._years:
+            self._years.add(year)
+            for other in existing:
+                days.setdefault((other.member_id, other.activity_id, other.on), []).append(other)
+        return days.setdefault((record.member_id, record.activity_id, record.on), [])
 
 
 def _dated(

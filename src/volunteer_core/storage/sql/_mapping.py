@@ -294,17 +294,18 @@ def built_again(
     for row in rows:
         children = {c.field: c.build(grouped[c.field].get(row["id"], ())) for c in spec.children}
         key = (tuple(row.values()), tuple(children.values()))
-        entities.append(_reused(built, key, spec, row, children))
+        entities.append(_reused(built, key, lambda: spec.from_row(row, children)))  # noqa: B023 (called at once)
     return entities
 
 
-def _reused(
-    built: dict[tuple[Any, ...], Any], key: tuple[Any, ...], spec: Spec, row: Row, children: dict[str, Any]
-) -> Any:
-    """The entity ``built`` keeps under ``key``, else the one built from ``row`` and ``children`` (kept)."""
+def _reused(built: dict[tuple[Any, ...], Any] | None, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The entity ``built`` keeps under ``key``, else the one ``build`` makes (kept; ``built`` None: no
+    cache)."""
+    if built is None:
+        return build()
     entity = built.get(key)
     if entity is None:
-        entity = spec.from_row(row, children)
+        entity = build()
         if len(built) >= _BUILT_LIMIT:
             built.clear()
         built[key] = entity
@@ -316,14 +317,18 @@ def built_nested(spec: Spec, rows: Sequence[Any], cache: BuiltCache | None) -> l
     then one array of values per child, NULL for none — ``_queries.Query.nested``), reused from
     ``cache`` as :func:`built_again` does (the same keys: what one read builds, the other reuses)."""
     width = len(spec.table.c)
-    fields = [(index, child.field) for index, child in enumerate(spec.children, start=width)]
+    fields = [child.field for child in spec.children]
     built = None if cache is None else cache.setdefault(spec.name, {})
     entities = []
     for row in rows:
-        children = {field: frozenset(row[index] or ()) for index, field in fields}
-        if built is None:
-            entities.append(spec.from_row(row._mapping, children))
-            continue
-        key = (tuple(row[:width]), tuple(children.values()))
-        entities.append(_reused(built, key, spec, row._mapping, children))
+        values = tuple(row)
+        sets = tuple(frozenset(value) if value else _NONE for value in values[width:])
+        key = (values[:width], sets)
+        # the children's mapping and the row's are made only for an entity not kept
+        entities.append(
+            _reused(built, key, lambda: spec.from_row(row._mapping, dict(zip(fields, sets, strict=True))))  # noqa: B023
+        )
     return entities
+
+
+_NONE: frozenset[Any] = frozenset()

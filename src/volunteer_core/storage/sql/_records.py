@@ -417,7 +417,7 @@ def _copy_records(
             for record, key in entries:
                 values = list(fields(record))
                 for i in enums:
-                    values[i] = values[i].value
+                    values[i] = values[i]._value_  # .value: the same, through a descriptor in Python
                 values.insert(key_at, key)
                 write(values)
     except dbapi.Error as err:
