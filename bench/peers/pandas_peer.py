@@ -18,12 +18,22 @@ loop, ``apply`` or lambda per member or per row: members and records are matched
 (``Index.get_indexer``), per-member sums are ``np.bincount``, the full months of membership and the
 months missing are boolean member × month arrays, the own-branch activities a ``merge`` then a
 ``groupby``.
+
+The frames hold their strings (ids, kinds, statuses) as Python strings (``mode.string_storage =
+"python"``), whatever is installed: with pyarrow installed — as in ``make bench``, for the Parquet export
+of the DuckDB peer — pandas 3 stores ``str`` columns in Arrow by default, and this evaluation (matching
+ids with ``get_indexer``, reading the kinds into NumPy) runs twice as slowly on them: 0.333 s against
+0.170 s at 20,000 members (2026-12-06, CPython 3.11.7, pandas 3.1.1, pyarrow 26.0.1). An analyst who
+measures keeps the faster storage; until 2026-12-06 this peer did not, and the ratios it gave flattered
+the library (docs/performance.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,7 +47,24 @@ MONTHS = list(range(1, 13))
 #: the ordinal of a member who has not left: after every day
 NEVER = date.max.toordinal()
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
+
+def python_strings(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``func`` with the string columns and indexes it makes held as Python strings, not in Arrow (the
+    module's docstring says why) — what ``pd.set_option("mode.string_storage", "python")`` at the top of
+    an analyst's notebook does."""
+
+    @functools.wraps(func)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with pd.option_context("mode.string_storage", "python"):
+            return func(*args, **kwargs)
+
+    return run
+
+
+@python_strings
 def members_frame(members: Iterable[vc.Member], year: int) -> pd.DataFrame:
     """Index member_id; branch_id, skills (how many), joined and left (ordinals; ``NEVER`` when not left)
     — the members whose membership meets ``year``."""
@@ -60,6 +87,7 @@ def members_frame(members: Iterable[vc.Member], year: int) -> pd.DataFrame:
     return frame[meets]
 
 
+@python_strings
 def records_frame(records: Iterable[vc.ServiceRecord]) -> pd.DataFrame:
     """One row a record; ``day`` is the date's ordinal (``date.toordinal``)."""
     return pd.DataFrame.from_records(
@@ -95,6 +123,7 @@ def records_frame(records: Iterable[vc.ServiceRecord]) -> pd.DataFrame:
     )
 
 
+@python_strings
 def activities_frame(activities: Iterable[vc.Activity]) -> pd.DataFrame:
     """Index activity_id; kind, pairing_id (None when not linked), first and last day (ordinals)."""
     return pd.DataFrame.from_records(
@@ -103,6 +132,7 @@ def activities_frame(activities: Iterable[vc.Activity]) -> pd.DataFrame:
     ).set_index("activity_id")
 
 
+@python_strings
 def activity_branches_frame(activities: Iterable[vc.Activity]) -> pd.DataFrame:
     """One row per (activity, organising branch), the lead included."""
     return pd.DataFrame.from_records(
@@ -110,6 +140,7 @@ def activity_branches_frame(activities: Iterable[vc.Activity]) -> pd.DataFrame:
     )
 
 
+@python_strings
 def pairings_frame(pairings: Iterable[vc.Pairing]) -> pd.DataFrame:
     """Index pairing_id; mode."""
     return pd.DataFrame.from_records(
@@ -117,6 +148,7 @@ def pairings_frame(pairings: Iterable[vc.Pairing]) -> pd.DataFrame:
     ).set_index("pairing_id")
 
 
+@python_strings
 def pairing_branches_frame(pairings: Iterable[vc.Pairing]) -> pd.DataFrame:
     """One row per (pairing, branch)."""
     return pd.DataFrame.from_records(
@@ -157,6 +189,7 @@ def month_bounds(year: int) -> tuple[np.ndarray, np.ndarray]:
     return starts[:-1], starts[1:] - 1
 
 
+@python_strings
 def evaluate(
     members: pd.DataFrame,
     records: pd.DataFrame,
