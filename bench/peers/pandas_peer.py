@@ -15,11 +15,11 @@ The frames are what an analyst would load from an export of the tables: members 
 as ordinals), records, activities, the organisers of each activity, pairings and the branches of each
 pairing (``*_frame`` below; built before the timed part). ``evaluate`` is fully vectorised — no Python
 loop, ``apply`` or lambda per member or per row: members and records are matched by integer codes
-(``Index.get_indexer``), per-member sums are ``np.bincount``, the full months of membership and the
-months missing are boolean member × month arrays, the own-branch activities a ``merge`` then a
-``groupby``.
+(``Index.get_indexer``), kinds and statuses compared by categorical code, per-member sums are
+``np.bincount``, the full months of membership and the months missing are boolean member × month arrays,
+the own-branch activities a ``merge`` then a ``groupby``.
 
-The frames hold their strings (ids, kinds, statuses) as Python strings (``mode.string_storage =
+The frames hold their strings (ids) as Python strings (``mode.string_storage =
 "python"``), whatever is installed: with pyarrow installed — as in ``make bench``, for the Parquet export
 of the DuckDB peer — pandas 3 stores ``str`` columns in Arrow by default, and this evaluation (matching
 ids with ``get_indexer``, reading the kinds into NumPy) runs twice as slowly on them: 0.333 s against
@@ -46,6 +46,15 @@ CREDITABLE = ("pairing", *LINKED)
 MONTHS = list(range(1, 13))
 #: the ordinal of a member who has not left: after every day
 NEVER = date.max.toordinal()
+#: a record's kind and status as categories with fixed codes, as an analyst loads a low-cardinality column
+KINDS = pd.CategoricalDtype([k.value for k in vc.ActivityKind])
+STATUSES = pd.CategoricalDtype([s.value for s in vc.RecordStatus])
+
+
+def kind_code(*kinds: str) -> list[int]:
+    """The codes of ``kinds`` in :data:`KINDS`."""
+    return [KINDS.categories.get_loc(k) for k in kinds]
+
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -89,7 +98,8 @@ def members_frame(members: Iterable[vc.Member], year: int) -> pd.DataFrame:
 
 @python_strings
 def records_frame(records: Iterable[vc.ServiceRecord]) -> pd.DataFrame:
-    """One row a record; ``day`` is the date's ordinal (``date.toordinal``)."""
+    """One row a record; ``day`` is the date's ordinal (``date.toordinal``); ``kind`` and ``status``
+    categorical (:data:`KINDS`, :data:`STATUSES`)."""
     return pd.DataFrame.from_records(
         (
             (
@@ -120,7 +130,7 @@ def records_frame(records: Iterable[vc.ServiceRecord]) -> pd.DataFrame:
             "adjustment",
             "status",
         ],
-    )
+    ).astype({"kind": KINDS, "status": STATUSES})
 
 
 @python_strings
@@ -229,23 +239,23 @@ def evaluate(
     )
     misdated = np.bincount(member[~on_date], weights=step[~on_date], minlength=n).astype(np.int64)
 
-    kind = sessions["kind"].to_numpy()
+    kind = sessions["kind"].cat.codes.to_numpy()  # compared by code, not string by string
 
     def per_member(mask: np.ndarray) -> np.ndarray:
         mask = mask & on_date
         return np.bincount(member[mask], weights=step[mask], minlength=n).astype(np.int64)
 
-    caring = per_member(kind == "caring_action")
-    trainings = per_member(kind == "training")
+    caring = per_member(kind == kind_code("caring_action")[0])
+    trainings = per_member(kind == kind_code("training")[0])
     # community service: a member × month array of sessions (reversals subtract)
-    community_mask = on_date & (kind == "community_service")
+    community_mask = on_date & (kind == kind_code("community_service")[0])
     cell = member[community_mask] * 12 + sessions["month"].to_numpy()[community_mask] - 1
     community = np.bincount(cell, weights=step[community_mask], minlength=n * 12).reshape(n, 12)
     missing = full & (community < 1)
 
     # own-branch 共建、帮扶 activities: the (activity, branch) pairs credited, merged with each record's
     # member's branch; a record of an unknown activity is judged by its own fields
-    creditable = on_date & np.isin(kind, CREDITABLE)
+    creditable = on_date & np.isin(kind, kind_code(*CREDITABLE))
     candidates = sessions.loc[creditable, ["code", "activity_id", "branch_id"]].assign(
         step=step[creditable], own=members["branch_id"].to_numpy()[member[creditable]]
     )
@@ -258,7 +268,7 @@ def evaluate(
     )
     unknown = candidates[~candidates_known]
     by_own_fields = unknown[
-        (kind[creditable][~candidates_known] == "pairing")
+        (kind[creditable][~candidates_known] == kind_code("pairing")[0])
         & (unknown["branch_id"] == unknown["own"]).to_numpy()
     ]
     attended = pd.concat([of_activity, by_own_fields], ignore_index=True)
