@@ -21,7 +21,8 @@ member):
   boolean member × month arrays for the full months and the months missing, ``merge`` / ``groupby``
   for the branch activities from the activities' organisers, joint pairings and linked 同过节 / 办实事,
   the records off their activity's date set apart; no Python loop or lambda per member or per row; its
-  strings held as Python strings, not in Arrow — twice as fast, ``pandas_peer.python_strings``).
+  strings held as Python strings, not in Arrow — twice as fast, ``pandas_peer.python_strings`` — and
+  kinds and statuses compared by categorical code).
   Building its DataFrames from the records, activities and pairings ("frame s") is timed apart
   and not counted — an analyst's frames come from a file; ours and the peer are then timed side by
   side, their calls taken in turns (median of ``--runs`` each, ``_common.interleaved_medians``;
