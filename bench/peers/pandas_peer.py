@@ -50,10 +50,8 @@ NEVER = date.max.toordinal()
 KINDS = pd.CategoricalDtype([k.value for k in vc.ActivityKind])
 STATUSES = pd.CategoricalDtype([s.value for s in vc.RecordStatus])
 
-
-def kind_code(*kinds: str) -> list[int]:
-    """The codes of ``kinds`` in :data:`KINDS`."""
-    return [KINDS.categories.get_loc(k) for k in kinds]
+#: a kind's code in :data:`KINDS`
+KIND_CODE = {kind: code for code, kind in enumerate(KINDS.categories)}
 
 
 _P = ParamSpec("_P")
@@ -245,17 +243,17 @@ def evaluate(
         mask = mask & on_date
         return np.bincount(member[mask], weights=step[mask], minlength=n).astype(np.int64)
 
-    caring = per_member(kind == kind_code("caring_action")[0])
-    trainings = per_member(kind == kind_code("training")[0])
+    caring = per_member(kind == KIND_CODE["caring_action"])
+    trainings = per_member(kind == KIND_CODE["training"])
     # community service: a member × month array of sessions (reversals subtract)
-    community_mask = on_date & (kind == kind_code("community_service")[0])
+    community_mask = on_date & (kind == KIND_CODE["community_service"])
     cell = member[community_mask] * 12 + sessions["month"].to_numpy()[community_mask] - 1
     community = np.bincount(cell, weights=step[community_mask], minlength=n * 12).reshape(n, 12)
     missing = full & (community < 1)
 
     # own-branch 共建、帮扶 activities: the (activity, branch) pairs credited, merged with each record's
     # member's branch; a record of an unknown activity is judged by its own fields
-    creditable = on_date & np.isin(kind, kind_code(*CREDITABLE))
+    creditable = on_date & np.isin(kind, [KIND_CODE[k] for k in CREDITABLE])
     candidates = sessions.loc[creditable, ["code", "activity_id", "branch_id"]].assign(
         step=step[creditable], own=members["branch_id"].to_numpy()[member[creditable]]
     )
@@ -268,7 +266,7 @@ def evaluate(
     )
     unknown = candidates[~candidates_known]
     by_own_fields = unknown[
-        (kind[creditable][~candidates_known] == kind_code("pairing")[0])
+        (kind[creditable][~candidates_known] == KIND_CODE["pairing"])
         & (unknown["branch_id"] == unknown["own"]).to_numpy()
     ]
     attended = pd.concat([of_activity, by_own_fields], ignore_index=True)
